@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Madoguchi.Web;
+using Madoguchi.Web.Data;
+
+namespace Madoguchi.Cli;
+
+/// <summary>What every command shares: where the database is, and how output is written.</summary>
+internal static class Cli
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int PendingMigrations = 3;
+
+    public static readonly Option<string?> DbOption = new("--db")
+    {
+        Description = "SQLite のファイルパス、または postgres://user:pass@host:port/db（既定: 環境変数 MADOGUCHI_DB、なければ ./data/madoguchi.db）",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> FilesOption = new("--files")
+    {
+        Description = "データベースに属するファイル（添付・鍵など）のフォルダ（既定: SQLite はファイルの横の <db>.files/）",
+        Recursive = true,
+    };
+
+    public static Option<string> FormatOption(params string[] formats) => new("--format")
+    {
+        Description = "出力形式: " + string.Join(" | ", formats),
+        DefaultValueFactory = _ => formats[0],
+        CustomParser = r =>
+        {
+            var v = r.Tokens.Count > 0 ? r.Tokens[0].Value : formats[0];
+            if (!formats.Contains(v)) r.AddError($"--format は {string.Join(", ", formats)} のいずれかです（'{v}' は使えません）。");
+            return v;
+        },
+    };
+
+    public static Storage ResolveStorage(ParseResult result) => Storage.Parse(
+        result.GetValue(DbOption) ?? Environment.GetEnvironmentVariable(Storage.EnvironmentVariable),
+        result.GetValue(FilesOption) ?? Environment.GetEnvironmentVariable(Storage.FilesEnvironmentVariable));
+
+    /// <summary>
+    /// Opens the app's services on an existing, fully migrated database. Any command other than
+    /// `db migrate`, `serve` and `demo load` refuses to touch a database whose schema is behind.
+    /// </summary>
+    public static async Task<(WebApplication? App, int Exit)> OpenAsync(ParseResult result, CancellationToken ct)
+    {
+        Storage storage;
+        try
+        {
+            storage = ResolveStorage(result);
+        }
+        catch (ArgumentException e)
+        {
+            Error(e.Message);
+            return (null, Failed);
+        }
+        var app = MadoguchiApp.Create([], storage, quiet: true);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            IReadOnlyList<string> pending;
+            try
+            {
+                pending = await DataModule.PendingMigrationsAsync(db, ct);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+            {
+                Error($"データベース {storage.Display} に接続できません: {e.Message}");
+                await app.DisposeAsync();
+                return (null, Failed);
+            }
+            if (pending.Count > 0)
+            {
+                Error($"データベース {storage.Display} には未適用のマイグレーションが {pending.Count} 件あります（{string.Join(", ", pending)}）。" +
+                      $"先に `./madoguchi db migrate` を実行してください。");
+                await app.DisposeAsync();
+                return (null, PendingMigrations);
+            }
+        }
+        return (app, Ok);
+    }
+
+    /// <summary>Opens the database, runs the body in a scope and disposes everything.</summary>
+    public static async Task<int> RunAsync(ParseResult result, CancellationToken ct, Func<IServiceProvider, Task<int>> body)
+    {
+        var (app, exit) = await OpenAsync(result, ct);
+        if (app is null) return exit;
+        await using (app)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            try
+            {
+                return await body(scope.ServiceProvider);
+            }
+            catch (CliException e)
+            {
+                Error(e.Message);
+                return e.ExitCode;
+            }
+        }
+    }
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // Japanese text stays readable in the output; it is data, never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    // Per invocation (AsyncLocal) so that tests can run commands in parallel, each with its own writers.
+    internal static readonly AsyncLocal<TextWriter?> Out = new();
+    internal static readonly AsyncLocal<TextWriter?> Err = new();
+
+    /// <summary>Where data goes: alone on stdout.</summary>
+    public static TextWriter Stdout => Out.Value ?? Console.Out;
+
+    /// <summary>Where logs, progress and errors go, so stdout stays machine-readable.</summary>
+    public static TextWriter Stderr => Err.Value ?? Console.Error;
+
+    public static void WriteJson<T>(T value) => Stdout.WriteLine(JsonSerializer.Serialize(value, Json));
+
+    public static void Info(string message) => Stderr.WriteLine(message);
+
+    public static void Error(string message) => Stderr.WriteLine("エラー: " + message);
+}
+
+/// <summary>An expected failure with a message for the operator; no stack trace.</summary>
+internal sealed class CliException(string message, int exitCode = Cli.Failed) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,6 @@
+namespace Madoguchi.Cli;
+
+internal static class Entry
+{
+    public static Task<int> Main(string[] args) => CliApp.RunAsync(args);
+}

@@ -1,0 +1,45 @@
+using Madoguchi.Web.Features.Catalog;
+using Madoguchi.Web.Features.Platform;
+using Madoguchi.Web.Features.Staff;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Data;
+
+/// <summary>The one DbContext; pages and endpoints use it directly (see docs/adr/0002).</summary>
+public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> options) : IdentityDbContext<StaffUser>(options)
+{
+    public DbSet<Municipality> Municipalities => Set<Municipality>();
+    public DbSet<Department> Departments => Set<Department>();
+    public DbSet<Office> Offices => Set<Office>();
+    public DbSet<Closure> Closures => Set<Closure>();
+    public DbSet<Procedure> Procedures => Set<Procedure>();
+    public DbSet<ProcedureVolume> ProcedureVolumes => Set<ProcedureVolume>();
+    public DbSet<ProcedureLifeEvent> ProcedureLifeEvents => Set<ProcedureLifeEvent>();
+    public DbSet<ProcedureChange> ProcedureChanges => Set<ProcedureChange>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        Department.Configure(builder.Entity<Department>());
+        Office.Configure(builder.Entity<Office>());
+        Closure.Configure(builder.Entity<Closure>());
+        Procedure.Configure(builder.Entity<Procedure>());
+        ProcedureVolume.Configure(builder.Entity<ProcedureVolume>());
+        ProcedureLifeEvent.Configure(builder.Entity<ProcedureLifeEvent>());
+        ProcedureChange.Configure(builder.Entity<ProcedureChange>());
+        builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
+
+        if (Database.IsSqlite())
+        {
+            // SQLite cannot order or compare DateTimeOffset natively; store UTC ticks so "latest first" works in SQL.
+            foreach (var entity in builder.Model.GetEntityTypes())
+            {
+                foreach (var p in entity.GetProperties().Where(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)))
+                {
+                    p.SetValueConverter(new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Madoguchi.Web.Features.Staff;
+
+public static class StaffAccounts
+{
+    public static async Task EnsureRoleAsync(IServiceProvider sp, string role)
+    {
+        var roles = sp.GetRequiredService<RoleManager<IdentityRole>>();
+        if (!await roles.RoleExistsAsync(role))
+        {
+            await roles.CreateAsync(new IdentityRole(role));
+        }
+    }
+
+    /// <summary>Creates a signed-in-ready account; throws with Identity's reasons in Japanese.</summary>
+    public static async Task<StaffUser> CreateAsync(IServiceProvider sp, string email, string password, string role, Guid? departmentId, string? displayName = null)
+    {
+        var users = sp.GetRequiredService<UserManager<StaffUser>>();
+        var user = new StaffUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = displayName ?? email,
+            DepartmentId = departmentId,
+            LockoutEnabled = true,
+        };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            throw new ArgumentException("アカウントを作成できません: " + string.Join(" ", created.Errors.Select(IdentityMessages.Japanese)));
+        }
+        await EnsureRoleAsync(sp, role);
+        await users.AddToRoleAsync(user, role);
+        return user;
+    }
+}
+
+/// <summary>Identity's error codes in words staff understand.</summary>
+public static class IdentityMessages
+{
+    public static string Japanese(IdentityError e) => e.Code switch
+    {
+        "PasswordTooShort" => "パスワードは12文字以上にしてください。",
+        "DuplicateUserName" or "DuplicateEmail" => "このメールアドレスのアカウントは既にあります。",
+        "InvalidEmail" or "InvalidUserName" => "メールアドレスの形式が正しくありません。",
+        "PasswordRequiresUniqueChars" => "パスワードに使う文字の種類を増やしてください。",
+        _ => e.Description,
+    };
+}

@@ -1,0 +1,81 @@
+using Madoguchi.Web.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Madoguchi.Web.Features.Catalog;
+using Madoguchi.Web.Features.Home;
+using Madoguchi.Web.Features.Insight;
+using Madoguchi.Web.Features.Platform;
+using Madoguchi.Web.Features.Staff;
+using Madoguchi.Web.Shared;
+using Madoguchi.Web.Shared.Localization;
+
+namespace Madoguchi.Web;
+
+/// <summary>Composes the web app from its features: one AddX()/MapX() pair per module.</summary>
+public static class MadoguchiApp
+{
+    public const string DbSetting = "Madoguchi:Db";
+    public const string FilesSetting = "Madoguchi:Files";
+
+    /// <param name="quiet">For CLI commands: only warnings and errors are logged.</param>
+    public static WebApplication Create(string[] args, Storage? storage = null, bool quiet = false)
+    {
+        // ApplicationName pins Razor Pages discovery to this assembly whichever program (CLI, tests) hosts it.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(MadoguchiApp).Assembly.GetName().Name,
+        });
+        if (quiet) builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddMadoguchi(storage);
+        var app = builder.Build();
+        app.MapMadoguchi();
+        return app;
+    }
+
+    public static WebApplicationBuilder AddMadoguchi(this WebApplicationBuilder builder, Storage? storage = null)
+    {
+        storage ??= Storage.Parse(
+            builder.Configuration[DbSetting] ?? Environment.GetEnvironmentVariable(Storage.EnvironmentVariable),
+            builder.Configuration[FilesSetting] ?? Environment.GetEnvironmentVariable(Storage.FilesEnvironmentVariable));
+        builder.Services.AddMadoguchiData(storage);
+        // Logs go to stderr: stdout belongs to data a command prints (e.g. --format json).
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        // Japanese text is written as is, not as numeric character references.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        // Keys that protect cookies and antiforgery tokens belong to this database's files, so they
+        // survive restarts and two databases never share them.
+        builder.Services.AddDataProtection().SetApplicationName("Madoguchi");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<Storage, ILoggerFactory>((o, s, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(s.FilesPath("keys", "data-protection")), logs));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRazorPages(o => o.RootDirectory = "/Features");
+        builder.Services.AddProblemDetails();
+        builder.AddPlatform();
+        builder.AddLocalizationTexts();
+        builder.AddStaff();
+        builder.AddCatalog();
+        builder.AddInsight();
+        return builder;
+    }
+
+    public static WebApplication MapMadoguchi(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        app.UseExceptionHandler("/error");
+        app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
+        app.UseEmbeddedStaticFiles();
+        app.UseLanguage();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapHome();
+        app.MapStaff();
+        app.MapCatalog();
+        app.MapInsight();
+        return app;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using Microsoft.AspNetCore.Html;
+
+namespace Madoguchi.Web.Shared.Localization;
+
+/// <summary>Languages of residents' pages: Japanese first, English, やさしい日本語 (short sentences, ruby).</summary>
+public enum Language { Ja, En, Easy }
+
+/// <summary>The current request's language and its texts; inject into pages as <c>L</c>.</summary>
+public sealed class Lang(IHttpContextAccessor http)
+{
+    public const string CookieName = "madoguchi-lang";
+
+    public Language Current => http.HttpContext?.Items[typeof(Language)] is Language l ? l : Language.Ja;
+
+    /// <summary>The value for the html lang attribute; やさしい日本語 is Japanese.</summary>
+    public string HtmlLang => Current == Language.En ? "en" : "ja";
+
+    /// <summary>The text for a key. やさしい日本語 texts may carry ruby markup and are trusted constants.</summary>
+    public IHtmlContent this[string key]
+    {
+        get
+        {
+            if (!Texts.All.TryGetValue(key, out var t)) return new HtmlString(WebUtility.HtmlEncode(key));
+            return Current switch
+            {
+                Language.En => new HtmlString(WebUtility.HtmlEncode(t.En)),
+                Language.Easy => new HtmlString(t.Easy ?? WebUtility.HtmlEncode(t.Ja)),
+                _ => new HtmlString(WebUtility.HtmlEncode(t.Ja)),
+            };
+        }
+    }
+
+    /// <summary>Plain text (no ruby), for titles and attributes.</summary>
+    public string Plain(string key)
+    {
+        if (!Texts.All.TryGetValue(key, out var t)) return key;
+        return Current == Language.En ? t.En : t.Ja;
+    }
+
+    public static string Code(Language l) => l switch { Language.En => "en", Language.Easy => "easy", _ => "ja" };
+
+    public static Language? Parse(string? code) => code switch
+    {
+        "ja" => Language.Ja,
+        "en" => Language.En,
+        "easy" => Language.Easy,
+        _ => null,
+    };
+}
+
+public static class LanguageModule
+{
+    public static WebApplicationBuilder AddLocalizationTexts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<Lang>();
+        return builder;
+    }
+
+    /// <summary>Reads the language cookie; a plain link (/lang?to=en) switches it, so it works without JavaScript.</summary>
+    public static IApplicationBuilder UseLanguage(this WebApplication app)
+    {
+        app.MapGet("/lang", (string? to, string? returnUrl, HttpContext ctx) =>
+        {
+            var lang = Lang.Parse(to) ?? Language.Ja;
+            ctx.Response.Cookies.Append(Lang.CookieName, Lang.Code(lang), new CookieOptions
+            {
+                HttpOnly = true,
+                Secure = ctx.Request.IsHttps,
+                SameSite = SameSiteMode.Lax,
+                MaxAge = TimeSpan.FromDays(365),
+                IsEssential = true,
+            });
+            // Only local paths: an open redirect would let a phishing link borrow the city's domain.
+            var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+                ? returnUrl : "/";
+            return Results.LocalRedirect(target);
+        }).AllowAnonymous().WithName("SwitchLanguage");
+
+        return app.Use(async (ctx, next) =>
+        {
+            ctx.Items[typeof(Language)] = Lang.Parse(ctx.Request.Cookies[Lang.CookieName]) ?? Language.Ja;
+            await next();
+        });
+    }
+}
