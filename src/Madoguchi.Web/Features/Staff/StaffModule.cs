@@ -24,6 +24,7 @@ public static class StaffModule
             .AddEntityFrameworkStores<MadoguchiDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        builder.Services.AddScoped<StaffScope>();
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         builder.Services.ConfigureApplicationCookie(o =>
         {

@@ -1,0 +1,26 @@
+using System.Security.Claims;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Catalog;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Staff;
+
+/// <summary>
+/// Which procedures the signed-in member of staff may see: admin, dx and auditor see all;
+/// manager and staff only their own department's (no access across departments, DESIGN.md §4.2).
+/// </summary>
+public sealed class StaffScope(MadoguchiDbContext db)
+{
+    public static bool SeesAllDepartments(ClaimsPrincipal user)
+        => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Dx) || user.IsInRole(Roles.Auditor);
+
+    public async Task<IQueryable<Procedure>> ProceduresAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (SeesAllDepartments(user)) return db.Procedures;
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        var departmentId = await db.Users.Where(u => u.Id == id).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+        return departmentId is null
+            ? db.Procedures.Where(_ => false)
+            : db.Procedures.Where(p => p.DepartmentId == departmentId);
+    }
+}
