@@ -44,6 +44,8 @@ public sealed class CalendarTests
             Assert.Equal((new DateOnly(2026, 12, 28), "システム更新"), (row.Date, row.Reason));
         }
 
+        var list = await CliRunner.RunAsync(db, "calendar", "closures", "list");
+        Assert.Equal([new Closed("2026-12-28", "システム更新")], JsonSerializer.Deserialize<List<Closed>>(list.Stdout, JsonSerializerOptions.Web));
         var holidays = await CliRunner.RunAsync(db, "calendar", "holidays", "--year", "2026", "--format", "json");
         Assert.Contains(JsonSerializer.Deserialize<List<Day>>(holidays.Stdout, JsonSerializerOptions.Web)!, d => d == new Day("2026-12-28", "月", "システム更新", "closure"));
         Assert.Equal("2027-01-06", (await CliRunner.RunAsync(db, "calendar", "business-days", "--from", "2026-12-25", "--add", "3")).Stdout.Trim());
@@ -107,6 +109,8 @@ public sealed class CalendarTests
         Assert.Equal("庁舎移転", calendar.ClosedReason(new DateOnly(2026, 4, 30)));
         Assert.Equal(new DateOnly(2026, 5, 1), calendar.AddBusinessDays(service.Today, 0));
     }
+
+    private sealed record Closed(string Date, string Reason);
 
     private sealed record Day(string Date, string Weekday, string Name, string Kind);
 }
