@@ -20,7 +20,7 @@ public static class KpiCharts
     /// <summary>Horizontal bars of a percentage (0–100) on a full-width track, the value and counts beside each.</summary>
     public static IHtmlContent PercentBars(string id, string title, IReadOnlyList<Bar> bars)
     {
-        const int labelWidth = 210, barWidth = 260, row = 34, barHeight = 20, top = 8;
+        const int labelWidth = 210, barWidth = 230, row = 34, barHeight = 20, top = 8;
         var height = top * 2 + Math.Max(1, bars.Count) * row;
         var desc = string.Join("、", bars.Select(b => $"{b.Label} {Percent.Format(b.Percent)}（{N(b.Part)}/{N(b.Whole)}）"));
         var sb = Open(id, title, desc, height);
