@@ -104,11 +104,12 @@ public static partial class Wareki
         return $"{era.Name}{YearText(date.Year - era.Start.Year + 1)}年{date.Month}月{date.Day}日";
     }
 
-    /// <summary>"令和6年度", "令和元年度", "令和5年度まで", "令和12年度以降" (the era in which the fiscal year starts).</summary>
+    /// <summary>"令和6年度", "令和元年度", "令和5年度まで", "令和12年度以降".</summary>
+    /// <remarks>A fiscal year takes the era in force for most of it: FY2019 is 令和元年度, FY1988 is 昭和63年度.</remarks>
     public static string FormatFiscalYear(int year, PlanYearBound bound = PlanYearBound.Exact)
     {
         var suffix = bound switch { PlanYearBound.OrEarlier => "まで", PlanYearBound.OrLater => "以降", _ => "" };
-        var start = year is >= 1 and <= 9999 ? EraOf(new DateOnly(year, 4, 1)) : null;
+        var start = year is >= 1 and <= 9998 ? EraOf(new DateOnly(year, 10, 1)) : null;
         return start is null
             ? $"{year.ToString(CultureInfo.InvariantCulture)}年度{suffix}"
             : $"{start.Name}{YearText(year - start.Start.Year + 1)}年度{suffix}";
