@@ -1,9 +1,14 @@
+using Madoguchi.Web.Features.Catalog.Export;
+using Madoguchi.Web.Features.Catalog.Import;
+
 namespace Madoguchi.Web.Features.Catalog;
 
 public static class CatalogModule
 {
     public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
     {
+        builder.Services.AddScoped<InventoryImporter>();
+        builder.Services.AddScoped<InventoryExporter>();
         return builder;
     }
 
