@@ -157,6 +157,11 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ProcedureCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid>("ProcedureId")
                         .HasColumnType("uuid");
 
@@ -165,6 +170,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProcedureCode");
 
                     b.HasIndex("ProcedureId", "At");
 
@@ -530,15 +537,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Department");
-                });
-
-            modelBuilder.Entity("Madoguchi.Web.Features.Catalog.ProcedureChange", b =>
-                {
-                    b.HasOne("Madoguchi.Web.Features.Catalog.Procedure", null)
-                        .WithMany()
-                        .HasForeignKey("ProcedureId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Madoguchi.Web.Features.Catalog.ProcedureLifeEvent", b =>

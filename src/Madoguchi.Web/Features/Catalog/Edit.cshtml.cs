@@ -128,7 +128,7 @@ public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock) : PageM
             p.LifeEvents.Add(new ProcedureLifeEvent { ProcedureId = p.Id, Kind = LifeEventKind.Personal, Event = e });
         }
         var now = clock.GetUtcNow();
-        var entry = ProcedureHistory.Entry(p.Id, ProcedureHistory.Diff(before, ProcedureHistory.Snapshot(p)), User.Identity?.Name ?? "", "edit", now);
+        var entry = ProcedureHistory.Entry(p.Id, p.Code, ProcedureHistory.Diff(before, ProcedureHistory.Snapshot(p)), User.Identity?.Name ?? "", "edit", now);
         if (entry is not null)
         {
             p.UpdatedAt = now;

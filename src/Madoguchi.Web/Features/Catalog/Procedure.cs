@@ -142,6 +142,8 @@ public sealed class ProcedureChange
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid ProcedureId { get; set; }
+    /// <summary>手続ID at the time of the change, so history can be found after a procedure is removed.</summary>
+    public string ProcedureCode { get; set; } = "";
     public DateTimeOffset At { get; set; }
     /// <summary>The staff member's e-mail, or "cli" for a command run by an operator.</summary>
     public string Actor { get; set; } = "";
@@ -153,6 +155,9 @@ public sealed class ProcedureChange
     internal static void Configure(EntityTypeBuilder<ProcedureChange> e)
     {
         e.HasIndex(x => new { x.ProcedureId, x.At });
-        e.HasOne<Procedure>().WithMany().HasForeignKey(x => x.ProcedureId).OnDelete(DeleteBehavior.Cascade);
+        e.HasIndex(x => x.ProcedureCode);
+        e.Property(x => x.ProcedureCode).HasMaxLength(64);
+        // No foreign key on purpose: the history of a procedure removed by `import --replace`
+        // must outlive it, so who removed what stays answerable.
     }
 }

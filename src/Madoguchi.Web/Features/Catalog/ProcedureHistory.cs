@@ -87,10 +87,11 @@ public static class ProcedureHistory
     }
 
     /// <summary>A history entry for the changes, or null when nothing changed.</summary>
-    public static ProcedureChange? Entry(Guid procedureId, IReadOnlyList<FieldChange> changes, string actor, string source, DateTimeOffset at)
+    public static ProcedureChange? Entry(Guid procedureId, string procedureCode, IReadOnlyList<FieldChange> changes, string actor, string source, DateTimeOffset at)
         => changes.Count == 0 ? null : new ProcedureChange
         {
             ProcedureId = procedureId,
+            ProcedureCode = procedureCode,
             At = at,
             Actor = actor,
             Source = source,

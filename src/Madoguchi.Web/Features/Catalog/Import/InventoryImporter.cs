@@ -160,9 +160,16 @@ public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock,
                 foreach (var v in children.Modified) db.Entry(v).DetectChanges();
                 foreach (var o in children.Added) db.Add(o);
                 foreach (var o in children.Removed) db.Remove(o);
-                db.ProcedureChanges.Add(ProcedureHistory.Entry(p.Id, changes, options.Actor, source, now)!);
+                db.ProcedureChanges.Add(ProcedureHistory.Entry(p.Id, p.Code, changes, options.Actor, source, now)!);
             }
-            // History rows of a removed procedure go with it (cascade); the plan lists what was removed.
+            // A removed procedure keeps its history (no cascade), ending with what it held when removed.
+            foreach (var p in removed)
+            {
+                var last = ProcedureHistory.Snapshot(p).Where(kv => !string.IsNullOrEmpty(kv.Value))
+                    .Select(kv => new ProcedureHistory.FieldChange(kv.Key, kv.Value, null))
+                    .Append(new ProcedureHistory.FieldChange("Deleted", null, "棚卸表にないため削除（--replace）"));
+                db.ProcedureChanges.Add(ProcedureHistory.Entry(p.Id, p.Code, [.. last], options.Actor, source, now)!);
+            }
             db.Procedures.RemoveRange(removed);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
@@ -173,7 +180,7 @@ public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock,
                 // Only the foreign key: the Department instance may belong to an earlier, cleared batch.
                 p.Department = null;
                 db.Procedures.Add(p);
-                db.ProcedureChanges.Add(ProcedureHistory.Entry(p.Id, changes, options.Actor, source, now)!);
+                db.ProcedureChanges.Add(ProcedureHistory.Entry(p.Id, p.Code, changes, options.Actor, source, now)!);
                 if ((i + 1) % BatchSize == 0)
                 {
                     await db.SaveChangesAsync(ct);

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Madoguchi.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(MadoguchiDbContext))]
-    [Migration("20261126182257_Initial")]
+    [Migration("20261126185239_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -160,6 +160,11 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ProcedureCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid>("ProcedureId")
                         .HasColumnType("uuid");
 
@@ -168,6 +173,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProcedureCode");
 
                     b.HasIndex("ProcedureId", "At");
 
@@ -533,15 +540,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Department");
-                });
-
-            modelBuilder.Entity("Madoguchi.Web.Features.Catalog.ProcedureChange", b =>
-                {
-                    b.HasOne("Madoguchi.Web.Features.Catalog.Procedure", null)
-                        .WithMany()
-                        .HasForeignKey("ProcedureId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Madoguchi.Web.Features.Catalog.ProcedureLifeEvent", b =>

@@ -113,6 +113,23 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProcedureChanges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProcedureId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProcedureCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "text", nullable: false),
+                    Source = table.Column<string>(type: "text", nullable: false),
+                    ChangesJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcedureChanges", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -263,28 +280,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "ProcedureChanges",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    ProcedureId = table.Column<Guid>(type: "uuid", nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Actor = table.Column<string>(type: "text", nullable: false),
-                    Source = table.Column<string>(type: "text", nullable: false),
-                    ChangesJson = table.Column<string>(type: "text", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ProcedureChanges", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_ProcedureChanges_Procedures_ProcedureId",
-                        column: x => x.ProcedureId,
-                        principalTable: "Procedures",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "ProcedureLifeEvents",
                 columns: table => new
                 {
@@ -372,6 +367,11 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                 table: "Offices",
                 column: "Name",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProcedureChanges_ProcedureCode",
+                table: "ProcedureChanges",
+                column: "ProcedureCode");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ProcedureChanges_ProcedureId_At",
