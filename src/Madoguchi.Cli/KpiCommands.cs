@@ -79,7 +79,7 @@ internal static class KpiCommands
         switch (body)
         {
             case OnlineKpi k:
-                Cli.Stdout.WriteLine($"基準日\t{k.AsOf}（{Wareki.Date(DateOnly.Parse(k.AsOf, System.Globalization.CultureInfo.InvariantCulture))}）\t丸め {k.Rounding}");
+                Cli.Stdout.WriteLine($"基準日\t{k.AsOf}（{Madoguchi.Web.Shared.Japanese.Wareki.Format(DateOnly.Parse(k.AsOf, System.Globalization.CultureInfo.InvariantCulture))}）\t丸め {k.Rounding}");
                 Cli.Stdout.WriteLine($"オンライン化率\t{Percent.Format(k.OnlineRatePercent)}（{k.Online:N0}/{k.Eligible:N0}）");
                 Cli.Stdout.WriteLine($"全手続に対する率\t{Percent.Format(k.NationalOnlineRatePercent)}（{k.Online:N0}/{k.Total:N0}）");
                 WriteTable(KpiTable.PlanYears(k));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Madoguchi.Web.Features.Platform;
+using Madoguchi.Web.Shared;
 
 namespace Madoguchi.Cli;
 
@@ -13,17 +14,13 @@ internal static class MunicipalityCommands
         var set = new Command("set", "団体名・団体コード・設定を登録します") { name, code, rounding };
         set.SetAction((result, ct) => Cli.RunAsync(result, ct, async sp =>
         {
-            RoundingMode? mode = result.GetValue(rounding) switch
-            {
-                null => null,
-                "half-up" => RoundingMode.HalfUp,
-                "truncate" => RoundingMode.Truncate,
-                var other => throw new CliException($"--rounding は half-up か truncate です（'{other}' は使えません）。"),
-            };
+            var text = result.GetValue(rounding);
+            RoundingMode? mode = text is null ? null
+                : Percent.ParseName(text) ?? throw new CliException($"--rounding は half-up か truncate です（'{text}' は使えません）。");
             try
             {
                 var m = await sp.GetRequiredService<MunicipalityService>().SetAsync(result.GetValue(name), result.GetValue(code), mode, ct);
-                Cli.WriteJson(new { name = m.Name, code = m.Code, rounding = mode is null ? Rounding(m.Rounding) : Rounding(mode.Value) });
+                Cli.WriteJson(new { name = m.Name, code = m.Code, rounding = Percent.Name(m.Rounding) });
                 return Cli.Ok;
             }
             catch (ArgumentException e)
@@ -37,11 +34,10 @@ internal static class MunicipalityCommands
         show.SetAction((result, ct) => Cli.RunAsync(result, ct, async sp =>
         {
             var m = await sp.GetRequiredService<MunicipalityService>().GetAsync(ct);
-            Cli.WriteJson(new { name = m.Name, code = m.Code, rounding = Rounding(m.Rounding) });
+            Cli.WriteJson(new { name = m.Name, code = m.Code, rounding = Percent.Name(m.Rounding) });
             return Cli.Ok;
         }));
         return new Command("municipality", "団体の設定 / the municipality") { set, show };
     }
 
-    public static string Rounding(RoundingMode m) => m == RoundingMode.Truncate ? "truncate" : "half-up";
 }

@@ -44,9 +44,9 @@ public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock) : PageM
     public IEnumerable<SelectListItem> Departments { get; private set; } = [];
 
     public static IEnumerable<SelectListItem> PlanYears { get; } =
-        new[] { new SelectListItem(Procedure.FiscalYearLabel(2023, PlanYearBound.OrEarlier), "2023:OrEarlier") }
-        .Concat(Enumerable.Range(2024, 6).Select(y => new SelectListItem($"{Procedure.FiscalYearLabel(y)}（{y}年度）", y.ToString(CultureInfo.InvariantCulture))))
-        .Append(new SelectListItem(Procedure.FiscalYearLabel(2030, PlanYearBound.OrLater), "2030:OrLater"));
+        new[] { new SelectListItem(Madoguchi.Web.Shared.Japanese.Wareki.FormatFiscalYear(2023, PlanYearBound.OrEarlier), "2023:OrEarlier") }
+        .Concat(Enumerable.Range(2024, 6).Select(y => new SelectListItem($"{Madoguchi.Web.Shared.Japanese.Wareki.FormatFiscalYear(y)}（{y}年度）", y.ToString(CultureInfo.InvariantCulture))))
+        .Append(new SelectListItem(Madoguchi.Web.Shared.Japanese.Wareki.FormatFiscalYear(2030, PlanYearBound.OrLater), "2030:OrLater"));
 
     public static IEnumerable<SelectListItem> Tools { get; } = Procedure.KnownTools.Select(t => new SelectListItem(t, t));
 
@@ -81,8 +81,10 @@ public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock) : PageM
         DateOnly? since = null;
         if (!string.IsNullOrWhiteSpace(Input.OnlineSince))
         {
-            if (ProcedureInput.TryParseDateOrMonth(Input.OnlineSince, out var d)) since = d;
-            else ModelState.AddModelError("Input.OnlineSince", "オンライン化年月日は 2024-07-01 や 2024-07、令和6年7月1日 の形で入力してください");
+            since = Shared.Japanese.Wareki.ParseDate(Input.OnlineSince)
+                ?? (Shared.Japanese.Wareki.ParseMonth(Input.OnlineSince) is { } ym ? new DateOnly(ym.Year, ym.Month, 1) : null);
+            if (since is null)
+                ModelState.AddModelError("Input.OnlineSince", "オンライン化年月日は 2024-07-01 や 2024-07、令和6年7月1日 の形で入力してください");
         }
         if (Input.Status == OnlineStatus.Done && !eligible)
             ModelState.AddModelError("Input.Status", "オンライン化「不可」の手続を「済」にはできません。可否を「可」にするか、状況を変えてください");

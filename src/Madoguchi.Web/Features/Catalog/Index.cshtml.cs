@@ -89,7 +89,7 @@ public sealed class IndexModel(MadoguchiDbContext db, StaffScope scope) : PageMo
         var years = await visible.Where(p => p.PlanFiscalYear != null)
             .Select(p => new { Year = p.PlanFiscalYear!.Value, p.PlanYearBound }).Distinct().ToListAsync(ct);
         PlanYears = years.GroupBy(y => y.Year).OrderBy(g => g.Key)
-            .Select(g => new SelectListItem(Procedure.FiscalYearLabel(g.Key, g.First().PlanYearBound), g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            .Select(g => new SelectListItem(Shared.Japanese.Wareki.FormatFiscalYear(g.Key, g.First().PlanYearBound), g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var tools = await visible.Select(p => p.Tool).Distinct().ToListAsync(ct);
         Tools = tools.Where(t => t.Length > 0).Order(StringComparer.Ordinal).Select(t => new SelectListItem(t, t))
             .Append(new SelectListItem("（未定）", "-"));

@@ -80,17 +80,8 @@ public sealed class Procedure
         ["妊娠", "出生・こども", "引越し", "就職・転職", "結婚・離婚", "自動車の購入・保有", "住宅の購入・保有", "介護", "医療・健康", "税金", "年金の受給", "死亡・相続", "その他イベント(個人)"];
 
     /// <summary>The plan year as staff write it: 令和6年度, 令和5年度まで, 令和12年度以降; empty when unplanned.</summary>
-    public string PlanYearLabel => FiscalYearLabel(PlanFiscalYear, PlanYearBound);
+    public string PlanYearLabel => PlanFiscalYear is int y ? Shared.Japanese.Wareki.FormatFiscalYear(y, PlanYearBound) : "";
 
-    /// <summary>A fiscal year (the Western year it starts in) in 和暦: 2019 → 令和元年度, 2018 → 平成30年度.</summary>
-    public static string FiscalYearLabel(int? year, PlanYearBound bound = PlanYearBound.Exact)
-    {
-        if (year is not int y) return "";
-        // A fiscal year is named after the era of its first day, 1 April.
-        var (era, n) = y >= 2019 ? ("令和", y - 2018) : y >= 1989 ? ("平成", y - 1988) : ("昭和", y - 1925);
-        var suffix = bound switch { PlanYearBound.OrEarlier => "まで", PlanYearBound.OrLater => "以降", _ => "" };
-        return $"{era}{(n == 1 ? "元" : n.ToString(System.Globalization.CultureInfo.InvariantCulture))}年度{suffix}";
-    }
     public List<ProcedureLifeEvent> LifeEvents { get; set; } = [];
 
     internal static void Configure(EntityTypeBuilder<Procedure> e)

@@ -1,3 +1,4 @@
+using Madoguchi.Web.Shared.Japanese;
 using System.Globalization;
 using Madoguchi.Web.Shared;
 using Microsoft.AspNetCore.Authorization;
@@ -41,7 +42,7 @@ public sealed class IndexModel(OnlineKpiService kpi) : PageModel
         Departments = await kpi.DepartmentsAsync(Date, rounding, ct);
         Trend = await kpi.TrendAsync(Date, rounding, KpiParameters.DefaultMonths, ct);
         Usage = await kpi.UsageAsync(Date, rounding, null, 0, 1, ct);
-        ToolYear = year ?? Wareki.PlanBucket(Wareki.FiscalYearOf(Date));
+        ToolYear = year ?? PlanBuckets.Of(JapanTime.FiscalYearOf(Date));
     }
 
     /// <summary>The CSV link of a table, for the figures shown.</summary>
@@ -53,5 +54,5 @@ public sealed class IndexModel(OnlineKpiService kpi) : PageModel
         return $"/kpi/csv/{table}{q}";
     }
 
-    public string PlanYearLabel(PlanYearProgress y, bool english) => english ? Wareki.PlanYearLabelEn(y.FiscalYear) : y.Label;
+    public string PlanYearLabel(PlanYearProgress y, bool english) => english ? PlanBuckets.LabelEn(y.FiscalYear) : y.Label;
 }

@@ -1,3 +1,4 @@
+using Madoguchi.Web.Shared.Japanese;
 using System.Globalization;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Catalog;
@@ -27,11 +28,7 @@ public sealed class OnlineKpiService(MadoguchiDbContext db, MunicipalityService 
     /// <summary>How a procedure without a department is shown.</summary>
     public const string NoDepartment = "（未設定）";
 
-    /// <summary>Today in Japan. Japan has had no daylight saving time since 1951, so +9 h is exact.</summary>
-    public static DateOnly TodayInJapan(TimeProvider clock)
-        => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(9)).DateTime);
-
-    public DateOnly Today => TodayInJapan(clock);
+    public DateOnly Today => JapanTime.Today(clock);
 
     /// <summary>The rounding to use: the one asked for, else the municipality's setting.</summary>
     public async Task<RoundingMode> RoundingAsync(RoundingMode? rounding, CancellationToken ct)
@@ -63,7 +60,7 @@ public sealed class OnlineKpiService(MadoguchiDbContext db, MunicipalityService 
         var eligible = rows.Sum(r => r.Eligible);
         var online = rows.Sum(r => r.Online);
         var planned = rows.Where(r => r.PlanFiscalYear is not null && r.Eligible > 0)
-            .Select(r => (Year: Wareki.PlanBucket(r.PlanFiscalYear!.Value), Tool: r.Tool.Trim(), r.Eligible, r.Online))
+            .Select(r => (Year: PlanBuckets.Of(r.PlanFiscalYear!.Value), Tool: r.Tool.Trim(), r.Eligible, r.Online))
             .ToList();
 
         var byYear = new List<PlanYearProgress>();
@@ -74,7 +71,7 @@ public sealed class OnlineKpiService(MadoguchiDbContext db, MunicipalityService 
             {
                 var inYear = planned.Where(r => r.Year == y).ToList();
                 int p = inYear.Sum(r => r.Eligible), d = inYear.Sum(r => r.Online);
-                byYear.Add(new PlanYearProgress(y, Wareki.PlanYearLabel(y), p, d, Percent.Of(d, p, mode)));
+                byYear.Add(new PlanYearProgress(y, PlanBuckets.Label(y), p, d, Percent.Of(d, p, mode)));
             }
         }
         var byTool = planned
@@ -172,14 +169,14 @@ public sealed class OnlineKpiService(MadoguchiDbContext db, MunicipalityService 
     {
         var date = asOf ?? Today;
         var mode = await RoundingAsync(rounding, ct);
-        var lastYear = Wareki.FiscalYearOf(date);
+        var lastYear = JapanTime.FiscalYearOf(date);
         var years = await db.ProcedureVolumes.AsNoTracking()
             .Where(v => v.FiscalYear <= lastYear && v.Total != null && v.Online != null)
             .GroupBy(v => v.FiscalYear)
             .Select(g => new { FiscalYear = g.Key, Procedures = g.Count(), Total = g.Sum(v => (long)v.Total!.Value), Online = g.Sum(v => (long)v.Online!.Value) })
             .ToListAsync(ct);
         var byYear = years.OrderBy(y => y.FiscalYear)
-            .Select(y => new UsageYear(y.FiscalYear, Wareki.FiscalYear(y.FiscalYear), y.Procedures, y.Total, y.Online, Percent.Of(y.Online, y.Total, mode)))
+            .Select(y => new UsageYear(y.FiscalYear, Madoguchi.Web.Shared.Japanese.Wareki.FormatFiscalYear(y.FiscalYear), y.Procedures, y.Total, y.Online, Percent.Of(y.Online, y.Total, mode)))
             .ToList();
 
         // Default: the latest fiscal year with any volume up to asOf's fiscal year.

@@ -18,17 +18,8 @@ public static partial class Wareki
 
     private static readonly Era[] Eras = LoadEras();
 
-    /// <summary>Japan has no daylight saving: Asia/Tokyo is always UTC+9.</summary>
-    public static readonly TimeSpan JapanOffset = TimeSpan.FromHours(9);
-
-    /// <summary>Today in Japan time.</summary>
-    public static DateOnly TodayInJapan(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(JapanOffset).DateTime);
-
-    /// <summary>The fiscal year (April–March) a day belongs to, as the western year it starts in.</summary>
-    public static int FiscalYearOf(DateOnly day) => day.Month >= 4 ? day.Year : day.Year - 1;
-
     /// <summary>The last fiscal year that has ended, Japan time.</summary>
-    public static int LastCompletedFiscalYear(TimeProvider clock) => FiscalYearOf(TodayInJapan(clock)) - 1;
+    public static int LastCompletedFiscalYear(TimeProvider clock) => JapanTime.FiscalYearOf(JapanTime.Today(clock)) - 1;
 
     /// <summary>"2025-04-01", "2025/4/1", "2025年4月1日", "R7.4.1", "令和7年4月1日", "令和元年5月1日", full-width or not.</summary>
     public static DateOnly? ParseDate(string? text)
