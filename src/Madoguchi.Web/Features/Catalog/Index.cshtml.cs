@@ -40,6 +40,7 @@ public sealed class IndexModel(MadoguchiDbContext db, StaffScope scope) : PageMo
     public IEnumerable<SelectListItem> Tools { get; private set; } = [];
     public IEnumerable<SelectListItem> LifeEvents { get; private set; } = [];
     public bool CanWrite { get; private set; }
+    public bool CanExport { get; private set; }
     [TempData] public string? Notice { get; set; }
 
     public static IEnumerable<SelectListItem> Statuses { get; } =
@@ -55,6 +56,7 @@ public sealed class IndexModel(MadoguchiDbContext db, StaffScope scope) : PageMo
     public async Task OnGetAsync([FromServices] IAuthorizationService auth, CancellationToken ct)
     {
         CanWrite = (await auth.AuthorizeAsync(User, Policies.InventoryWrite)).Succeeded;
+        CanExport = (await auth.AuthorizeAsync(User, Policies.InventoryExport)).Succeeded;
         var visible = await scope.ProceduresAsync(User, ct);
         var q = visible;
         var f = Filter;

@@ -46,6 +46,8 @@ public static class StaffModule
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.InventoryWrite, p => p.RequireRole(Roles.Admin, Roles.Dx))
             .AddPolicy(Policies.InventoryRead, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Manager, Roles.Staff, Roles.Auditor))
+            // The whole inventory leaves the system: only roles that may see every department.
+            .AddPolicy(Policies.InventoryExport, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Auditor))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
         return builder;
     }
@@ -76,5 +78,6 @@ public static class Policies
 {
     public const string InventoryRead = "inventory:read";
     public const string InventoryWrite = "inventory:write";
+    public const string InventoryExport = "inventory:export";
     public const string Admin = "admin";
 }
