@@ -3,6 +3,7 @@ using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Staff;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Madoguchi.Web.Data;
 
@@ -30,15 +31,16 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         ProcedureChange.Configure(builder.Entity<ProcedureChange>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
-        if (Database.IsSqlite())
+        // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot
+        // order DateTimeOffset natively, so it gets UTC ticks; PostgreSQL's timestamptz only takes offset 0.
+        ValueConverter converter = Database.IsSqlite()
+            ? new DateTimeOffsetToBinaryConverter()
+            : new ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
+        foreach (var entity in builder.Model.GetEntityTypes())
         {
-            // SQLite cannot order or compare DateTimeOffset natively; store UTC ticks so "latest first" works in SQL.
-            foreach (var entity in builder.Model.GetEntityTypes())
+            foreach (var p in entity.GetProperties().Where(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)))
             {
-                foreach (var p in entity.GetProperties().Where(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)))
-                {
-                    p.SetValueConverter(new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter());
-                }
+                p.SetValueConverter(converter);
             }
         }
     }

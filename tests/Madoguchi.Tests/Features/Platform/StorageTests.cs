@@ -51,3 +51,19 @@ public sealed class StorageTests
         Assert.Equal(2L, (long?)await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken)); // 2 = FULL
     }
 }
+
+public sealed class MigrationTests
+{
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void The_migrations_of_each_engine_match_the_model(string engine)
+    {
+        // A model change without a migration would break upgrades of existing databases.
+        var storage = engine == "sqlite"
+            ? Storage.Parse(Path.Combine(Path.GetTempPath(), "unused.db"))
+            : Storage.Parse("postgres://nobody@127.0.0.1:1/unused", Path.GetTempPath());
+        using var db = DataModule.CreateContext(storage);
+        Assert.False(db.Database.HasPendingModelChanges(), $"the {engine} model has changes without a migration: run scripts/add-migration NAME");
+    }
+}
