@@ -18,6 +18,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<ProcedureVolume> ProcedureVolumes => Set<ProcedureVolume>();
     public DbSet<ProcedureLifeEvent> ProcedureLifeEvents => Set<ProcedureLifeEvent>();
     public DbSet<ProcedureChange> ProcedureChanges => Set<ProcedureChange>();
+    public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -29,6 +31,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         ProcedureVolume.Configure(builder.Entity<ProcedureVolume>());
         ProcedureLifeEvent.Configure(builder.Entity<ProcedureLifeEvent>());
         ProcedureChange.Configure(builder.Entity<ProcedureChange>());
+        StaffSession.Configure(builder.Entity<StaffSession>());
+        ApiToken.Configure(builder.Entity<ApiToken>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot
