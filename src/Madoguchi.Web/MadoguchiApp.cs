@@ -64,6 +64,7 @@ public static class MadoguchiApp
 
     public static WebApplication MapMadoguchi(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
@@ -71,6 +72,7 @@ public static class MadoguchiApp
         app.UseLanguage();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapRazorPages();
         app.MapHome();
         app.MapStaff();

@@ -17,6 +17,15 @@ public static class WebPlatform
             h["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
             h["X-Frame-Options"] = "DENY";
             h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+            // Only over TLS (directly or via the proxy's X-Forwarded-Proto): a plain-HTTP dev server stays usable.
+            if (ctx.Request.IsHttps) h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+            // Staff pages and anything shown to a signed-in user may hold personal data: never cached.
+            if (ctx.Request.Path.StartsWithSegments("/staff") || ctx.Request.Path.StartsWithSegments("/api/v1/procedures")
+                || ctx.User.Identity?.IsAuthenticated == true)
+            {
+                h.CacheControl = "no-store";
+                h.Pragma = "no-cache";
+            }
             return Task.CompletedTask;
         });
         await next();

@@ -3,11 +3,15 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Madoguchi.Web.Shared;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Madoguchi.Web.Features.Staff;
 
+/// <summary>Step 1 of 2: the password. Step 2 is <see cref="SecondFactorModel"/> or, the first time, <see cref="EnrolModel"/>.</summary>
 [AllowAnonymous]
-public sealed class SignInModel(SignInManager<StaffUser> signIn) : PageModel
+[EnableRateLimiting(RateLimits.SignIn)]
+public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, StaffSignIn steps, TimeProvider clock) : PageModel
 {
     public sealed record InputModel
     {
@@ -28,18 +32,33 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.IsValid) return Page();
-        var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        var email = Input.Email.Trim();
+        if (steps.RetryAfter(email) is { } wait) return Locked(wait);
+        var user = await users.FindByEmailAsync(email);
+        var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: false);
+        if (!result.Succeeded)
         {
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/staff");
-        }
-        if (result.IsLockedOut)
-        {
-            ModelState.AddModelError("", "サインインの失敗が続いたため、このアカウントは一時的にロックされています。15分後にもう一度お試しください。");
+            await steps.FailAsync(user, email);
+            if (steps.RetryAfter(email) is { } now) return Locked(now);
+            // The same message for an unknown account and a wrong password, so accounts cannot be probed.
+            ModelState.AddModelError("Input.Password", "メールアドレスまたはパスワードが正しくありません");
             return Page();
         }
-        // The same message for an unknown account and a wrong password, so accounts cannot be probed.
-        ModelState.AddModelError("Input.Password", "メールアドレスまたはパスワードが正しくありません");
+        if (await users.IsLockedOutAsync(user!))
+        {
+            return Locked(user!.LockoutEnd is { } end ? end - clock.GetUtcNow() : SignInThrottle.Window);
+        }
+        await steps.StartPendingAsync(user!);
+        var next = await users.GetTwoFactorEnabledAsync(user!) ? "/staff/signin/code" : "/staff/signin/enrol";
+        var back = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
+        return LocalRedirect(back is null ? next : next + "?returnUrl=" + Uri.EscapeDataString(back));
+    }
+
+    private PageResult Locked(TimeSpan wait)
+    {
+        SignInThrottle.Refuse(Response, wait);
+        var minutes = (int)Math.Ceiling(Math.Max(1, wait.TotalMinutes));
+        ModelState.AddModelError("", $"サインインの失敗が続いたため、一時的にサインインできません。{minutes}分後にもう一度お試しください。");
         return Page();
     }
 }

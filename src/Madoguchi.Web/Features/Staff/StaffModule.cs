@@ -1,4 +1,9 @@
+using System.Security.Claims;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Shared;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 
@@ -6,6 +11,9 @@ namespace Madoguchi.Web.Features.Staff;
 
 public static class StaffModule
 {
+    /// <summary>Cookie-authenticated pages, or tokens under /api (never both on one path).</summary>
+    public const string StaffScheme = "staff";
+
     public static WebApplicationBuilder AddStaff(this WebApplicationBuilder builder)
     {
         builder.Services
@@ -17,38 +25,71 @@ public static class StaffModule
                 o.Password.RequireUppercase = false;
                 o.Password.RequireLowercase = false;
                 o.Password.RequireDigit = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.MaxFailedAccessAttempts = SignInThrottle.MaxFailures;
+                o.Lockout.DefaultLockoutTimeSpan = SignInThrottle.Window;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<MadoguchiDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<StaffScope>();
-        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        builder.Services.AddScoped<StaffSessions>();
+        builder.Services.AddScoped<StaffSignIn>();
+        builder.Services.AddScoped<ApiTokens>();
+        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<IAuthorizationHandler, ScopeHandler>();
+        builder.Services.Configure<SessionOptions>(builder.Configuration.GetSection("Madoguchi:Sessions"));
+        var sessionOptions = builder.Configuration.GetSection("Madoguchi:Sessions").Get<SessionOptions>() ?? new SessionOptions();
+
+        builder.Services.AddAuthentication(StaffScheme)
+            .AddPolicyScheme(StaffScheme, "Staff", o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Path.StartsWithSegments("/api") ? ApiTokenHandler.SchemeName : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null)
+            .AddIdentityCookies();
         builder.Services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "madoguchi.staff";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure whenever the request is HTTPS (directly or through a proxy's X-Forwarded-Proto).
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.LoginPath = "/staff/signin";
             o.LogoutPath = "/staff/signout";
             o.AccessDeniedPath = "/staff/denied";
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            o.SlidingExpiration = true;
+            // The server session enforces the idle limit; the cookie never outlives the absolute one.
+            o.ExpireTimeSpan = TimeSpan.FromHours(sessionOptions.AbsoluteHours);
+            o.SlidingExpiration = false;
+            o.Events.OnValidatePrincipal = StaffSessions.ValidateAsync;
             // An API client gets a status code, not an HTML sign-in page.
             o.Events.OnRedirectToLogin = ctx => ApiOr(ctx.Request, ctx.Response, 401, ctx.RedirectUri);
             o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx.Request, ctx.Response, 403, ctx.RedirectUri);
         });
+        builder.Services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o =>
+        {
+            o.Cookie.Name = "madoguchi.pending";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(10);
+        });
+        // The periodic security-stamp refresh rebuilds the principal: keep the session id and the second factor.
+        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = ctx =>
+        {
+            var keep = ctx.CurrentPrincipal?.Claims.Where(c => c.Type is StaffSessions.SessionClaim or StaffSessions.MfaClaim).ToList() ?? [];
+            if (ctx.NewPrincipal?.Identity is ClaimsIdentity identity) identity.AddClaims(keep);
+            return Task.CompletedTask;
+        });
+
         builder.Services.AddAuthorizationBuilder()
             // Secure by default: anything not marked public needs a signed-in member of staff.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.InventoryWrite, p => p.RequireRole(Roles.Admin, Roles.Dx))
-            .AddPolicy(Policies.InventoryRead, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Manager, Roles.Staff, Roles.Auditor))
+            .AddPolicy(Policies.InventoryWrite, p => p.RequireRole(Roles.Admin, Roles.Dx).AddRequirements(new ScopeRequirement("inventory:write")))
+            .AddPolicy(Policies.InventoryRead, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Manager, Roles.Staff, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:read")))
             // The whole inventory leaves the system: only roles that may see every department.
-            .AddPolicy(Policies.InventoryExport, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Auditor))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.InventoryExport, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:export")))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new ScopeRequirement("admin:write")));
+        builder.AddRateLimits();
         return builder;
     }
 
@@ -65,10 +106,13 @@ public static class StaffModule
 
     public static WebApplication MapStaff(this WebApplication app)
     {
-        app.MapPost("/staff/signout", async (SignInManager<StaffUser> signIn) =>
+        app.MapPost("/staff/signout", async (HttpContext ctx, IAntiforgery antiforgery, StaffSessions sessions, SignInManager<StaffUser> signIn) =>
         {
+            // A cookie-authenticated unsafe method: the form's antiforgery token is required.
+            if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.BadRequest();
+            await sessions.EndAsync(ctx.User.FindFirstValue(StaffSessions.SessionClaim));
             await signIn.SignOutAsync();
-            return Results.LocalRedirect("/staff/signin?signedOut=1");
+            return Results.LocalRedirect("/staff/signin?signedOut=true");
         }).RequireAuthorization();
         return app;
     }

@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Madoguchi.Web.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Staff;
+
+/// <summary>Idle and absolute session limits (Madoguchi:Sessions:IdleMinutes / AbsoluteHours).</summary>
+public sealed class SessionOptions
+{
+    public int IdleMinutes { get; set; } = 30;
+    public int AbsoluteHours { get; set; } = 10;
+}
+
+/// <summary>Starts, checks and ends server-side staff sessions.</summary>
+public sealed class StaffSessions(MadoguchiDbContext db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SessionOptions> options)
+{
+    public const string SessionClaim = "sid";
+    public const string MfaClaim = "amr";
+
+    // Writing "last seen" on every request would make each page view a database write.
+    private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+
+    public async Task<string> StartAsync(string userId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var session = new StaffSession
+        {
+            Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            UserId = userId,
+            CreatedAt = now,
+            LastSeenAt = now,
+        };
+        db.StaffSessions.Add(session);
+        await db.SaveChangesAsync(ct);
+        return session.Id;
+    }
+
+    /// <summary>True when the session is open and within both limits; refreshes its last-seen time.</summary>
+    public async Task<bool> IsAliveAsync(string sessionId, string userId, CancellationToken ct = default)
+    {
+        var s = await db.StaffSessions.FirstOrDefaultAsync(x => x.Id == sessionId, ct);
+        if (s is null || s.UserId != userId || s.EndedAt is not null) return false;
+        var now = clock.GetUtcNow();
+        var o = options.Value;
+        if (now - s.LastSeenAt > TimeSpan.FromMinutes(o.IdleMinutes) || now - s.CreatedAt > TimeSpan.FromHours(o.AbsoluteHours))
+        {
+            s.EndedAt = now;
+            await db.SaveChangesAsync(ct);
+            return false;
+        }
+        if (now - s.LastSeenAt >= TouchInterval)
+        {
+            s.LastSeenAt = now;
+            await db.SaveChangesAsync(ct);
+        }
+        return true;
+    }
+
+    public async Task EndAsync(string? sessionId, CancellationToken ct = default)
+    {
+        if (sessionId is null) return;
+        var now = clock.GetUtcNow();
+        await db.StaffSessions.Where(s => s.Id == sessionId && s.EndedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, now), ct);
+    }
+
+    /// <summary>"Sign out everywhere": every open session of the user ends.</summary>
+    public async Task<int> EndAllAsync(string userId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        return await db.StaffSessions.Where(s => s.UserId == userId && s.EndedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, now), ct);
+    }
+
+    /// <summary>
+    /// Cookie check on every request: a cookie without a live server session (signed out, timed
+    /// out, signed out everywhere, or issued before the second factor) is refused and deleted.
+    /// </summary>
+    public static async Task ValidateAsync(CookieValidatePrincipalContext ctx)
+    {
+        var principal = ctx.Principal;
+        var sid = principal?.FindFirstValue(SessionClaim);
+        var userId = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+        var mfa = principal?.HasClaim(MfaClaim, "mfa") == true;
+        var sessions = ctx.HttpContext.RequestServices.GetRequiredService<StaffSessions>();
+        if (sid is null || userId is null || !mfa || !await sessions.IsAliveAsync(sid, userId, ctx.HttpContext.RequestAborted))
+        {
+            ctx.RejectPrincipal();
+            await ctx.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            return;
+        }
+        await SecurityStampValidator.ValidatePrincipalAsync(ctx);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+
+namespace Madoguchi.Web.Features.Staff;
+
+/// <summary>
+/// The steps of a staff sign-in: the password opens a short-lived "pending" cookie (Identity's
+/// two-factor user id cookie), and only the second factor turns it into a session.
+/// </summary>
+public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, StaffSessions sessions, SignInThrottle throttle, IHttpContextAccessor http)
+{
+    private HttpContext Ctx => http.HttpContext ?? throw new InvalidOperationException("no request");
+
+    public async Task StartPendingAsync(StaffUser user)
+    {
+        var identity = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
+        identity.AddClaim(new Claim(ClaimTypes.Name, user.Id));
+        await Ctx.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
+    }
+
+    /// <summary>The account that has given its password but not yet its second factor.</summary>
+    public async Task<StaffUser?> PendingUserAsync()
+    {
+        var result = await Ctx.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
+        var id = result.Principal?.FindFirstValue(ClaimTypes.Name);
+        return id is null ? null : await users.FindByIdAsync(id);
+    }
+
+    /// <summary>Checks a 6-digit authenticator code or a recovery code (used up on success).</summary>
+    public async Task<bool> CheckSecondFactorAsync(StaffUser user, string code)
+    {
+        var normalized = new string(code.Where(c => !char.IsWhiteSpace(c) && c != '-').ToArray());
+        if (normalized.Length == 6 && normalized.All(char.IsAsciiDigit))
+        {
+            return await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, normalized);
+        }
+        return normalized.Length > 0 && (await users.RedeemTwoFactorRecoveryCodeAsync(user, code.Trim())).Succeeded;
+    }
+
+    /// <summary>Opens a new server session (a new id at every sign-in) and issues its cookie.</summary>
+    public async Task CompleteAsync(StaffUser user)
+    {
+        var previous = await Ctx.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        await sessions.EndAsync(previous.Principal?.FindFirstValue(StaffSessions.SessionClaim));
+        await Ctx.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        var sid = await sessions.StartAsync(user.Id);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(StaffSessions.MfaClaim, "mfa"), new Claim(StaffSessions.SessionClaim, sid)]);
+        throttle.Reset(SignInThrottle.AccountKey(user.Email ?? ""));
+    }
+
+    /// <summary>Records a failed attempt; returns the wait when the account or address is now locked.</summary>
+    public async Task FailAsync(StaffUser? user, string email)
+    {
+        throttle.Fail(SignInThrottle.AccountKey(email), SignInThrottle.AddressKey(Ctx));
+        if (user is not null) await users.AccessFailedAsync(user);
+    }
+
+    public TimeSpan? RetryAfter(string email) => throttle.RetryAfter(SignInThrottle.AccountKey(email), SignInThrottle.AddressKey(Ctx));
+}
