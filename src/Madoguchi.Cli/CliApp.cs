@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(DemoCommands.Create());
         root.Subcommands.Add(MunicipalityCommands.Create());
         root.Subcommands.Add(UserCommands.Create());
+        root.Subcommands.Add(TokenCommands.Create());
         root.Subcommands.Add(InventoryCommands.Create());
         root.Subcommands.Add(KpiCommands.Create());
         root.Subcommands.Add(CalendarCommands.Create());

@@ -14,6 +14,7 @@ public static class CatalogModule
 
     public static WebApplication MapCatalog(this WebApplication app)
     {
+        app.MapProceduresApi();
         return app;
     }
 }

@@ -81,9 +81,8 @@ public sealed class InventoryPagesTests
         var dept = Builders.Department();
         var p = Builders.Procedure("KT-30", dept, x => x.Name = "児童手当認定請求");
         await app.SaveAsync(dept, p);
-        var (email, password) = await app.CreateUserAsync(Roles.Dx);
-        var client = app.CreatePlainClient();
-        await MadoguchiFactory.PostFormAsync(client, "/staff/signin", new() { ["Input.Email"] = email, ["Input.Password"] = password });
+        var (client, login) = await app.SignInNewUserAsync(Roles.Dx);
+        var email = login.Email;
 
         var response = await MadoguchiFactory.PostFormAsync(client, $"/staff/inventory/{p.Id}/edit", new()
         {
