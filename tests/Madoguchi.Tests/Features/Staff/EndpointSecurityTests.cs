@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Madoguchi.Tests.Infrastructure;
+using Madoguchi.Web.Features.Insight;
+using Madoguchi.Web.Features.Staff;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Madoguchi.Tests.Features.Staff;
+
+/// <summary>
+/// DESIGN.md §4.1, §4.2 and §4.5 over every endpoint of the running app, so that each module added
+/// later is covered without anyone remembering to add it here.
+/// </summary>
+public sealed class EndpointSecurityTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Endpoints that declare neither a policy ([Authorize]) nor [AllowAnonymous]; the fallback policy does not count.</summary>
+    public static IReadOnlyList<string> Undeclared(IServiceProvider services) =>
+        services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetOrderedMetadata<IAuthorizeData>().Count == 0)
+            .Select(e => e.DisplayName ?? e.RoutePattern.RawText ?? "?").ToList();
+
+    [Fact]
+    public async Task Every_endpoint_declares_its_authorization()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        Assert.Empty(Undeclared(app.Services));
+        Assert.True(app.Services.GetRequiredService<EndpointDataSource>().Endpoints.Count > 20);
+    }
+
+    [Fact]
+    public async Task The_sweep_catches_an_endpoint_added_without_a_policy()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        using var withHole = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IStartupFilter, UnprotectedEndpoint>()));
+
+        var undeclared = Undeclared(withHole.Services);
+
+        Assert.Equal(["/test/forgotten"], undeclared.Select(x => x.Split(' ')[^1]));
+    }
+
+    private sealed class UnprotectedEndpoint : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.UseRouting();
+            app.UseEndpoints(e => e.MapGet("/test/forgotten", () => "oops").WithDisplayName("/test/forgotten"));
+        };
+    }
+
+    private enum Expect { Ok, SignIn, Denied, NotFound, Unauthorized, Forbidden, Redirect }
+
+    /// <summary>
+    /// Expected outcome of each GET route for: anonymous, staff of another department, the right staff.
+    /// A route missing here fails the test, so a new page must state who may see it.
+    /// </summary>
+    private static readonly Dictionary<string, (Expect Anonymous, Expect OtherDepartment, Expect Owner)> Matrix = new()
+    {
+        ["/"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/error"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/healthz"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/lang"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/kpi"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/kpi/csv/{table}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/api/v1/kpi/online"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/api/v1/kpi/departments"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/api/v1/kpi/trend"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/api/v1/kpi/usage"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/staff/signin"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/staff/signin/code"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/staff/signin/enrol"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/staff"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        ["/staff/denied"] = (Expect.SignIn, Expect.Forbidden, Expect.Forbidden),
+        ["/staff/profile"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        ["/staff/admin/users"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
+        ["/staff/inventory"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        ["/staff/inventory/{id:guid}"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        ["/staff/inventory/{id:guid}/edit"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
+        ["/staff/inventory/import"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
+        ["/staff/inventory/export"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
+        // Staff API: tried with each member's read token (anonymous: no token).
+        ["/api/v1/procedures"] = (Expect.Unauthorized, Expect.Ok, Expect.Ok),
+    };
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task Every_route_is_tried_anonymous_as_another_department_and_as_the_owner_with_security_headers()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var ours = Builders.Department("区民部", "区民課");
+        var theirs = Builders.Department("福祉部", "介護保険課");
+        var procedure = Builders.Procedure("KT-1", ours, p => p.Name = "住民票の写しの交付申請");
+        await app.SaveAsync(ours, theirs, procedure);
+        var (owner, ownerLogin) = await app.SignInNewUserAsync(Roles.Staff, ours.Id);
+        var (other, otherLogin) = await app.SignInNewUserAsync(Roles.Staff, theirs.Id);
+        var tokens = new Dictionary<HttpClient, string>
+        {
+            [owner] = await TokenAsync(app, ownerLogin.Email),
+            [other] = await TokenAsync(app, otherLogin.Email),
+        };
+        var anonymous = app.CreatePlainClient();
+
+        var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not { } m || m.HttpMethods.Contains("GET"))
+            .Select(e => "/" + (e.RoutePattern.RawText ?? "").Trim('/'))
+            .Distinct().ToList();
+        var untested = routes.Except(Matrix.Keys).ToList();
+        Assert.True(untested.Count == 0, "routes without an expected outcome: " + string.Join(", ", untested));
+
+        foreach (var route in routes)
+        {
+            var url = route.Replace("{id:guid}", procedure.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{table}", KpiTable.Names[0], StringComparison.Ordinal);
+            var expected = Matrix[route];
+            foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, url);
+                if (url.StartsWith("/api/v1/procedures", StringComparison.Ordinal) && tokens.TryGetValue(client, out var token))
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
+                var response = await client.SendAsync(request, Ct);
+                var body = await response.Content.ReadAsStringAsync(Ct);
+                Assert.True(Matches(response, expect), $"{url} as {who}: expected {expect}, got {(int)response.StatusCode} {response.Headers.Location}");
+                CheckHeaders(response, url, who);
+                if (client == other) Assert.DoesNotContain("住民票の写しの交付申請", body);
+            }
+        }
+    }
+
+    private static bool Matches(HttpResponseMessage r, Expect e) => e switch
+    {
+        Expect.Ok => r.StatusCode == HttpStatusCode.OK,
+        Expect.SignIn => r.StatusCode == HttpStatusCode.Redirect && PathOf(r).StartsWith("/staff/signin", StringComparison.Ordinal),
+        Expect.Denied => r.StatusCode == HttpStatusCode.Redirect && PathOf(r).StartsWith("/staff/denied", StringComparison.Ordinal),
+        Expect.Redirect => r.StatusCode == HttpStatusCode.Redirect,
+        Expect.NotFound => r.StatusCode == HttpStatusCode.NotFound,
+        Expect.Unauthorized => r.StatusCode == HttpStatusCode.Unauthorized,
+        Expect.Forbidden => r.StatusCode == HttpStatusCode.Forbidden,
+        _ => false,
+    };
+
+    private static string PathOf(HttpResponseMessage r) => r.Headers.Location is { IsAbsoluteUri: true } u ? u.PathAndQuery : r.Headers.Location?.OriginalString ?? "";
+
+    private static void CheckHeaders(HttpResponseMessage r, string url, string who)
+    {
+        string One(string name) => r.Headers.TryGetValues(name, out var v) ? string.Join(",", v) : "";
+        var csp = One("Content-Security-Policy");
+        Assert.True(csp.Contains("frame-ancestors 'none'", StringComparison.Ordinal) && csp.Contains("script-src 'self'", StringComparison.Ordinal), $"{url} as {who}: CSP '{csp}'");
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.Equal("nosniff", One("X-Content-Type-Options"));
+        Assert.Equal("same-origin", One("Referrer-Policy"));
+        Assert.StartsWith("max-age=", One("Strict-Transport-Security"));
+        if (url.StartsWith("/staff", StringComparison.Ordinal) || url.StartsWith("/api/v1/procedures", StringComparison.Ordinal) || (who != "anonymous" && !url.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            Assert.True(r.Headers.CacheControl?.NoStore == true, $"{url} as {who}: no Cache-Control: no-store");
+        }
+    }
+
+    private static async Task<string> TokenAsync(MadoguchiFactory app, string email)
+    {
+        await using var scope = app.Scope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByEmailAsync(email);
+        return (await scope.ServiceProvider.GetRequiredService<ApiTokens>().CreateAsync(user!, "matrix", "inventory:read", null, Ct)).Secret;
+    }
+
+    [Fact]
+    public async Task Session_cookies_are_secure_http_only_and_same_site_strict()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var (_, login) = await app.SignInNewUserAsync(Roles.Dx);
+        var client = app.CreatePlainClient();
+        var afterPassword = await MadoguchiFactory.PostFormAsync(client, "/staff/signin", new() { ["Input.Email"] = login.Email, ["Input.Password"] = login.Password });
+        var final = await MadoguchiFactory.PostFormAsync(client, "/staff/signin/code", new() { ["Input.Code"] = Totp.Code(login.TotpKey, TimeProvider.System.GetUtcNow()) });
+
+        var cookies = afterPassword.Headers.GetValues("Set-Cookie").Concat(final.Headers.GetValues("Set-Cookie"))
+            .Where(c => c.StartsWith("madoguchi.", StringComparison.Ordinal)).ToList();
+        Assert.Contains(cookies, c => c.StartsWith("madoguchi.pending=", StringComparison.Ordinal));
+        Assert.Contains(cookies, c => c.StartsWith("madoguchi.staff=", StringComparison.Ordinal));
+        Assert.All(cookies, c =>
+        {
+            var lower = c.ToLowerInvariant();
+            Assert.Contains("; secure", lower);
+            Assert.Contains("; httponly", lower);
+            Assert.Contains("; samesite=strict", lower);
+        });
+    }
+
+    [Fact]
+    public async Task Cookie_authenticated_unsafe_methods_need_the_antiforgery_token()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var client = await app.SignedInClientAsync(Roles.Admin);
+
+        var signOut = await client.PostAsync("/staff/signout", new FormUrlEncodedContent([]), Ct);
+        var create = await client.PostAsync("/staff/admin/users", new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = "x@test.example", ["Input.Role"] = "dx" }), Ct);
+        var everywhere = await client.PostAsync("/staff/profile?handler=SignOutEverywhere", new FormUrlEncodedContent([]), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, create.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, everywhere.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/staff", Ct)).StatusCode);
+    }
+}
