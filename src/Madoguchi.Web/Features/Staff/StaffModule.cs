@@ -68,7 +68,7 @@ public static class StaffModule
         app.MapPost("/staff/signout", async (SignInManager<StaffUser> signIn) =>
         {
             await signIn.SignOutAsync();
-            return Results.LocalRedirect("/staff/signin?signedOut=1");
+            return Results.LocalRedirect("/staff/signin?signedOut=true");
         }).RequireAuthorization();
         return app;
     }
