@@ -32,7 +32,8 @@ internal static class BareImport
         var sqlite = storage.Engine == StorageEngine.Sqlite;
         await using DbConnection connection = sqlite
             ? new Microsoft.Data.Sqlite.SqliteConnection(storage.ConnectionString)
-            : new Npgsql.NpgsqlConnection(storage.ConnectionString);
+            // Npgsql prepares a statement once its parameter types are known, from the second use on.
+            : new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(storage.ConnectionString) { MaxAutoPrepare = 16, AutoPrepareMinUsages = 2 }.ConnectionString);
         await connection.OpenAsync(ct);
         // The same pragmas as production (WAL, synchronous=FULL, foreign keys on).
         if (connection is Microsoft.Data.Sqlite.SqliteConnection s) SqlitePragmas.Apply(s);
@@ -121,7 +122,8 @@ internal static class BareImport
             p.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
             cmd.Parameters.Add(p);
         }
-        cmd.Prepare();
+        // SQLite prepares here; PostgreSQL cannot before it knows the parameter types (auto-prepare above).
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection) cmd.Prepare();
         return cmd;
     }
 
