@@ -14,7 +14,9 @@ public sealed class IndexModel(MadoguchiDbContext db, MunicipalityService munici
 {
     public Municipality Municipality { get; private set; } = new();
     public int OnlineCount { get; private set; }
-    public IReadOnlyList<(string Event, int Count)> Events { get; private set; } = [];
+    public sealed record LifeEventGroup(string Event, IReadOnlyList<string> Procedures);
+
+    public IReadOnlyList<LifeEventGroup> Events { get; private set; } = [];
     public IReadOnlyList<Office> Offices { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -24,12 +26,15 @@ public sealed class IndexModel(MadoguchiDbContext db, MunicipalityService munici
         var today = JapanTime.Today(clock);
         OnlineCount = (await kpi.OnlineAsync(today, null, ct)).Online;
         var online = db.Procedures.Where(p => p.OnlineEligible && p.Status == OnlineStatus.Done && (p.OnlineSince == null || p.OnlineSince <= today));
-        var events = await db.ProcedureLifeEvents
-            .Where(e => e.Kind == LifeEventKind.Personal && online.Any(p => p.Id == e.ProcedureId))
-            .GroupBy(e => e.Event)
-            .Select(g => new { g.Key, Count = g.Count() })
+        // Residents look for what to do by life event; each event lists its procedures they can do online.
+        var rows = await db.ProcedureLifeEvents
+            .Where(e => e.Kind == LifeEventKind.Personal)
+            .Join(online, e => e.ProcedureId, p => p.Id, (e, p) => new { e.Event, p.Name })
             .ToListAsync(ct);
-        Events = [.. events.OrderByDescending(e => e.Count).ThenBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Count))];
+        Events = [.. rows.GroupBy(r => r.Event)
+            .Select(g => new LifeEventGroup(g.Key, [.. g.Select(r => r.Name).Distinct().Order(StringComparer.Ordinal)]))
+            .OrderBy(g => Array.IndexOf(Catalog.Procedure.PersonalLifeEvents.ToArray(), g.Event) is var i && i < 0 ? int.MaxValue : i)
+            .ThenBy(g => g.Event, StringComparer.Ordinal)];
         Offices = await db.Offices.AsNoTracking().OrderBy(o => o.SortOrder).ThenBy(o => o.Name).ToListAsync(ct);
     }
 }

@@ -194,10 +194,13 @@ public sealed class OnlineKpiService(MadoguchiDbContext db, MunicipalityService 
                     orderby p.Id
                     select new
                     {
-                        p.Id, p.Code, p.Name,
+                        p.Id,
+                        p.Code,
+                        p.Name,
                         Bu = p.Department == null ? "" : p.Department.Bu,
                         Ka = p.Department == null ? "" : p.Department.Ka,
-                        v.Total, v.Online,
+                        v.Total,
+                        v.Online,
                     })
                 .Skip(offset).Take(limit + 1).ToListAsync(ct);
             if (page.Count > limit)

@@ -13,17 +13,17 @@ public sealed class OnlineKpiTests
 
     private static Procedure P(bool eligible = true, OnlineStatus status = OnlineStatus.NotDone, DateOnly? since = null, int? plan = 2024,
         string tool = "", InventoryLayout layout = InventoryLayout.Municipal, Department? dept = null) => new()
-    {
-        Code = $"T-{Interlocked.Increment(ref _code):00000}",
-        Name = "テスト手続",
-        Layout = layout,
-        OnlineEligible = eligible,
-        Status = status,
-        OnlineSince = since,
-        PlanFiscalYear = plan,
-        Tool = tool,
-        Department = dept,
-    };
+        {
+            Code = $"T-{Interlocked.Increment(ref _code):00000}",
+            Name = "テスト手続",
+            Layout = layout,
+            OnlineEligible = eligible,
+            Status = status,
+            OnlineSince = since,
+            PlanFiscalYear = plan,
+            Tool = tool,
+            Department = dept,
+        };
 
     private static async Task<(TestDatabase Db, MadoguchiDbContext Ctx, OnlineKpiService Kpi, FakeClock Clock)> SetUpAsync(params Procedure[] procedures)
     {

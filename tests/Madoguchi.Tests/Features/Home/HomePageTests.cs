@@ -1,0 +1,56 @@
+using Madoguchi.Tests.Infrastructure;
+using Madoguchi.Web.Features.Catalog;
+using Madoguchi.Web.Features.Platform;
+
+namespace Madoguchi.Tests.Features.Home;
+
+public sealed class HomePageTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Residents_see_what_they_can_do_online_by_life_event_and_the_offices()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        app.Clock.Set(new DateTimeOffset(2025, 6, 30, 15, 30, 0, TimeSpan.Zero)); // 2025-07-01 00:30 in Japan
+        static ProcedureLifeEvent Moving() => new() { Kind = LifeEventKind.Personal, Event = "引越し" };
+        await app.SaveAsync(
+            Builders.Procedure("A", configure: p => { p.Name = "転出届"; p.Status = OnlineStatus.Done; p.OnlineSince = new DateOnly(2024, 4, 1); p.LifeEvents.Add(Moving()); }),
+            Builders.Procedure("B", configure: p => { p.Name = "転居届"; p.Status = OnlineStatus.Done; p.OnlineSince = new DateOnly(2025, 7, 1); p.LifeEvents.Add(Moving()); }),
+            Builders.Procedure("C", configure: p => { p.Name = "印鑑登録"; p.Status = OnlineStatus.NotDone; p.LifeEvents.Add(Moving()); }),
+            Builders.Procedure("D", configure: p => { p.Name = "将来の手続"; p.Status = OnlineStatus.Done; p.OnlineSince = new DateOnly(2025, 8, 1); p.LifeEvents.Add(Moving()); }),
+            new Office { Name = "豊洲出張所", NameEn = "Toyosu branch", Address = "東京都江東区豊洲2-2-18", Hours = "8:30〜17:00" });
+
+        var html = await app.CreateClient().GetStringAsync("/", Ct);
+
+        Assert.Contains("引越し（2 件）", html);
+        Assert.Contains("<li>転出届</li>", html);
+        // Online since today in Japan (already 1 July there while it is still 30 June in UTC).
+        Assert.Contains("<li>転居届</li>", html);
+        Assert.DoesNotContain("印鑑登録", html);
+        Assert.DoesNotContain("将来の手続", html);
+        Assert.Contains("豊洲出張所", html);
+    }
+
+    [Fact]
+    public async Task The_language_switch_is_a_plain_link_that_remembers_the_choice_and_stays_on_this_site()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var client = app.CreatePlainClient();
+
+        var response = await client.GetAsync("/lang?to=en&returnUrl=%2Fkpi", Ct);
+        Assert.Equal("/kpi", response.Headers.Location!.OriginalString);
+        var cookie = response.Headers.GetValues("Set-Cookie").Single();
+        Assert.Contains("madoguchi-lang=en", cookie);
+
+        var english = new HttpRequestMessage(HttpMethod.Get, "/");
+        english.Headers.Add("Cookie", "madoguchi-lang=en");
+        var html = await (await client.SendAsync(english, Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.Contains("<html lang=\"en\">", html);
+        Assert.Contains("Procedures you can do online", html);
+
+        // An absolute or protocol-relative return URL is not followed (no open redirect).
+        var evil = await client.GetAsync("/lang?to=ja&returnUrl=%2F%2Fevil.example", Ct);
+        Assert.Equal("/", evil.Headers.Location!.OriginalString);
+    }
+}
