@@ -12,8 +12,11 @@ public static class Axe
         RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
     };
 
-    /// <summary>axe on the largest page (thousands of table rows) on a busy 2-core machine stays well under this.</summary>
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+    /// <summary>
+    /// Only a guard against a hang: axe on the import preview (3,058 table rows) takes tens of seconds
+    /// when the 2 cores are shared with builds, so this is generous.
+    /// </summary>
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(180);
 
     public static async Task AssertAccessibleAsync(IPage page)
     {
