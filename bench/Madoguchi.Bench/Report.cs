@@ -28,7 +28,7 @@ internal static class KpiCheck
             return false;
         }
         var bare = rows.Where(r => r.PlanFiscalYear is not null && r.Eligible > 0)
-            .GroupBy(r => (Year: Wareki.PlanBucket(r.PlanFiscalYear!.Value), Tool: r.Tool.Trim().Length == 0 ? OnlineKpiService.NoTool : r.Tool.Trim()))
+            .GroupBy(r => (Year: PlanBuckets.Of(r.PlanFiscalYear!.Value), Tool: r.Tool.Trim().Length == 0 ? OnlineKpiService.NoTool : r.Tool.Trim()))
             .ToDictionary(g => g.Key, g => (g.Sum(r => r.Eligible), g.Sum(r => r.Online)));
         var service = kpi.ByPlanYearAndTool.ToDictionary(t => (Year: t.FiscalYear, t.Tool), t => (t.Planned, t.Done));
         var differing = bare.Where(kv => !service.TryGetValue(kv.Key, out var s) || s != kv.Value).Select(kv => kv.Key)
