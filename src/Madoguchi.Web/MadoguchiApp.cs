@@ -69,6 +69,18 @@ public static class MadoguchiApp
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/error", "?status={0}");
         app.UseEmbeddedStaticFiles();
+        // Routing after the status-code pages so that a re-executed /error is routed again.
+        app.UseRouting();
+        // An address that matches nothing is 404 for everyone, not a sign-in prompt from the fallback policy.
+        app.Use((ctx, next) =>
+        {
+            if (ctx.GetEndpoint() is null)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+            return next(ctx);
+        });
         app.UseLanguage();
         app.UseAuthentication();
         app.UseAuthorization();

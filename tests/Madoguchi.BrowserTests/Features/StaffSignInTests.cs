@@ -1,97 +1,88 @@
-using System.Security.Cryptography;
 using Madoguchi.BrowserTests.Infrastructure;
+using Madoguchi.BrowserTests.Pages;
 using Madoguchi.Web.Features.Staff;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Madoguchi.BrowserTests.Features;
 
-/// <summary>DESIGN.md §4.4 in a real browser: an admin creates a member of staff, who enrols an authenticator and signs in again.</summary>
 public sealed class StaffSignInTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task An_admin_creates_staff_who_enrol_totp_sign_out_and_sign_in_with_password_and_code()
+    public async Task Sign_in_errors_are_summarised_linked_to_their_fields_and_accessible()
     {
         await using var app = await AppServer.StartAsync();
-        var (adminEmail, adminPassword) = await app.CreateUserAsync(Roles.Admin);
+        await using var session = await browser.OpenAsync();
+        var page = session.Page;
+        var signIn = new SignInPage(page, app);
+        await signIn.GotoAsync();
+        await Axe.AssertAccessibleAsync(page);
 
-        await using var adminContext = await browser.Browser.NewContextAsync(new() { Locale = "ja-JP" });
-        var admin = await adminContext.NewPageAsync();
-        await SignInWithPasswordAsync(admin, app, adminEmail, adminPassword);
-        await EnrolAsync(admin);
-
-        await admin.GotoAsync(app.BaseUrl + "/staff/admin/users");
-        await Axe.AssertAccessibleAsync(admin);
-        var email = $"staff-{Guid.NewGuid():N}@test.example";
-        await admin.GetByLabel("メールアドレス").FillAsync(email);
-        await admin.GetByLabel("ロール").SelectOptionAsync(Roles.Dx);
-        await admin.GetByRole(AriaRole.Button, new() { Name = "作成" }).ClickAsync();
-        var password = (await admin.Locator("[data-testid=created-password]").InnerTextAsync()).Trim();
-        await Axe.AssertAccessibleAsync(admin);
-
-        await using var staffContext = await browser.Browser.NewContextAsync(new() { Locale = "ja-JP" });
-        var staff = await staffContext.NewPageAsync();
-        await SignInWithPasswordAsync(staff, app, email, password);
-        var key = await EnrolAsync(staff);
-        Assert.Contains("職員トップ", await staff.InnerTextAsync("h1"));
-
-        await staff.GetByRole(AriaRole.Button, new() { Name = "サインアウト" }).ClickAsync();
-        Assert.Contains("サインアウトしました", await staff.InnerTextAsync("main"));
-        await staff.GotoAsync(app.BaseUrl + "/staff");
-        Assert.EndsWith("/staff/signin?ReturnUrl=%2Fstaff", staff.Url);
-
-        await SignInWithPasswordAsync(staff, app, email, password);
-        Assert.Contains("/staff/signin/code", staff.Url);
-        await Axe.AssertAccessibleAsync(staff);
-        await staff.GetByLabel("確認コード").FillAsync(Code(key, DateTimeOffset.UtcNow));
-        await staff.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
-        Assert.Contains("職員トップ", await staff.InnerTextAsync("h1"));
-    }
-
-    private static async Task SignInWithPasswordAsync(IPage page, AppServer app, string email, string password)
-    {
-        await page.GotoAsync(app.BaseUrl + "/staff/signin");
-        await page.GetByLabel("メールアドレス").FillAsync(email);
-        await page.GetByLabel("パスワード").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
+
+        await Expect(signIn.ErrorSummary).ToContainTextAsync("メールアドレスを入力してください");
+        await Expect(signIn.Email).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(signIn.Email).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("メールアドレスを入力してください"));
+        await signIn.ErrorSummary.GetByRole(AriaRole.Link, new() { Name = "メールアドレスを入力してください", Exact = false }).ClickAsync();
+        Assert.EndsWith("#Input_Email", page.Url);
+        await Axe.AssertAccessibleAsync(page);
     }
 
-    /// <summary>On the enrolment page: reads the key, types the code an authenticator app would show.</summary>
-    private static async Task<string> EnrolAsync(IPage page)
+    [Fact]
+    public async Task A_wrong_password_is_refused_without_saying_which_part_was_wrong()
     {
-        Assert.Contains("/staff/signin/enrol", page.Url);
-        await Axe.AssertAccessibleAsync(page);
-        var key = (await page.Locator("[data-testid=totp-key]").InnerTextAsync()).Replace(" ", "", StringComparison.Ordinal);
-        await page.GetByLabel("確認コード").FillAsync(Code(key, DateTimeOffset.UtcNow));
-        await page.GetByRole(AriaRole.Button, new() { Name = "登録してサインイン" }).ClickAsync();
-        Assert.Contains("回復コード", await page.InnerTextAsync("h1"));
-        Assert.Equal(10, await page.Locator(".dads-recovery-codes li").CountAsync());
-        await Axe.AssertAccessibleAsync(page);
-        await page.GetByRole(AriaRole.Link, new() { Name = "保管しました。職員トップへ進む" }).ClickAsync();
-        return key;
+        await using var app = await AppServer.StartAsync();
+        var (email, _) = await app.CreateUserAsync(Roles.Dx);
+        await using var session = await browser.OpenAsync();
+        var signIn = new SignInPage(session.Page, app);
+        await signIn.GotoAsync();
+
+        await signIn.SubmitAsync(email, "not-the-password-1234");
+
+        await Expect(signIn.ErrorSummary).ToBeVisibleAsync();
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "職員サインイン", Level = 1 })).ToBeVisibleAsync();
+        await Axe.AssertAccessibleAsync(session.Page);
     }
 
-    /// <summary>RFC 6238 (HMAC-SHA1, 30 s, 6 digits), as an authenticator app computes it.</summary>
-    private static string Code(string base32, DateTimeOffset at)
+    [Fact]
+    public async Task Staff_sign_in_and_out_with_javascript_off()
     {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var key = new List<byte>();
-        int buffer = 0, bits = 0;
-        foreach (var c in base32.TrimEnd('='))
-        {
-            buffer = (buffer << 5) | alphabet.IndexOf(char.ToUpperInvariant(c), StringComparison.Ordinal);
-            bits += 5;
-            if (bits >= 8)
-            {
-                key.Add((byte)(buffer >> (bits - 8)));
-                bits -= 8;
-            }
-        }
-        var counter = at.ToUnixTimeSeconds() / 30;
-        var msg = new byte[8];
-        for (var i = 7; i >= 0; i--, counter >>= 8) msg[i] = (byte)(counter & 0xff);
-        var hash = HMACSHA1.HashData(key.ToArray(), msg);
-        var o = hash[^1] & 0x0f;
-        var n = ((hash[o] & 0x7f) << 24) | (hash[o + 1] << 16) | (hash[o + 2] << 8) | hash[o + 3];
-        return (n % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        await using var app = await AppServer.StartAsync();
+        await using var session = await browser.OpenAsync(javaScript: false);
+        var page = session.Page;
+
+        await SignInPage.SignInAsync(page, app, Roles.Dx);
+        await page.GetByRole(AriaRole.Button, new() { Name = "サインアウト" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("サインアウトしました");
+    }
+
+    [Fact]
+    public async Task The_staff_top_page_is_accessible()
+    {
+        await using var app = await AppServer.StartAsync();
+        await using var session = await browser.OpenAsync();
+        var page = session.Page;
+
+        await SignInPage.SignInAsync(page, app, Roles.Dx);
+
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "手続棚卸" }).First).ToBeVisibleAsync();
+        await Axe.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
+    public async Task Staff_without_the_right_role_see_an_accessible_denied_page()
+    {
+        await using var app = await AppServer.StartAsync();
+        await using var session = await browser.OpenAsync();
+        var page = session.Page;
+        await SignInPage.SignInAsync(page, app, Roles.Auditor);
+
+        var response = await page.GotoAsync(app.Url("/staff/inventory/import"));
+
+        Assert.Equal(403, response!.Status);
+        Assert.Contains("/staff/denied", page.Url);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("このページを表示する権限がありません");
+        await Axe.AssertAccessibleAsync(page);
     }
 }

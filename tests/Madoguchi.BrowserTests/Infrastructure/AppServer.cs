@@ -1,5 +1,6 @@
 using Madoguchi.Web;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Catalog.Import;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Staff;
 using Microsoft.AspNetCore.Builder;
@@ -16,6 +17,8 @@ public sealed class AppServer : IAsyncDisposable
     private readonly string _folder;
 
     public string BaseUrl { get; }
+    /// <summary>A temp folder of this server's own (removed with it) for files a test writes.</summary>
+    public string Folder => _folder;
     public IServiceProvider Services => _app.Services;
 
     private AppServer(WebApplication app, string folder, string baseUrl)
@@ -45,6 +48,25 @@ public sealed class AppServer : IAsyncDisposable
         await StaffAccounts.CreateAsync(scope.ServiceProvider, email, password, role, null);
         return (email, password);
     }
+
+    /// <summary>Imports an inventory file directly (as the CLI does), to build a test's data without the browser.</summary>
+    public async Task<ImportPlan> ImportAsync(string path)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var plan = await scope.ServiceProvider.GetRequiredService<InventoryImporter>()
+            .ImportAsync(path, new ImportOptions { VolumesFiscalYear = 2024, Actor = "cli" }, TestContext.Current.CancellationToken);
+        Assert.True(plan.IsValid, $"the test's inventory did not import: {plan.Errors.Count} error(s)");
+        return plan;
+    }
+
+    /// <summary>The Koto demo (municipality, offices, life events, 3,058 procedures) for the public pages.</summary>
+    public async Task LoadDemoAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        Assert.NotNull(await DemoData.LoadIfEmptyAsync(scope.ServiceProvider, TestContext.Current.CancellationToken));
+    }
+
+    public string Url(string path) => BaseUrl + path;
 
     public async ValueTask DisposeAsync()
     {

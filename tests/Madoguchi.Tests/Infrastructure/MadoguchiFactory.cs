@@ -141,7 +141,9 @@ internal sealed class LoopbackClient : IStartupFilter
 public sealed class FakeClock(DateTimeOffset now) : TimeProvider
 {
     private DateTimeOffset _now = now;
-    public override DateTimeOffset GetUtcNow() => _now;
+    // UTC as TimeProvider promises, whatever offset a test wrote the time in: Npgsql writes a
+    // timestamptz only from a UTC DateTimeOffset.
+    public override DateTimeOffset GetUtcNow() => _now.ToUniversalTime();
     public void Set(DateTimeOffset now) => _now = now;
     public void Advance(TimeSpan by) => _now += by;
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;

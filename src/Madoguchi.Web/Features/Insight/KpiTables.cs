@@ -17,10 +17,11 @@ public sealed record KpiTable(string Name, string TitleKey, IReadOnlyList<KpiCol
 {
     public static readonly IReadOnlyList<string> Names = ["plan-years", "tools", "departments", "sections", "trend", "usage"];
 
-    public static KpiTable PlanYears(OnlineKpi k) => new("plan-years", "kpi.table.planyears",
+    /// <summary>Plan years; <paramref name="label"/> replaces the 和暦 label on the English page (CSV files keep it).</summary>
+    public static KpiTable PlanYears(OnlineKpi k, Func<PlanYearProgress, string>? label = null) => new("plan-years", "kpi.table.planyears",
         [new("kpi.col.fiscalyear", KpiColumnKind.Text), new("kpi.col.label", KpiColumnKind.Text), new("kpi.col.planned", KpiColumnKind.Count),
          new("kpi.col.done", KpiColumnKind.Count), new("kpi.col.progress", KpiColumnKind.Percent)],
-        [.. k.ByPlanYear.Select(r => new object?[] { r.FiscalYear.ToString(CultureInfo.InvariantCulture), r.Label, r.Planned, r.Done, r.ProgressPercent })]);
+        [.. k.ByPlanYear.Select(r => new object?[] { r.FiscalYear.ToString(CultureInfo.InvariantCulture), label?.Invoke(r) ?? r.Label, r.Planned, r.Done, r.ProgressPercent })]);
 
     /// <summary>Tools within one plan year, or within every plan year when year is null.</summary>
     public static KpiTable Tools(OnlineKpi k, int? year) => new("tools", "kpi.table.tools",

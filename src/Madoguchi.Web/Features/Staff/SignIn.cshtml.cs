@@ -25,7 +25,8 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
 
     [BindProperty] public InputModel Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
-    [BindProperty(SupportsGet = true)] public bool SignedOut { get; set; }
+    // Read, not bound: a mangled ?signedOut must not put a model error in the sign-in form's summary.
+    public bool SignedOut => bool.TryParse(Request.Query["signedOut"], out var signedOut) && signedOut;
 
     public void OnGet() { }
 

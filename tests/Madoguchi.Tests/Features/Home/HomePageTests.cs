@@ -53,4 +53,15 @@ public sealed class HomePageTests
         var evil = await client.GetAsync("/lang?to=ja&returnUrl=%2F%2Fevil.example", Ct);
         Assert.Equal("/", evil.Headers.Location!.OriginalString);
     }
+
+    [Fact]
+    public async Task An_address_that_matches_nothing_is_not_found_for_anonymous_visitors_too()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+
+        var response = await app.CreatePlainClient().GetAsync("/no-such-page", Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("ページが見つかりません", await response.Content.ReadAsStringAsync(Ct));
+    }
 }

@@ -17,7 +17,6 @@ public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock,
 {
     public const string MaxBytesSetting = "Madoguchi:Inventory:MaxImportBytes";
     public const long DefaultMaxBytes = 100L * 1024 * 1024;
-    private const int BatchSize = 2000;
 
     /// <summary>The size limit for imported files (configurable, default 100 MB).</summary>
     public long MaxBytes => configuration.GetValue<long?>(MaxBytesSetting) is long v and > 0 ? v : DefaultMaxBytes;
@@ -174,21 +173,15 @@ public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock,
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
 
-            for (var i = 0; i < added.Count; i++)
+            // New procedures skip the change tracker: prepared commands in the same transaction (see ProcedureBulkInsert).
+            await using (var insert = ProcedureBulkInsert.Create(db))
             {
-                var (p, changes) = added[i];
-                // Only the foreign key: the Department instance may belong to an earlier, cleared batch.
-                p.Department = null;
-                db.Procedures.Add(p);
-                db.ProcedureChanges.Add(ProcedureHistory.Entry(p.Id, p.Code, changes, options.Actor, source, now)!);
-                if ((i + 1) % BatchSize == 0)
+                foreach (var (p, changes) in added)
                 {
-                    await db.SaveChangesAsync(ct);
-                    db.ChangeTracker.Clear();
+                    await insert.AddAsync(p, ProcedureHistory.Entry(p.Id, p.Code, changes, options.Actor, source, now), ct);
                 }
+                await insert.WriteAsync(ct);
             }
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
             await tx.CommitAsync(ct);
         }
         finally
