@@ -15,7 +15,8 @@ internal static class UserCommands
         var role = new Option<string>("--role") { Description = "admin | dx | manager | staff | counter | auditor", Required = true };
         var department = new Option<string?>("--department") { Description = "所属（例: \"区民部 区民課\"）。manager と staff は必須" };
         var name = new Option<string?>("--name") { Description = "表示名" };
-        var create = new Command("create", "職員アカウントを作成します") { email, password, role, department, name };
+        var permission = new Option<string[]>("--permission") { Description = "ロールとは別に与える権限（my-number: 個人番号の閲覧）", AllowMultipleArgumentsPerToken = true };
+        var create = new Command("create", "職員アカウントを作成します") { email, password, role, department, name, permission };
         create.SetAction((result, ct) => Cli.RunAsync(result, ct, async sp =>
         {
             var roleName = result.GetValue(role)!;
@@ -38,7 +39,11 @@ internal static class UserCommands
             StaffUser user;
             try
             {
+                var granted = result.GetValue(permission) ?? [];
+                var unknown = granted.Where(p => !Permissions.All.Contains(p)).ToList();
+                if (unknown.Count > 0) throw new ArgumentException($"--permission '{string.Join(", ", unknown)}' はありません。{string.Join(", ", Permissions.All)} のいずれかを指定してください。");
                 user = await StaffAccounts.CreateAsync(sp, result.GetValue(email)!.Trim(), result.GetValue(password)!, roleName, dept?.Id, result.GetValue(name));
+                foreach (var p in granted) await StaffAccounts.GrantAsync(sp, user, p);
             }
             catch (ArgumentException e)
             {

@@ -35,6 +35,21 @@ public static class StaffAccounts
         await users.AddToRoleAsync(user, role);
         return user;
     }
+
+    /// <summary>Grants a permission such as <see cref="Permissions.MyNumber"/>; it applies from the next sign-in.</summary>
+    public static async Task GrantAsync(IServiceProvider sp, StaffUser user, string permission)
+    {
+        if (!Permissions.All.Contains(permission))
+        {
+            throw new ArgumentException($"権限 '{permission}' はありません。{string.Join(", ", Permissions.All)} のいずれかを指定してください。");
+        }
+        var users = sp.GetRequiredService<UserManager<StaffUser>>();
+        var claim = new System.Security.Claims.Claim(Permissions.ClaimType, permission);
+        if (!(await users.GetClaimsAsync(user)).Any(c => c.Type == claim.Type && c.Value == claim.Value))
+        {
+            await users.AddClaimAsync(user, claim);
+        }
+    }
 }
 
 /// <summary>Identity's error codes in words staff understand.</summary>

@@ -88,7 +88,10 @@ public static class StaffModule
             .AddPolicy(Policies.InventoryRead, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Manager, Roles.Staff, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:read")))
             // The whole inventory leaves the system: only roles that may see every department.
             .AddPolicy(Policies.InventoryExport, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:export")))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new ScopeRequirement("admin:write")));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new ScopeRequirement("admin:write")))
+            // 個人番号 is a permission of its own, granted per account: no role (not even admin) implies it,
+            // and no token scope carries it.
+            .AddPolicy(Policies.MyNumber, p => p.RequireClaim(Permissions.ClaimType, Permissions.MyNumber).AddRequirements(new ScopeRequirement("my-number:read")));
         builder.AddRateLimits();
         return builder;
     }
@@ -124,4 +127,14 @@ public static class Policies
     public const string InventoryWrite = "inventory:write";
     public const string InventoryExport = "inventory:export";
     public const string Admin = "admin";
+    /// <summary>Viewing or exporting 個人番号 (DESIGN.md §4.3).</summary>
+    public const string MyNumber = "my-number";
+}
+
+/// <summary>Permissions granted to an account on top of its role, stored as Identity user claims.</summary>
+public static class Permissions
+{
+    public const string ClaimType = "madoguchi:permission";
+    public const string MyNumber = "my-number";
+    public static readonly string[] All = [MyNumber];
 }
