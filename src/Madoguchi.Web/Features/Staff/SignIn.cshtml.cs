@@ -37,6 +37,12 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
         if (steps.RetryAfter(email) is { } wait) return Locked(wait);
         var user = await users.FindByEmailAsync(email);
         var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: false);
+        if (result.IsLockedOut)
+        {
+            // Locked in the database (perhaps by failures on another app instance): never longer than the window.
+            var left = user!.LockoutEnd is { } end ? end - clock.GetUtcNow() : SignInThrottle.Window;
+            return Locked(left > SignInThrottle.Window || left <= TimeSpan.Zero ? SignInThrottle.Window : left);
+        }
         if (!result.Succeeded)
         {
             await steps.FailAsync(user, email);
@@ -44,10 +50,6 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
             // The same message for an unknown account and a wrong password, so accounts cannot be probed.
             ModelState.AddModelError("Input.Password", "メールアドレスまたはパスワードが正しくありません");
             return Page();
-        }
-        if (await users.IsLockedOutAsync(user!))
-        {
-            return Locked(user!.LockoutEnd is { } end ? end - clock.GetUtcNow() : SignInThrottle.Window);
         }
         await steps.StartPendingAsync(user!);
         var next = await users.GetTwoFactorEnabledAsync(user!) ? "/staff/signin/code" : "/staff/signin/enrol";

@@ -109,6 +109,23 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task An_account_locked_in_the_database_gets_429_too_as_after_failures_on_another_instance()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var (email, password) = await app.CreateUserAsync(Roles.Dx);
+        await using (var scope = app.Scope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<StaffUser>>();
+            await users.SetLockoutEndDateAsync((await users.FindByEmailAsync(email))!, TimeProvider.System.GetUtcNow().AddMinutes(10));
+        }
+
+        var r = await Password(app.CreatePlainClient(), email, password);
+
+        Assert.Equal((HttpStatusCode)429, r.StatusCode);
+        Assert.InRange(r.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 15 * 60);
+    }
+
+    [Fact]
     public async Task Failures_are_counted_per_client_address_behind_the_proxy_across_accounts()
     {
         await using var app = await MadoguchiFactory.CreateAsync();
