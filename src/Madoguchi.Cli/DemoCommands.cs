@@ -30,6 +30,7 @@ internal static class DemoCommands
     {
         Cli.Info($"デモデータを読み込みました: 手続 {loaded.Procedures:N0} 件、庁舎 {loaded.Offices} か所、組織 {loaded.Departments} 課。");
         Cli.Info($"職員ページ: {url.TrimEnd('/')}/staff/signin （パスワードはこのデータベース専用に生成しました）");
+        Cli.Info("初回サインインでは認証アプリ（TOTP: Google Authenticator、Microsoft Authenticator、oathtool など）の登録を求められます。");
         foreach (var u in loaded.Users)
         {
             Cli.Info($"  {u.Role,-8} {u.Email}  パスワード: {u.Password}");
