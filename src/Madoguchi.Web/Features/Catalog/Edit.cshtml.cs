@@ -129,15 +129,9 @@ public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock) : PageM
         {
             p.LifeEvents.Add(new ProcedureLifeEvent { ProcedureId = p.Id, Kind = LifeEventKind.Personal, Event = e });
         }
-        var now = clock.GetUtcNow();
-        var entry = ProcedureHistory.Entry(p.Id, p.Code, ProcedureHistory.Diff(before, ProcedureHistory.Snapshot(p)), User.Identity?.Name ?? "", "edit", now);
-        if (entry is not null)
-        {
-            p.UpdatedAt = now;
-            db.ProcedureChanges.Add(entry);
-            await db.SaveChangesAsync(ct);
-        }
-        TempData["Notice"] = entry is null ? "変更はありませんでした。" : "保存しました。";
+        var changed = ProcedureHistory.Record(db, p, before, User.Identity?.Name ?? "", "edit", clock.GetUtcNow());
+        if (changed) await db.SaveChangesAsync(ct);
+        TempData["Notice"] = changed ? "保存しました。" : "変更はありませんでした。";
         return Redirect($"/staff/inventory/{p.Id}");
     }
 

@@ -98,6 +98,19 @@ public static class ProcedureHistory
             ChangesJson = JsonSerializer.Serialize(changes, JsonOptions),
         };
 
+    /// <summary>
+    /// Adds the history entry for what changed since <paramref name="before"/> and stamps the procedure;
+    /// returns false (and adds nothing) when nothing changed. The caller saves.
+    /// </summary>
+    public static bool Record(Data.MadoguchiDbContext db, Procedure p, IReadOnlyDictionary<string, string?> before, string actor, string source, DateTimeOffset now)
+    {
+        var entry = Entry(p.Id, p.Code, Diff(before, Snapshot(p)), actor, source, now);
+        if (entry is null) return false;
+        p.UpdatedAt = now;
+        db.ProcedureChanges.Add(entry);
+        return true;
+    }
+
     public static IReadOnlyList<FieldChange> Read(ProcedureChange change)
         => JsonSerializer.Deserialize<List<FieldChange>>(change.ChangesJson, JsonOptions) ?? [];
 

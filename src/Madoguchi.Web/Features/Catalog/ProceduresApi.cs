@@ -55,14 +55,7 @@ public static class ProceduresApi
             }
             var before = ProcedureHistory.Snapshot(p);
             if (body.Tool is not null) p.Tool = body.Tool;
-            var now = clock.GetUtcNow();
-            var entry = ProcedureHistory.Entry(p.Id, p.Code, ProcedureHistory.Diff(before, ProcedureHistory.Snapshot(p)), user.Identity?.Name ?? "", "api", now);
-            if (entry is not null)
-            {
-                p.UpdatedAt = now;
-                db.ProcedureChanges.Add(entry);
-                await db.SaveChangesAsync(ct);
-            }
+            if (ProcedureHistory.Record(db, p, before, user.Identity?.Name ?? "", "api", clock.GetUtcNow())) await db.SaveChangesAsync(ct);
             return Results.Ok(new Item(p.Id, p.Code, p.Name, null, p.Status.ToString(), p.Tool));
         }).RequireAuthorization(Policies.InventoryWrite);
     }

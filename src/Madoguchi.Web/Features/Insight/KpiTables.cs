@@ -1,3 +1,4 @@
+using Madoguchi.Web.Shared;
 using System.Globalization;
 using System.Text;
 using Madoguchi.Web.Shared.Localization;
@@ -67,7 +68,7 @@ public sealed record KpiTable(string Name, string TitleKey, IReadOnlyList<KpiCol
     public byte[] ToCsv()
     {
         var sb = new StringBuilder();
-        sb.Append(string.Join(',', Columns.Select(c => Quote(Neutralise(Texts.All.TryGetValue(c.TextKey, out var t) ? t.Ja : c.TextKey))))).Append("\r\n");
+        sb.Append(string.Join(',', Columns.Select(c => CsvCell.Escape((Texts.All.TryGetValue(c.TextKey, out var t) ? t.Ja : c.TextKey))))).Append("\r\n");
         foreach (var row in Rows)
         {
             sb.Append(string.Join(',', row.Select(cell => cell switch
@@ -76,7 +77,7 @@ public sealed record KpiTable(string Name, string TitleKey, IReadOnlyList<KpiCol
                 decimal d => d.ToString("0.0", CultureInfo.InvariantCulture),
                 int n => n.ToString(CultureInfo.InvariantCulture),
                 long n => n.ToString(CultureInfo.InvariantCulture),
-                var other => Quote(Neutralise(Convert.ToString(other, CultureInfo.InvariantCulture) ?? "")),
+                var other => CsvCell.Escape((Convert.ToString(other, CultureInfo.InvariantCulture) ?? "")),
             }))).Append("\r\n");
         }
         var bom = Encoding.UTF8.GetPreamble();
@@ -84,9 +85,4 @@ public sealed record KpiTable(string Name, string TitleKey, IReadOnlyList<KpiCol
         return [.. bom, .. body];
     }
 
-    private static string Neutralise(string s)
-        => s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + s : s;
-
-    private static string Quote(string s)
-        => s.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 }

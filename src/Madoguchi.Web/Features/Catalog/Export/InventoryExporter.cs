@@ -1,3 +1,4 @@
+using Madoguchi.Web.Shared;
 using System.Globalization;
 using System.Text;
 using Madoguchi.Web.Data;
@@ -110,7 +111,7 @@ public sealed class InventoryExporter(MadoguchiDbContext db, TimeProvider clock)
         Dictionary<string, object?> Row(object?[] cells)
         {
             var d = new Dictionary<string, object?>(cells.Length);
-            for (var i = 0; i < cells.Length; i++) d[keys[i]] = cells[i] is string s ? Neutralize(s) : cells[i];
+            for (var i = 0; i < cells.Length; i++) d[keys[i]] = cells[i] is string s ? CsvCell.Neutralize(s) : cells[i];
             return d;
         }
         IEnumerable<Dictionary<string, object?>> Rows()
@@ -209,25 +210,12 @@ public sealed class InventoryExporter(MadoguchiDbContext db, TimeProvider clock)
         _ => Convert.ToString(cell, CultureInfo.InvariantCulture) ?? "",
     };
 
-    /// <summary>A cell starting with = + - @ (or tab/CR) would run as a formula in a spreadsheet: prefix an apostrophe.</summary>
-    public static string Neutralize(string cell) => cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + cell : cell;
-
     private static async Task WriteCsvRow(TextWriter writer, string[] cells)
     {
         for (var i = 0; i < cells.Length; i++)
         {
             if (i > 0) await writer.WriteAsync(',');
-            var cell = Neutralize(cells[i]);
-            if (cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (cell.Length > 0 && (cell[0] == ' ' || cell[^1] == ' ')))
-            {
-                await writer.WriteAsync('"');
-                await writer.WriteAsync(cell.Replace("\"", "\"\"", StringComparison.Ordinal));
-                await writer.WriteAsync('"');
-            }
-            else
-            {
-                await writer.WriteAsync(cell);
-            }
+            await writer.WriteAsync(CsvCell.Escape(cells[i]));
         }
         await writer.WriteLineAsync();
     }
