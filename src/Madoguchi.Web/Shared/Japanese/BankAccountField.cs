@@ -32,6 +32,7 @@ public sealed record BankAccount(string BankCode, string BranchCode, BankAccount
 /// </summary>
 public static class BankAccountField
 {
+    /// <summary>Half-width characters of the 受取人名 in 全銀 transfer data.</summary>
     public const int HolderMaxLength = 30;
 
     public static Validated<BankAccount> Validate(string? bankCode, string? branchCode, string? type, string? number, string? holder)
@@ -104,12 +105,13 @@ public static class BankAccountField
             sb.Append(mapped.Value);
         }
         var holder = sb.ToString();
-        if (holder.Length > HolderMaxLength)
+        // 全銀 data gives the name 30 half-width characters, where ガ takes two (ｶﾞ): count that form.
+        if (ToHalfWidth(holder).Length > HolderMaxLength)
         {
             return Validated<string>.Fail(FieldText.Error("too_long",
-                $"口座名義は{HolderMaxLength}文字以内で入力してください。",
-                $"Enter the account holder in at most {HolderMaxLength} characters.",
-                $"<ruby>口座<rt>こうざ</rt></ruby>の <ruby>名前<rt>なまえ</rt></ruby>は {HolderMaxLength}<ruby>文字<rt>もじ</rt></ruby>までです。", "holder"));
+                $"口座名義が長すぎます。振込データでは半角{HolderMaxLength}文字まで（濁点・半濁点も1文字）です。通帳の表記（株式会社は「カ）」など）で入力してください。",
+                $"The account holder is too long: transfers carry {HolderMaxLength} half-width characters (a voiced mark counts as one). Use the passbook's abbreviations.",
+                $"<ruby>口座<rt>こうざ</rt></ruby>の <ruby>名前<rt>なまえ</rt></ruby>が <ruby>長<rt>なが</rt></ruby>すぎます。<ruby>通帳<rt>つうちょう</rt></ruby>と おなじに <ruby>書<rt>か</rt></ruby>いてください。", "holder"));
         }
         return Validated<string>.Ok(holder);
     }

@@ -417,6 +417,14 @@ public sealed class FieldValidatorTests
     }
 
     [Fact]
+    public void Account_holders_are_limited_to_thirty_half_width_characters()
+    {
+        Assert.True(BankAccountField.Holder(new string('ア', 30)).IsValid);
+        Assert.True(BankAccountField.Holder(new string('ガ', 15)).IsValid); // ｶﾞ × 15 = 30
+        AssertRefused(BankAccountField.Holder(new string('ガ', 16)), "too_long");
+    }
+
+    [Fact]
     public void Every_bad_part_of_a_bank_account_is_reported_with_its_part()
     {
         var result = BankAccountField.Validate("123", "01a", "定期", "12345678", "山田");
