@@ -6,6 +6,7 @@ using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Platform;
+using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Files;
@@ -61,6 +62,7 @@ public static class MadoguchiApp
         builder.AddStaff();
         builder.AddCatalog();
         builder.AddInsight();
+        builder.AddPostcodes();
         return builder;
     }
 
@@ -92,6 +94,7 @@ public static class MadoguchiApp
         app.MapStaff();
         app.MapCatalog();
         app.MapInsight();
+        app.MapPostcodes();
         return app;
     }
 }

@@ -75,6 +75,7 @@ public sealed class EndpointSecurityTests
         ["/api/v1/kpi/departments"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/kpi/trend"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/kpi/usage"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/api/v1/postcodes/{code}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/staff/signin"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/staff/signin/code"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/staff/signin/enrol"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
@@ -100,6 +101,7 @@ public sealed class EndpointSecurityTests
         var theirs = Builders.Department("福祉部", "介護保険課");
         var procedure = Builders.Procedure("KT-1", ours, p => p.Name = "住民票の写しの交付申請");
         await app.SaveAsync(ours, theirs, procedure);
+        await app.SaveAsync(new Madoguchi.Web.Features.Postcodes.Postcode { Code = "1350016", CityCode = "13108", Prefecture = "東京都", City = "江東区", Town = "東陽" });
         var (owner, ownerLogin) = await app.SignInNewUserAsync(Roles.Staff, ours.Id);
         var (other, otherLogin) = await app.SignInNewUserAsync(Roles.Staff, theirs.Id);
         var tokens = new Dictionary<HttpClient, string>
@@ -119,7 +121,8 @@ public sealed class EndpointSecurityTests
         foreach (var route in routes)
         {
             var url = route.Replace("{id:guid}", procedure.Id.ToString(), StringComparison.Ordinal)
-                .Replace("{table}", KpiTable.Names[0], StringComparison.Ordinal);
+                .Replace("{table}", KpiTable.Names[0], StringComparison.Ordinal)
+                .Replace("{code}", "1350016", StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
             {
