@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Madoguchi.Web.Features.Catalog;
+using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Platform;
@@ -59,6 +60,7 @@ public static class MadoguchiApp
         builder.AddStaff();
         builder.AddCatalog();
         builder.AddInsight();
+        builder.AddForms();
         return builder;
     }
 
@@ -90,6 +92,7 @@ public static class MadoguchiApp
         app.MapStaff();
         app.MapCatalog();
         app.MapInsight();
+        app.MapForms();
         return app;
     }
 }
