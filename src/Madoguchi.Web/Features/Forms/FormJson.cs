@@ -29,7 +29,7 @@ public static class FormJson
         {
             w.WriteStartObject();
             w.WriteString("slug", form.Slug);
-            w.WriteString("procedure", form.ProcedureCode);
+            if (form.ProcedureCode.Length > 0) w.WriteString("procedure", form.ProcedureCode);
             Text(w, "title", form.Title);
             Text(w, "description", form.Description);
             w.WriteNumber("draftExpiryDays", form.DraftExpiryDays);

@@ -162,8 +162,6 @@ public static partial class FormParser
                 else if (!pageKeys.Add(key)) Error(path + ".key", $"ページの key '{key}' が重複しています。ページごとに別の key にしてください。");
             }
             var title = Text(p, path, "title", required: true);
-            // A page's condition needs answers from earlier pages: the server decides it before drawing the page.
-            var showWhen = Condition(p, path, index, group: null, pageCondition: true);
             var items = new List<FormItem>();
             if (!p.TryGetProperty("items", out var itemsJson) || itemsJson.ValueKind != JsonValueKind.Array || itemsJson.GetArrayLength() == 0)
             {
@@ -178,12 +176,15 @@ public static partial class FormParser
                     if (parsed is not null) items.Add(parsed);
                     i++;
                 }
-                CheckPostcodeLinks(items.OfType<FormField>().ToList(), $"{path}.items");
+                CheckPostcodeLinks(items, $"{path}.items");
                 foreach (var (g, gi) in items.Select((it, n) => (it, n)).Where(x => x.it is FormGroup).Select(x => ((FormGroup)x.it, x.n)))
                 {
                     CheckPostcodeLinks(g.Fields, $"{path}.items[{gi}].fields");
                 }
             }
+            // Read after the items so that a field of this same page is named as such in the error:
+            // a page's condition needs answers from earlier pages, as the server decides it before drawing the page.
+            var showWhen = Condition(p, path, index, group: null, pageCondition: true);
             return key is null || title is null ? null : new FormPage(key, title, showWhen, items);
         }
 
@@ -380,12 +381,13 @@ public static partial class FormParser
         }
 
         /// <summary>A postcode's addressField must name an address field beside it (same page, same group).</summary>
-        private void CheckPostcodeLinks(IReadOnlyList<FormField> fields, string path)
+        private void CheckPostcodeLinks(IReadOnlyList<FormItem> items, string path)
         {
-            foreach (var (f, i) in fields.Select((f, i) => (f, i)))
+            // Indices are those of the JSON array (static text and fees count), so the path points at the right item.
+            for (var i = 0; i < items.Count; i++)
             {
-                if (f.Settings.AddressField is not { } target) continue;
-                var address = fields.FirstOrDefault(x => x.Key == target);
+                if (items[i] is not FormField { Settings.AddressField: { } target }) continue;
+                var address = items.OfType<FormField>().FirstOrDefault(x => x.Key == target);
                 if (address?.Type != FieldType.Address)
                 {
                     Errors.Add(new FormError($"{path}[{i}].addressField",
@@ -496,7 +498,7 @@ public static partial class FormParser
             return ja is null ? null : new LocalizedText(ja, en, easy);
         }
 
-        /// <summary>Checks it is an object with only the allowed keys, each once.</summary>
+        /// <summary>Checks it is an object (false otherwise) and reports keys not allowed or written twice.</summary>
         private bool Object(JsonElement e, string path, string[] allowed, string? hint = null)
         {
             if (e.ValueKind != JsonValueKind.Object)
@@ -504,22 +506,20 @@ public static partial class FormParser
                 Error(path, "JSON のオブジェクト（{ … }）で書いてください。");
                 return false;
             }
+            // Key errors are reported but reading goes on, so the author sees every problem at once.
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            var ok = true;
             foreach (var property in e.EnumerateObject())
             {
                 if (!seen.Add(property.Name))
                 {
                     Error($"{path}.{property.Name}", $"キー '{property.Name}' が2回書かれています。1つにしてください。");
-                    ok = false;
                 }
                 else if (!allowed.Contains(property.Name))
                 {
                     Error($"{path}.{property.Name}", $"キー '{property.Name}' はここでは使えません。" + (hint ?? $"使えるのは {string.Join("、", allowed)} です。"));
-                    ok = false;
                 }
             }
-            return ok;
+            return true;
         }
 
         private string? RequiredString(JsonElement e, string path, string name, int maxLength)
