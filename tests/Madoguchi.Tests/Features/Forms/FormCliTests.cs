@@ -111,4 +111,24 @@ public sealed class FormCliTests
         Assert.Contains("フォーム 'nothing' はありません。先に `./madoguchi form import`", result.Stderr, StringComparison.Ordinal);
         Assert.Equal("", result.Stdout);
     }
+
+    [Fact]
+    public async Task An_inventory_import_with_replace_keeps_a_procedure_that_has_a_form_and_writes_nothing()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var both = Catalog.InventoryTestKit.WriteMunicipal(app.Database, "both.csv",
+            "KT-1,転入届,区民部,区民課,,届出,個人,可,,,,未,,,",
+            "KT-2,転出届,区民部,区民課,,届出,個人,可,,,,未,,,");
+        Assert.Equal(0, (await CliRunner.RunAsync(app.Database, "inventory", "import", both)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(app.Database, "form", "import", await WriteAsync(FormParserTests.Minimal), "--procedure", "KT-1")).ExitCode);
+        var onlyTwo = Catalog.InventoryTestKit.WriteMunicipal(app.Database, "two.csv", "KT-2,転出届（改）,区民部,区民課,,届出,個人,可,,,,未,,,");
+
+        var result = await CliRunner.RunAsync(app.Database, "inventory", "import", onlyTwo, "--replace");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("手続 KT-1（転入届）には申請フォーム 'test-form' があるため削除できません", result.Stderr, StringComparison.Ordinal);
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        Assert.Equal(["転入届", "転出届"], await db.Procedures.OrderBy(p => p.Code).Select(p => p.Name).ToListAsync(Ct));
+    }
 }
