@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(KpiCommands.Create());
         root.Subcommands.Add(CalendarCommands.Create());
         root.Subcommands.Add(PostcodeCommands.Create());
+        root.Subcommands.Add(FormCommands.Create());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,

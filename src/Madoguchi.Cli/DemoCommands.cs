@@ -35,5 +35,6 @@ internal static class DemoCommands
         {
             Cli.Info($"  {u.Role,-8} {u.Email}  パスワード: {u.Password}");
         }
+        Cli.Info($"公開中の申請フォーム: {string.Join("、", loaded.Forms)}（`./madoguchi form list`）");
     }
 }

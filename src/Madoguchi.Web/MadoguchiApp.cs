@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Madoguchi.Web.Features.Catalog;
+using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Platform;
@@ -63,6 +64,7 @@ public static class MadoguchiApp
         builder.AddCatalog();
         builder.AddInsight();
         builder.AddPostcodes();
+        builder.AddForms();
         return builder;
     }
 
@@ -95,6 +97,7 @@ public static class MadoguchiApp
         app.MapCatalog();
         app.MapInsight();
         app.MapPostcodes();
+        app.MapForms();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Madoguchi.Web.Features.Catalog;
+using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Staff;
@@ -22,6 +23,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Postcode> Postcodes => Set<Postcode>();
+    public DbSet<Form> Forms => Set<Form>();
+    public DbSet<FormVersion> FormVersions => Set<FormVersion>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -36,6 +39,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         StaffSession.Configure(builder.Entity<StaffSession>());
         ApiToken.Configure(builder.Entity<ApiToken>());
         Postcode.Configure(builder.Entity<Postcode>());
+        Form.Configure(builder.Entity<Form>());
+        FormVersion.Configure(builder.Entity<FormVersion>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

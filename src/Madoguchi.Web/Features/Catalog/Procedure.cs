@@ -63,6 +63,11 @@ public sealed class Procedure
     public string FeePaymentMethods { get; set; } = "";
     public string Attachments { get; set; } = "";
     public string IdentityVerification { get; set; } = "";
+    /// <summary>
+    /// Whether the law lets this procedure collect 個人番号 (番号法 別表); only then may its forms
+    /// have a my-number field (DESIGN.md §3, personal data).
+    /// </summary>
+    public bool UsesMyNumber { get; set; }
     /// <summary>標準処理期間 in business days, when set.</summary>
     public int? StandardProcessingDays { get; set; }
     /// <summary>National columns that have no field of their own, kept so an export gives them back.</summary>

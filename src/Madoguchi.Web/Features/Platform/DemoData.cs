@@ -13,7 +13,7 @@ namespace Madoguchi.Web.Features.Platform;
 public static class DemoData
 {
     public sealed record DemoUser(string Email, string Role, string Password);
-    public sealed record Result(int Procedures, int Offices, int Departments, IReadOnlyList<DemoUser> Users);
+    public sealed record Result(int Procedures, int Offices, int Departments, IReadOnlyList<DemoUser> Users, IReadOnlyList<string> Forms);
 
     /// <summary>Loads the demo into an empty database; returns null (and changes nothing) otherwise.</summary>
     public static async Task<Result?> LoadIfEmptyAsync(IServiceProvider sp, CancellationToken ct)
@@ -49,8 +49,10 @@ public static class DemoData
             await StaffAccounts.CreateAsync(sp, email, password, role, dept?.Id, email.Split('@')[0]);
             users.Add(new DemoUser(email, role, password));
         }
+        // Published today, after the audit date: the figures as of 2025-03-31 stay the audit's.
+        var forms = await Forms.DemoForms.PublishAsync(sp, procedures, ct);
         await tx.CommitAsync(ct);
-        return new Result(procedures.Count, offices.Count, departments.Count, users);
+        return new Result(procedures.Count, offices.Count, departments.Count, users, forms);
     }
 
     public static string GeneratePassword()

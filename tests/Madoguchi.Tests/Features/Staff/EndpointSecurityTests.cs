@@ -90,6 +90,9 @@ public sealed class EndpointSecurityTests
         ["/staff/inventory/export"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
         // Staff API: tried with each member's read token (anonymous: no token).
         ["/api/v1/procedures"] = (Expect.Unauthorized, Expect.Ok, Expect.Ok),
+        // Published forms are public; {slug} is the form published below.
+        ["/api/v1/forms"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/api/v1/forms/{slug}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
     };
 
     [Fact]
@@ -102,6 +105,12 @@ public sealed class EndpointSecurityTests
         var procedure = Builders.Procedure("KT-1", ours, p => p.Name = "住民票の写しの交付申請");
         await app.SaveAsync(ours, theirs, procedure);
         await app.SaveAsync(new Madoguchi.Web.Features.Postcodes.Postcode { Code = "1350016", CityCode = "13108", Prefecture = "東京都", City = "江東区", Town = "東陽" });
+        await using (var scope = app.Scope())
+        {
+            var forms = scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Forms.FormService>();
+            await forms.ImportAsync(Madoguchi.Tests.Features.Forms.FormParserTests.Minimal, "KT-1", "test", Ct);
+            await forms.PublishAsync("test-form", "test", Ct);
+        }
         var (owner, ownerLogin) = await app.SignInNewUserAsync(Roles.Staff, ours.Id);
         var (other, otherLogin) = await app.SignInNewUserAsync(Roles.Staff, theirs.Id);
         var tokens = new Dictionary<HttpClient, string>
@@ -122,7 +131,8 @@ public sealed class EndpointSecurityTests
         {
             var url = route.Replace("{id:guid}", procedure.Id.ToString(), StringComparison.Ordinal)
                 .Replace("{table}", KpiTable.Names[0], StringComparison.Ordinal)
-                .Replace("{code}", "1350016", StringComparison.Ordinal);
+                .Replace("{code}", "1350016", StringComparison.Ordinal)
+                .Replace("{slug}", "test-form", StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
             {

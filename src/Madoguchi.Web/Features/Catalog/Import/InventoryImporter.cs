@@ -132,7 +132,18 @@ public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock,
             ? procedures.Values.Where(p => !listed.Contains(p.Code)).OrderBy(p => p.Code, StringComparer.Ordinal).ToList()
             : [];
         plan.Removed.AddRange(removed.Select(p => new PlannedProcedure(p.Code, p.Name)));
-        if (!apply) return plan;
+        // A procedure with an application form stays: its published versions pin residents' drafts and submissions.
+        if (removed.Count > 0)
+        {
+            var removedIds = removed.Select(p => p.Id).ToList();
+            var withForms = await db.Forms.Where(f => removedIds.Contains(f.ProcedureId)).Select(f => new { f.ProcedureId, f.Slug }).ToListAsync(ct);
+            foreach (var f in withForms)
+            {
+                var p = removed.First(x => x.Id == f.ProcedureId);
+                plan.Errors.Add(new ImportError(0, "手続ID", p.Code, $"手続 {p.Code}（{p.Name}）には申請フォーム '{f.Slug}' があるため削除できません（--replace）。ファイルにこの手続の行を残してください。"));
+            }
+        }
+        if (!apply || !plan.IsValid) return plan;
 
         await ApplyAsync(plan, options, newDepartments, added, changed, removed, now, ct);
         plan.Applied = true;
