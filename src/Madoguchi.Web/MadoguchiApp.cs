@@ -6,6 +6,7 @@ using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Platform;
+using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Localization;
@@ -59,6 +60,7 @@ public static class MadoguchiApp
         builder.AddStaff();
         builder.AddCatalog();
         builder.AddInsight();
+        builder.AddProtection();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Platform;
+using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Staff;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<ProcedureChange> ProcedureChanges => Set<ProcedureChange>();
     public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ProtectedValue> ProtectedValues => Set<ProtectedValue>();
+    public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -33,6 +36,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         ProcedureChange.Configure(builder.Entity<ProcedureChange>());
         StaffSession.Configure(builder.Entity<StaffSession>());
         ApiToken.Configure(builder.Entity<ApiToken>());
+        ProtectedValue.Configure(builder.Entity<ProtectedValue>());
+        ProtectionKey.Configure(builder.Entity<ProtectionKey>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot
