@@ -305,6 +305,10 @@ public sealed class Backups(Storage storage, KeyRingStore keys, MadoguchiDbConte
             SqliteConnection.ClearAllPools();
             foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(target.Display + suffix);
             File.Copy(Path.Combine(dir, manifest.Database), target.Display);
+            // The copy is a single file (journal_mode=DELETE); back to WAL before EF opens it read-only to probe it.
+            await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target.Display, Pooling = false }.ToString());
+            await c.OpenAsync(ct);
+            SqlitePragmas.Apply(c);
         }
         else
         {

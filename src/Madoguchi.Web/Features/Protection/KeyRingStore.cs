@@ -17,6 +17,7 @@ public sealed class KeyRingStore
 
     private readonly Lock _lock = new();
     private KeyRing? _ring;
+    private DateTime _stamp;
 
     public KeyRingStore(string folder) => Folder = Path.GetFullPath(folder);
 
@@ -37,18 +38,29 @@ public sealed class KeyRingStore
         return (files.EndsWith(".files", StringComparison.Ordinal) ? files[..^".files".Length] : files) + ".keys";
     }
 
-    /// <summary>The ring as last read; reads the file the first time.</summary>
+    /// <summary>
+    /// The ring as last read, read again when the file changed: a rotation by the CLI or another
+    /// instance is followed at the next value written, without a restart.
+    /// </summary>
     public KeyRing Ring
     {
         get
         {
-            lock (_lock) return _ring ??= Read();
+            lock (_lock)
+            {
+                if (_ring is null || File.GetLastWriteTimeUtc(FilePath) != _stamp) return Reload();
+                return _ring;
+            }
         }
     }
 
     public KeyRing Reload()
     {
-        lock (_lock) return _ring = Read();
+        lock (_lock)
+        {
+            _stamp = File.GetLastWriteTimeUtc(FilePath);
+            return _ring = Read();
+        }
     }
 
     /// <summary>The key with this id, re-reading the file once if the cached ring lacks it.</summary>
@@ -94,6 +106,7 @@ public sealed class KeyRingStore
                 File.Move(temp, FilePath, overwrite: true);
             }
             _ring = ring;
+            _stamp = File.GetLastWriteTimeUtc(FilePath);
             return true;
         }
     }

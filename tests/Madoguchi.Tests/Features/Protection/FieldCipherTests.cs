@@ -57,14 +57,14 @@ public sealed class FieldCipherTests
     [Fact]
     public void A_key_export_opens_only_with_its_passphrase_and_unchanged()
     {
-        var sealedRing = KeyExport.Seal(Ring, "十分に長いパスフレーズ", DateTimeOffset.UnixEpoch);
+        var sealedRing = KeyExport.Seal(Ring, "じゅうぶんに長いパスフレーズ", DateTimeOffset.UnixEpoch);
 
-        Assert.Equal(Ring.Fingerprint, KeyExport.Open(sealedRing, "十分に長いパスフレーズ").Fingerprint);
+        Assert.Equal(Ring.Fingerprint, KeyExport.Open(sealedRing, "じゅうぶんに長いパスフレーズ").Fingerprint);
         Assert.Throws<KeyRingException>(() => KeyExport.Open(sealedRing, "違うパスフレーズです。。"));
         var text = Encoding.UTF8.GetString(sealedRing);
         Assert.DoesNotContain(Convert.ToBase64String(Ring.Current.Material), text, StringComparison.Ordinal);
         var lowered = Encoding.UTF8.GetBytes(text.Replace("\"iterations\": 600000", "\"iterations\": 100000", StringComparison.Ordinal));
-        Assert.Throws<KeyRingException>(() => KeyExport.Open(lowered, "十分に長いパスフレーズ"));
+        Assert.Throws<KeyRingException>(() => KeyExport.Open(lowered, "じゅうぶんに長いパスフレーズ"));
         Assert.Throws<ArgumentException>(() => KeyExport.Seal(Ring, "short", DateTimeOffset.UnixEpoch));
     }
 
