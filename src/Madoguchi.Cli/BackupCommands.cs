@@ -60,16 +60,18 @@ internal static class BackupCommands
         var dirArg = new Argument<string>("DIR") { Description = "backup --out で作ったフォルダ" };
         var keyFile = KeyCommands.KeyFileOption();
         var passphrase = KeyCommands.PassphraseOption();
-        var restore = new Command("restore", "バックアップを空のインスタンス（--db、--files、--keys）に戻します。暗号化された値があるときは鍵ファイルが必要です") { dirArg, keyFile, passphrase };
+        var restore = new Command("restore", "バックアップを空のインスタンス（--db、--files、--keys）に戻します。暗号化された値があるときは鍵ファイル（--key-file、または --keys にファイルを指定）が必要です") { dirArg, keyFile, passphrase };
         restore.SetAction(async (result, ct) =>
         {
             Storage target;
             try { target = Cli.ResolveStorage(result); }
             catch (ArgumentException e) { Cli.Error(e.Message); return Cli.Failed; }
-            var keys = new KeyRingStore(KeyRingStore.ResolveFolder(result.GetValue(Cli.KeysOption), target));
+            var keys = new KeyRingStore(KeyRingStore.ResolveFolder(Cli.KeysFolder(result), target));
+            // `--keys FILE` (a key export rather than a folder) is accepted for --key-file.
+            var exportFile = result.GetValue(keyFile) ?? (result.GetValue(Cli.KeysOption) is { } k && File.Exists(k) ? k : null);
             try
             {
-                var ring = result.GetValue(keyFile) is null ? null : KeyCommands.OpenKeyFile(result, keyFile, passphrase);
+                var ring = exportFile is null ? null : KeyCommands.OpenKeyFile(exportFile, result, passphrase);
                 var manifest = await Backups.RestoreAsync(result.GetValue(dirArg)!, target, keys, ring, TimeProvider.System, ct);
                 Cli.Info($"{target.Display} に {manifest.Created:yyyy-MM-dd HH:mm} のバックアップを戻しました（暗号化された値 {manifest.Encryption.ProtectedValues} 件、鍵フォルダ {keys.Folder}）。");
             }

@@ -35,7 +35,14 @@ internal static class Cli
 
     /// <summary>Settings from global options that the app reads from its configuration.</summary>
     public static string[] AppArgs(ParseResult result)
-        => result.GetValue(KeysOption) is { Length: > 0 } keys ? ["--" + KeyRingStore.Setting, Path.GetFullPath(keys)] : [];
+        => KeysFolder(result) is { } keys ? ["--" + KeyRingStore.Setting, keys] : [];
+
+    /// <summary>
+    /// The --keys folder, or null. `restore DIR --keys FILE` names a key export file instead (a file is
+    /// never a key folder), and then the folder is the default one.
+    /// </summary>
+    public static string? KeysFolder(ParseResult result)
+        => result.GetValue(KeysOption) is { Length: > 0 } keys && !File.Exists(keys) ? Path.GetFullPath(keys) : null;
 
     public static Option<string> FormatOption(params string[] formats) => new("--format")
     {

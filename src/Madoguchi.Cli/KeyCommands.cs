@@ -140,8 +140,10 @@ internal static class KeyCommands
 
     /// <summary>Opens a key export; throws a CliException with the reason.</summary>
     public static KeyRing OpenKeyFile(ParseResult result, Option<string?> keyFile, Option<string?> passphrase)
+        => OpenKeyFile(result.GetValue(keyFile) ?? throw new CliException("--key-file で鍵ファイルを指定してください。"), result, passphrase);
+
+    public static KeyRing OpenKeyFile(string path, ParseResult result, Option<string?> passphrase)
     {
-        var path = result.GetValue(keyFile) ?? throw new CliException("--key-file で鍵ファイルを指定してください。");
         if (!File.Exists(path)) throw new CliException($"鍵ファイル {Path.GetFullPath(path)} がありません。");
         try
         {

@@ -55,8 +55,12 @@ public sealed class PersonalDataVault(MadoguchiDbContext db, KeyRingStore keys, 
         {
             db.ProtectedValues.Add(new ProtectedValue
             {
-                OwnerType = ownerType, OwnerId = ownerId, Field = field,
-                Ciphertext = envelope, KeyId = key.Id, CreatedAt = clock.GetUtcNow(),
+                OwnerType = ownerType,
+                OwnerId = ownerId,
+                Field = field,
+                Ciphertext = envelope,
+                KeyId = key.Id,
+                CreatedAt = clock.GetUtcNow(),
             });
         }
         else
@@ -70,6 +74,7 @@ public sealed class PersonalDataVault(MadoguchiDbContext db, KeyRingStore keys, 
     /// <summary>
     /// The decrypted value, or null when none is stored. The read is recorded through
     /// <see cref="IPersonalDataReadAudit"/> in the same transaction first; if that fails, nothing is returned.
+    /// Joins the caller's transaction when one is open (the caller commits), else opens its own.
     /// </summary>
     /// <exception cref="ProtectedDataException">The stored value fails authentication (never wrong data).</exception>
     public async Task<string?> GetAsync(string ownerType, string ownerId, string field, string purpose, CancellationToken ct = default)

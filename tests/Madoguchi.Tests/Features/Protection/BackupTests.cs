@@ -62,7 +62,8 @@ public sealed class BackupTests
         Assert.Contains("パスフレーズが違う", wrong.Stderr, StringComparison.Ordinal);
         Assert.Null(await Backups.WhyNotEmptyAsync(target.Storage, Ct));
 
-        var restored = await CliRunner.RunAsync(target, "restore", backup, "--key-file", keyFile, "--passphrase-file", passphrase);
+        // `--keys FILE` works too: a file is a key export, never a key folder.
+        var restored = await CliRunner.RunAsync(target, "restore", backup, "--keys", keyFile, "--passphrase-file", passphrase);
         Assert.True(restored.ExitCode == 0, restored.Stderr);
         await using (var host = ProtectionHost.Create(target))
         {
