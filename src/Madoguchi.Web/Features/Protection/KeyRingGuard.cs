@@ -55,6 +55,12 @@ public sealed class KeyRingGuard(KeyRingStore store, Storage storage, IServiceSc
         {
             throw new KeyRingException($"暗号鍵のファイル {store.FilePath} を読めません（{e.Message}）。鍵のバックアップから `./madoguchi keys import` で戻してください。");
         }
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(store.FilePath) & others) != 0)
+        {
+            // Copied or restored by hand with loose permissions: said loudly, not refused (the data must stay readable).
+            log.LogWarning("The key ring {File} is readable by others than its owner; run: chmod 600 {File}", store.FilePath, store.FilePath);
+        }
         foreach (var r in recorded)
         {
             var key = ring.Find(r.Id);
