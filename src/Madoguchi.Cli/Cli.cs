@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Madoguchi.Web;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Protection;
 
 namespace Madoguchi.Cli;
 
@@ -26,6 +27,23 @@ internal static class Cli
         Recursive = true,
     };
 
+    public static readonly Option<string?> KeysOption = new("--keys")
+    {
+        Description = "暗号鍵のフォルダ（既定: 環境変数 MADOGUCHI_KEYS、なければデータベースの横の <db>.keys/）。データベースやファイルのフォルダの外に置きます",
+        Recursive = true,
+    };
+
+    /// <summary>Settings from global options that the app reads from its configuration.</summary>
+    public static string[] AppArgs(ParseResult result)
+        => KeysFolder(result) is { } keys ? ["--" + KeyRingStore.Setting, keys] : [];
+
+    /// <summary>
+    /// The --keys folder, or null. `restore DIR --keys FILE` names a key export file instead (a file is
+    /// never a key folder), and then the folder is the default one.
+    /// </summary>
+    public static string? KeysFolder(ParseResult result)
+        => result.GetValue(KeysOption) is { Length: > 0 } keys && !File.Exists(keys) ? Path.GetFullPath(keys) : null;
+
     public static Option<string> FormatOption(params string[] formats) => new("--format")
     {
         Description = "出力形式: " + string.Join(" | ", formats),
@@ -46,7 +64,8 @@ internal static class Cli
     /// Opens the app's services on an existing, fully migrated database. Any command other than
     /// `db migrate`, `serve` and `demo load` refuses to touch a database whose schema is behind.
     /// </summary>
-    public static async Task<(WebApplication? App, int Exit)> OpenAsync(ParseResult result, CancellationToken ct)
+    /// <param name="checkKeys">False only for commands that repair the keys (`keys import`).</param>
+    public static async Task<(WebApplication? App, int Exit)> OpenAsync(ParseResult result, CancellationToken ct, bool checkKeys = true)
     {
         Storage storage;
         try
@@ -58,7 +77,7 @@ internal static class Cli
             Error(e.Message);
             return (null, Failed);
         }
-        var app = MadoguchiApp.Create([], storage, quiet: true);
+        var app = MadoguchiApp.Create(AppArgs(result), storage, quiet: true);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
@@ -81,13 +100,34 @@ internal static class Cli
                 return (null, PendingMigrations);
             }
         }
+        // Like the app, no command runs on a database whose keys are missing or foreign.
+        if (checkKeys && !await KeysReadyAsync(app, ct))
+        {
+            await app.DisposeAsync();
+            return (null, Failed);
+        }
         return (app, Ok);
     }
 
-    /// <summary>Opens the database, runs the body in a scope and disposes everything.</summary>
-    public static async Task<int> RunAsync(ParseResult result, CancellationToken ct, Func<IServiceProvider, Task<int>> body)
+    /// <summary>Checks the key ring against the database (creating one for a new database); prints why not.</summary>
+    public static async Task<bool> KeysReadyAsync(WebApplication app, CancellationToken ct)
     {
-        var (app, exit) = await OpenAsync(result, ct);
+        try
+        {
+            await app.Services.GetRequiredService<KeyRingGuard>().EnsureAsync(ct);
+            return true;
+        }
+        catch (KeyRingException e)
+        {
+            Error(e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Opens the database, runs the body in a scope and disposes everything.</summary>
+    public static async Task<int> RunAsync(ParseResult result, CancellationToken ct, Func<IServiceProvider, Task<int>> body, bool checkKeys = true)
+    {
+        var (app, exit) = await OpenAsync(result, ct, checkKeys);
         if (app is null) return exit;
         await using (app)
         {

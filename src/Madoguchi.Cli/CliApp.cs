@@ -16,6 +16,7 @@ public static class CliApp
         var root = new RootCommand("Madoguchi (窓口) — 自治体の手続を端から端までデジタルで。 / run a municipality's procedures digitally.");
         root.Options.Add(Cli.DbOption);
         root.Options.Add(Cli.FilesOption);
+        root.Options.Add(Cli.KeysOption);
         root.Subcommands.Add(DbCommands.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommands.Create());
@@ -27,6 +28,9 @@ public static class CliApp
         root.Subcommands.Add(CalendarCommands.Create());
         root.Subcommands.Add(PostcodeCommands.Create());
         root.Subcommands.Add(FormCommands.Create());
+        root.Subcommands.Add(KeyCommands.Create());
+        root.Subcommands.Add(BackupCommands.Create());
+        root.Subcommands.Add(BackupCommands.CreateRestore());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,

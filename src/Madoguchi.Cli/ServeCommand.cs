@@ -16,9 +16,11 @@ internal static class ServeCommand
             var storage = Cli.ResolveStorage(result);
             var created = await DbCommands.EnsureCreatedAsync(storage, ct);
             if (created != Cli.Ok) return created;
-            var app = MadoguchiApp.Create(["--urls", result.GetValue(urls)!], storage);
+            var app = MadoguchiApp.Create(["--urls", result.GetValue(urls)!, .. Cli.AppArgs(result)], storage);
             await using (app)
             {
+                // Refuse to start without this database's keys, with the message rather than a stack trace.
+                if (!await Cli.KeysReadyAsync(app, ct)) return Cli.Failed;
                 if (result.GetValue(demo))
                 {
                     await using var scope = app.Services.CreateAsyncScope();

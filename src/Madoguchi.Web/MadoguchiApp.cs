@@ -8,6 +8,7 @@ using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
+using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Files;
@@ -65,6 +66,7 @@ public static class MadoguchiApp
         builder.AddInsight();
         builder.AddPostcodes();
         builder.AddForms();
+        builder.AddProtection();
         return builder;
     }
 

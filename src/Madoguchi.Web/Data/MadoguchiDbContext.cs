@@ -2,6 +2,7 @@ using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
+using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Staff;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Postcode> Postcodes => Set<Postcode>();
     public DbSet<Form> Forms => Set<Form>();
     public DbSet<FormVersion> FormVersions => Set<FormVersion>();
+    public DbSet<ProtectedValue> ProtectedValues => Set<ProtectedValue>();
+    public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -41,6 +44,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Postcode.Configure(builder.Entity<Postcode>());
         Form.Configure(builder.Entity<Form>());
         FormVersion.Configure(builder.Entity<FormVersion>());
+        ProtectedValue.Configure(builder.Entity<ProtectedValue>());
+        ProtectionKey.Configure(builder.Entity<ProtectionKey>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot
