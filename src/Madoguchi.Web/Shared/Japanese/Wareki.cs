@@ -4,6 +4,22 @@ using Madoguchi.Web.Features.Catalog;
 
 namespace Madoguchi.Web.Shared.Japanese;
 
+public enum DateProblemKind { None, Empty, Format, EraYear, Month, Day, NotInEra }
+
+/// <summary>Why <see cref="Wareki.ParseDate(string?, out DateProblem)"/> refused a date.</summary>
+/// <param name="DaysInMonth">For <see cref="DateProblemKind.Day"/>: how many days the month has.</param>
+/// <param name="Western">For <see cref="DateProblemKind.NotInEra"/>: the day in the Western calendar.</param>
+public readonly record struct DateProblem(DateProblemKind Kind, int DaysInMonth = 0, DateOnly? Western = null)
+{
+    public static DateProblem None => new(DateProblemKind.None);
+    public static DateProblem Empty => new(DateProblemKind.Empty);
+    public static DateProblem Format => new(DateProblemKind.Format);
+    public static DateProblem EraYear => new(DateProblemKind.EraYear);
+    public static DateProblem Month => new(DateProblemKind.Month);
+    public static DateProblem Day => new(DateProblemKind.Day);
+    public static DateProblem NotInEra => new(DateProblemKind.NotInEra);
+}
+
 /// <summary>A fiscal year as written in an inventory: "令和6年度", "令和5年度まで", "2030年度以降".</summary>
 public readonly record struct FiscalYearSpec(int Year, PlanYearBound Bound);
 
@@ -22,19 +38,50 @@ public static partial class Wareki
     public static int LastCompletedFiscalYear(TimeProvider clock) => JapanTime.FiscalYearOf(JapanTime.Today(clock)) - 1;
 
     /// <summary>"2025-04-01", "2025/4/1", "2025年4月1日", "R7.4.1", "令和7年4月1日", "令和元年5月1日", full-width or not.</summary>
-    public static DateOnly? ParseDate(string? text)
+    public static DateOnly? ParseDate(string? text) => ParseDate(text, out _);
+
+    /// <summary>
+    /// <see cref="ParseDate(string?)"/>, telling why a date was refused so that a form can say how to
+    /// fix it. For <see cref="DateProblem.NotInEra"/>, <paramref name="problem"/> carries the day the
+    /// digits would be in the Western calendar (平成31年5月1日 → 2019-05-01, which is 令和元年5月1日).
+    /// </summary>
+    public static DateOnly? ParseDate(string? text, out DateProblem problem)
     {
         var s = TextNormalizer.Compact(text);
-        if (s.Length == 0 || s.Length > 40) return null;
+        problem = DateProblem.Empty;
+        if (s.Length == 0) return null;
+        problem = DateProblem.Format;
+        if (s.Length > 40) return null;
         var m = WesternDate().Match(s);
-        if (m.Success) return MakeDate(Int(m.Groups[1].Value), Int(m.Groups[2].Value), Int(m.Groups[3].Value));
+        if (m.Success) return Checked(Int(m.Groups[1].Value), Int(m.Groups[2].Value), Int(m.Groups[3].Value), out problem);
         m = EraDate().Match(s);
-        if (m.Success && EraYear(m.Groups[1].Value, m.Groups[2].Value) is (var era, var year))
+        if (!m.Success) return null;
+        if (EraYear(m.Groups[1].Value, m.Groups[2].Value) is not (var era, var year))
         {
-            var date = MakeDate(year, Int(m.Groups[3].Value), Int(m.Groups[4].Value));
-            return date is { } d && InEra(era, d) ? d : null;
+            problem = DateProblem.EraYear;
+            return null;
         }
+        if (Checked(year, Int(m.Groups[3].Value), Int(m.Groups[4].Value), out problem) is not { } d) return null;
+        if (InEra(era, d)) return d;
+        problem = DateProblem.NotInEra with { Western = d };
         return null;
+    }
+
+    /// <summary>The era's name and its first and last day (null when it is the current era): 平成 → 1989-01-08 … 2019-04-30.</summary>
+    public static (string Name, DateOnly First, DateOnly? Last)? EraSpan(DateOnly date)
+    {
+        var era = EraOf(date);
+        if (era is null) return null;
+        return (era.Name, era.Start, Next(era) is { } next ? next.Start.AddDays(-1) : null);
+    }
+
+    private static DateOnly? Checked(int y, int m, int d, out DateProblem problem)
+    {
+        problem = m is < 1 or > 12 ? DateProblem.Month
+            : y is < 1 or > 9999 ? DateProblem.Format
+            : d < 1 || d > DateTime.DaysInMonth(y, m) ? DateProblem.Day with { DaysInMonth = DateTime.DaysInMonth(y, m) }
+            : DateProblem.None;
+        return problem.Kind == DateProblemKind.None ? new DateOnly(y, m, d) : null;
     }
 
     /// <summary>"2024-07", "2024/7", "2024年7月", "令和6年7月", "R6.7" → (2024, 7).</summary>
@@ -140,9 +187,6 @@ public static partial class Wareki
         if (n < 1 || n > 200) return null;
         return (era, era.Start.Year + n - 1);
     }
-
-    private static DateOnly? MakeDate(int y, int m, int d)
-        => y is >= 1 and <= 9999 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m) ? new DateOnly(y, m, d) : null;
 
     private static (int Year, int Month)? MakeMonth(int y, int m) => y is >= 1 and <= 9999 && m is >= 1 and <= 12 ? (y, m) : null;
 
