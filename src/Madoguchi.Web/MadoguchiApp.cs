@@ -9,6 +9,7 @@ using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Shared;
+using Madoguchi.Web.Shared.Files;
 using Madoguchi.Web.Shared.Localization;
 
 namespace Madoguchi.Web;
@@ -57,6 +58,7 @@ public static class MadoguchiApp
         builder.Services.AddProblemDetails();
         builder.AddPlatform();
         builder.AddLocalizationTexts();
+        builder.AddFileChecks();
         builder.AddStaff();
         builder.AddCatalog();
         builder.AddInsight();

@@ -106,11 +106,5 @@ public sealed class IndexModel(MadoguchiDbContext db, StaffScope scope) : PageMo
         return "/staff/inventory?" + string.Join("&", query.Append($"Filter.Page={page}"));
     }
 
-    public static string StatusText(OnlineStatus s) => s switch
-    {
-        OnlineStatus.Done => "済",
-        OnlineStatus.NotDone => "未",
-        OnlineStatus.Exempt => "適用除外",
-        _ => "その他",
-    };
+    public static string StatusText(OnlineStatus s) => ProcedureHistory.Display("Status", s.ToString())!;
 }

@@ -111,6 +111,20 @@ public static class ProcedureHistory
         return true;
     }
 
+    /// <summary>
+    /// A recorded value as staff read it. The status is stored by its code name so that entries stay
+    /// comparable whatever the wording; staff see the inventory's 済/未 wording.
+    /// </summary>
+    public static string? Display(string field, string? value) => field == "Status" && Enum.TryParse<OnlineStatus>(value, out var status)
+        ? status switch
+        {
+            OnlineStatus.Done => "済",
+            OnlineStatus.NotDone => "未",
+            OnlineStatus.Exempt => "適用除外",
+            _ => "その他",
+        }
+        : value;
+
     public static IReadOnlyList<FieldChange> Read(ProcedureChange change)
         => JsonSerializer.Deserialize<List<FieldChange>>(change.ChangesJson, JsonOptions) ?? [];
 

@@ -5,7 +5,8 @@ using Madoguchi.Web.Shared.Localization;
 
 namespace Madoguchi.Web.Features.Insight;
 
-public enum KpiColumnKind { Text, Count, Percent }
+/// <summary>Text is page wording; Data is municipal text (department, tool names) that exists only in Japanese.</summary>
+public enum KpiColumnKind { Text, Data, Count, Percent }
 
 /// <summary>A column: its header text key (kpi.col.*) and how its cells are shown.</summary>
 public sealed record KpiColumn(string TextKey, KpiColumnKind Kind);
@@ -26,18 +27,18 @@ public sealed record KpiTable(string Name, string TitleKey, IReadOnlyList<KpiCol
 
     /// <summary>Tools within one plan year, or within every plan year when year is null.</summary>
     public static KpiTable Tools(OnlineKpi k, int? year) => new("tools", "kpi.table.tools",
-        [new("kpi.col.fiscalyear", KpiColumnKind.Text), new("kpi.col.tool", KpiColumnKind.Text), new("kpi.col.planned", KpiColumnKind.Count),
+        [new("kpi.col.fiscalyear", KpiColumnKind.Text), new("kpi.col.tool", KpiColumnKind.Data), new("kpi.col.planned", KpiColumnKind.Count),
          new("kpi.col.done", KpiColumnKind.Count), new("kpi.col.progress", KpiColumnKind.Percent)],
         [.. k.ByPlanYearAndTool.Where(r => year is null || r.FiscalYear == year)
             .Select(r => new object?[] { r.FiscalYear.ToString(CultureInfo.InvariantCulture), r.Tool, r.Planned, r.Done, r.ProgressPercent })]);
 
     public static KpiTable Departments(DepartmentKpi k) => new("departments", "kpi.table.departments",
-        [new("kpi.col.bu", KpiColumnKind.Text), new("kpi.col.total", KpiColumnKind.Count), new("kpi.col.eligible", KpiColumnKind.Count),
+        [new("kpi.col.bu", KpiColumnKind.Data), new("kpi.col.total", KpiColumnKind.Count), new("kpi.col.eligible", KpiColumnKind.Count),
          new("kpi.col.online", KpiColumnKind.Count), new("kpi.col.rate", KpiColumnKind.Percent)],
         [.. k.ByBu.Select(r => new object?[] { r.Bu, r.Total, r.Eligible, r.Online, r.OnlineRatePercent })]);
 
     public static KpiTable Sections(DepartmentKpi k) => new("sections", "kpi.table.sections",
-        [new("kpi.col.bu", KpiColumnKind.Text), new("kpi.col.ka", KpiColumnKind.Text), new("kpi.col.total", KpiColumnKind.Count),
+        [new("kpi.col.bu", KpiColumnKind.Data), new("kpi.col.ka", KpiColumnKind.Data), new("kpi.col.total", KpiColumnKind.Count),
          new("kpi.col.eligible", KpiColumnKind.Count), new("kpi.col.online", KpiColumnKind.Count), new("kpi.col.rate", KpiColumnKind.Percent)],
         [.. k.ByKa.Select(r => new object?[] { r.Bu, r.Ka, r.Total, r.Eligible, r.Online, r.OnlineRatePercent })]);
 

@@ -16,6 +16,12 @@ public sealed class Lang(IHttpContextAccessor http)
     /// <summary>The value for the html lang attribute; やさしい日本語 is Japanese.</summary>
     public string HtmlLang => Current == Language.En ? "en" : "ja";
 
+    /// <summary>
+    /// lang for municipal data (procedure, department and office names) that only exists in Japanese:
+    /// "ja" on English pages so screen readers switch voice, null (attribute omitted) otherwise.
+    /// </summary>
+    public string? DataLang => Current == Language.En ? "ja" : null;
+
     /// <summary>The text for a key. やさしい日本語 texts may carry ruby markup and are trusted constants.</summary>
     public IHtmlContent this[string key]
     {

@@ -63,7 +63,7 @@ public sealed partial class ImportPageTests
         Assert.Contains("<span id=\"count-added\">1</span>", html);
         Assert.Contains("<span id=\"count-changed\">1</span>", html);
         Assert.Contains("<span id=\"count-unchanged\">1</span>", html);
-        Assert.Contains("<td>オンライン化状況</td><td>NotDone</td><td>Done</td>", html);
+        Assert.Contains("<td>オンライン化状況</td><td>未</td><td>済</td>", html);
         await using (var ctx = app.Database.CreateContext()) Assert.Equal(2, await ctx.Procedures.CountAsync(Ct)); // a preview writes nothing
         var token = TokenField().Match(html).Groups[1].Value;
         Assert.True(File.Exists(Path.Combine(app.Database.Storage.FilesFolder, "imports", token)));

@@ -100,7 +100,7 @@ public sealed class InventoryPagesTests
         Assert.Contains("保存しました", details);
         Assert.Contains("2024-07-01", details);
         Assert.Contains(email, details);
-        Assert.Contains("オンライン化状況: NotDone → Done", details);
+        Assert.Contains("オンライン化状況: 未 → 済", details);
         Assert.Contains("利用ツール: （なし） → ぴったりサービス", details);
     }
 

@@ -23,13 +23,38 @@ public sealed class HomePageTests
 
         var html = await app.CreateClient().GetStringAsync("/", Ct);
 
-        Assert.Contains("引越し（2 件）", html);
+        Assert.Contains("<span>引越し</span>（2 件）", html);
         Assert.Contains("<li>転出届</li>", html);
         // Online since today in Japan (already 1 July there while it is still 30 June in UTC).
         Assert.Contains("<li>転居届</li>", html);
         Assert.DoesNotContain("印鑑登録", html);
         Assert.DoesNotContain("将来の手続", html);
         Assert.Contains("豊洲出張所", html);
+    }
+
+    [Fact]
+    public async Task English_pages_mark_Japanese_only_names_so_screen_readers_read_them_in_Japanese()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await app.SaveAsync(
+            Builders.Procedure("A", configure: p => { p.Name = "転出届"; p.Status = OnlineStatus.Done; p.OnlineSince = new DateOnly(2024, 4, 1); p.LifeEvents.Add(new() { Kind = LifeEventKind.Personal, Event = "引越し" }); }),
+            new Office { Name = "豊洲出張所", NameEn = "Toyosu branch", Address = "東京都江東区豊洲2-2-18", Hours = "8:30〜17:00" },
+            new Office { Name = "白河出張所", Address = "東京都江東区白河1-3-28", Hours = "8:30〜17:00" });
+        var client = app.CreatePlainClient();
+
+        var english = new HttpRequestMessage(HttpMethod.Get, "/");
+        english.Headers.Add("Cookie", "madoguchi-lang=en");
+        var html = await (await client.SendAsync(english, Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.Contains("<span lang=\"ja\">引越し</span>", html);
+        Assert.Contains("<ul lang=\"ja\">", html);
+        Assert.Contains("<h3>Toyosu branch</h3>", html);
+        Assert.Contains("<h3 lang=\"ja\">白河出張所</h3>", html);
+        Assert.Contains("<p lang=\"ja\">東京都江東区白河1-3-28</p>", html);
+
+        // Japanese pages carry no extra marks: the whole page is Japanese already.
+        var japanese = await client.GetStringAsync("/", Ct);
+        Assert.Contains("<h3>白河出張所</h3>", japanese);
+        Assert.Contains("<span>引越し</span>", japanese);
     }
 
     [Fact]

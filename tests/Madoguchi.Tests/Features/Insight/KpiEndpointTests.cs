@@ -117,6 +117,10 @@ public sealed partial class KpiEndpointTests
         var en = await (await client.SendAsync(english, ct)).Content.ReadAsStringAsync(ct);
         Assert.Contains("Progress by plan year", en);
         Assert.Contains("FY2023 or earlier", en);
+        // Tool and department names exist only in Japanese: marked so screen readers read them in Japanese.
+        Assert.Contains("<td lang=\"ja\">LoGoフォーム</td>", en);
+        Assert.DoesNotContain("<td lang=\"ja\">FY2023 or earlier</td>", en);
+        Assert.Contains("<td>LoGoフォーム</td>", html);
 
         var csv = await client.GetAsync("/kpi/csv/plan-years?asOf=2025-03-31&rounding=half-up", ct);
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);

@@ -1,0 +1,216 @@
+using System.IO.Compression;
+
+namespace Madoguchi.Web.Shared.Files;
+
+/// <summary>The file types residents may attach. The names are what form definitions list in "accept".</summary>
+public static class FileKinds
+{
+    public const string Pdf = "pdf";
+    public const string Jpeg = "jpeg";
+    public const string Png = "png";
+    public const string Heic = "heic";
+    public const string Docx = "docx";
+    public const string Xlsx = "xlsx";
+
+    public static readonly IReadOnlyList<string> All = [Pdf, Jpeg, Png, Heic, Docx, Xlsx];
+
+    /// <summary>Content type to store and send (always as a download, never inline).</summary>
+    public static string ContentType(string kind) => kind switch
+    {
+        Pdf => "application/pdf",
+        Jpeg => "image/jpeg",
+        Png => "image/png",
+        Heic => "image/heic",
+        Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    };
+
+    /// <summary>The extension a generated file name gets.</summary>
+    public static string Extension(string kind) => kind switch
+    {
+        Jpeg => ".jpg",
+        _ => "." + kind,
+    };
+
+    /// <summary>What residents read in messages (Japanese).</summary>
+    public static string Label(string kind) => kind switch
+    {
+        Pdf => "PDF",
+        Jpeg => "JPEG画像",
+        Png => "PNG画像",
+        Heic => "HEIC画像（iPhoneの写真）",
+        Docx => "Word文書（.docx）",
+        Xlsx => "Excelブック（.xlsx）",
+        _ => kind,
+    };
+
+    /// <summary>Kinds that the name's extension claims; unknown extensions claim nothing.</summary>
+    public static string? FromExtension(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
+    {
+        ".pdf" => Pdf,
+        ".jpg" or ".jpeg" or ".jpe" => Jpeg,
+        ".png" => Png,
+        ".heic" or ".heif" => Heic,
+        ".docx" => Docx,
+        ".xlsx" => Xlsx,
+        _ => null,
+    };
+}
+
+/// <summary>The outcome of inspecting an upload: its kind, or why it is refused (code + Japanese message).</summary>
+public sealed record FileInspection(string? Kind, string? ErrorCode, string? Message)
+{
+    public bool Accepted => Kind is not null;
+    public static FileInspection Ok(string kind) => new(kind, null, null);
+    public static FileInspection Refused(string code, string message) => new(null, code, message);
+}
+
+/// <summary>
+/// Decides what an uploaded file really is from its first bytes (never from its name or the
+/// browser's content type, which a resident's device or an attacker chooses), and refuses
+/// executables, macro-enabled Office files and archives that expand far beyond their size.
+/// </summary>
+public static class FileInspector
+{
+    /// <summary>Office files are zip archives: above this expanded size or ratio they are treated as zip bombs.</summary>
+    public const long MaxExpandedBytes = 200L * 1024 * 1024;
+    public const int MaxCompressionRatio = 100;
+    public const int MaxZipEntries = 2_000;
+
+    public static FileInspection Inspect(Stream content, string fileName, IReadOnlyCollection<string> accepted, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var length = content.CanSeek ? content.Length - content.Position : -1;
+        if (length == 0) return FileInspection.Refused("empty", $"「{Display(fileName)}」は空のファイルです。内容のあるファイルを選んでください。");
+        if (length > maxBytes)
+        {
+            return FileInspection.Refused("too-large", $"「{Display(fileName)}」は{Size(length)}あり、上限の{Size(maxBytes)}を超えています。小さくしてから選び直してください。");
+        }
+
+        var start = content.CanSeek ? content.Position : 0;
+        Span<byte> head = stackalloc byte[16];
+        var read = ReadAtMost(content, head);
+        head = head[..read];
+        if (content.CanSeek) content.Position = start;
+
+        if (IsExecutable(head))
+        {
+            return FileInspection.Refused("executable", $"「{Display(fileName)}」はプログラム（実行ファイル）のため受け付けられません。書類はPDFや画像で添付してください。");
+        }
+        var kind = Sniff(head);
+        if (kind == "zip")
+        {
+            if (!content.CanSeek) return FileInspection.Refused("unreadable", $"「{Display(fileName)}」を読み取れませんでした。もう一度選んでください。");
+            kind = InspectOfficeZip(content, fileName, out var refusal);
+            content.Position = start;
+            if (refusal is not null) return refusal;
+        }
+
+        var allowed = string.Join("、", accepted.Select(FileKinds.Label));
+        if (kind is null)
+        {
+            return FileInspection.Refused("unknown-type", $"「{Display(fileName)}」は受け付けられる形式ではありません。{allowed}のファイルを選んでください。");
+        }
+        var claimed = FileKinds.FromExtension(fileName);
+        if (claimed is not null && claimed != kind && !(claimed == FileKinds.Heic && kind == FileKinds.Heic))
+        {
+            return FileInspection.Refused("type-mismatch", $"「{Display(fileName)}」は名前は{FileKinds.Label(claimed)}ですが、中身は{FileKinds.Label(kind)}です。正しいファイルを選んでください。");
+        }
+        if (!accepted.Contains(kind))
+        {
+            return FileInspection.Refused("type-not-accepted", $"この欄には{allowed}を添付してください（「{Display(fileName)}」は{FileKinds.Label(kind)}です）。");
+        }
+        return FileInspection.Ok(kind);
+    }
+
+    /// <summary>The kind from magic bytes; "zip" when it needs a look inside.</summary>
+    private static string? Sniff(ReadOnlySpan<byte> h)
+    {
+        if (h.StartsWith("%PDF-"u8)) return FileKinds.Pdf;
+        if (h.Length >= 3 && h[0] == 0xFF && h[1] == 0xD8 && h[2] == 0xFF) return FileKinds.Jpeg;
+        if (h.StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A })) return FileKinds.Png;
+        // ISO base media: size(4) "ftyp" brand(4). HEIC photos use these brands.
+        if (h.Length >= 12 && h[4..8].SequenceEqual("ftyp"u8))
+        {
+            var brand = System.Text.Encoding.ASCII.GetString(h[8..12]);
+            if (brand is "heic" or "heix" or "hevc" or "hevx" or "mif1" or "msf1") return FileKinds.Heic;
+        }
+        if (h.StartsWith("PK\u0003\u0004"u8)) return "zip";
+        return null;
+    }
+
+    private static bool IsExecutable(ReadOnlySpan<byte> h) =>
+        h.StartsWith("MZ"u8)                                       // Windows PE
+        || h.StartsWith(new byte[] { 0x7F, 0x45, 0x4C, 0x46 })     // ELF
+        || h.StartsWith(new byte[] { 0xCF, 0xFA, 0xED, 0xFE })     // Mach-O 64
+        || h.StartsWith(new byte[] { 0xCE, 0xFA, 0xED, 0xFE })     // Mach-O 32
+        || h.StartsWith(new byte[] { 0xCA, 0xFE, 0xBA, 0xBE })     // Mach-O universal / Java class
+        || h.StartsWith("#!"u8);                                   // scripts
+
+    /// <summary>Word/Excel files are zips: read the central directory only, never expand entries.</summary>
+    private static string? InspectOfficeZip(Stream content, string fileName, out FileInspection? refusal)
+    {
+        refusal = null;
+        try
+        {
+            using var zip = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
+            if (zip.Entries.Count > MaxZipEntries)
+            {
+                refusal = FileInspection.Refused("zip-bomb", $"「{Display(fileName)}」は中に含まれるファイルが多すぎるため受け付けられません。");
+                return null;
+            }
+            long expanded = 0, compressed = 0;
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var e in zip.Entries)
+            {
+                expanded += e.Length;
+                compressed += e.CompressedLength;
+                names.Add(e.FullName);
+            }
+            if (expanded > MaxExpandedBytes || (compressed > 0 && expanded / compressed > MaxCompressionRatio))
+            {
+                refusal = FileInspection.Refused("zip-bomb", $"「{Display(fileName)}」は展開すると極端に大きくなるため受け付けられません（圧縮爆弾の疑い）。");
+                return null;
+            }
+            if (!names.Contains("[Content_Types].xml")) return null;
+            if (names.Any(n => n.EndsWith("vbaProject.bin", StringComparison.OrdinalIgnoreCase)))
+            {
+                refusal = FileInspection.Refused("macro", $"「{Display(fileName)}」はマクロを含むため受け付けられません。マクロのない形式（.docx / .xlsx）かPDFで保存し直してください。");
+                return null;
+            }
+            if (names.Contains("word/document.xml")) return FileKinds.Docx;
+            if (names.Contains("xl/workbook.xml")) return FileKinds.Xlsx;
+            return null;
+        }
+        catch (InvalidDataException)
+        {
+            refusal = FileInspection.Refused("corrupt", $"「{Display(fileName)}」は壊れているため開けません。保存し直してから選んでください。");
+            return null;
+        }
+    }
+
+    private static int ReadAtMost(Stream s, Span<byte> buffer)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = s.Read(buffer[total..]);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    /// <summary>A file name for messages: without folders, control characters or absurd length.</summary>
+    public static string Display(string fileName)
+    {
+        var name = Path.GetFileName(fileName.Replace('\\', '/'));
+        name = new string([.. name.Where(c => !char.IsControl(c))]);
+        return name.Length > 60 ? name[..57] + "…" : name;
+    }
+
+    public static string Size(long bytes) => bytes >= 1024 * 1024
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.#}MB")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Math.Max(1, bytes / 1024)}KB");
+}
