@@ -8,6 +8,7 @@ using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Staff;
+using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Files;
 using Madoguchi.Web.Shared.Localization;
@@ -63,6 +64,7 @@ public static class MadoguchiApp
         builder.AddCatalog();
         builder.AddInsight();
         builder.AddForms();
+        builder.AddSubmissions();
         return builder;
     }
 
@@ -95,6 +97,7 @@ public static class MadoguchiApp
         app.MapCatalog();
         app.MapInsight();
         app.MapForms();
+        app.MapSubmissions();
         return app;
     }
 }
