@@ -195,92 +195,92 @@ public static class AnswerChecker
             case FieldType.Number:
                 return One(NumberField.Integer(Str(node), s.Min, s.Max), path, errors, v => v.ToString(CultureInfo.InvariantCulture));
             case FieldType.Date:
-            {
-                var date = DateField.Validate(Str(node));
-                if (!date.IsValid) return One(date, path, errors, v => v.Iso);
-                if (s.MinDate is { } min && date.Value.Date < min)
                 {
-                    errors.Add(new(path, "too-early", Message($"{Wareki.Format(min)}（{min:yyyy-MM-dd}）以降の日付を入力してください。", $"Enter a date on or after {min:yyyy-MM-dd}.", $"{min:yyyy-MM-dd}より あとの <ruby>日<rt>ひ</rt></ruby>を <ruby>書<rt>か</rt></ruby>いてください。")));
-                    return null;
+                    var date = DateField.Validate(Str(node));
+                    if (!date.IsValid) return One(date, path, errors, v => v.Iso);
+                    if (s.MinDate is { } min && date.Value.Date < min)
+                    {
+                        errors.Add(new(path, "too-early", Message($"{Wareki.Format(min)}（{min:yyyy-MM-dd}）以降の日付を入力してください。", $"Enter a date on or after {min:yyyy-MM-dd}.", $"{min:yyyy-MM-dd}より あとの <ruby>日<rt>ひ</rt></ruby>を <ruby>書<rt>か</rt></ruby>いてください。")));
+                        return null;
+                    }
+                    if (s.MaxDate is { } max && date.Value.Date > max)
+                    {
+                        errors.Add(new(path, "too-late", Message($"{Wareki.Format(max)}（{max:yyyy-MM-dd}）以前の日付を入力してください。", $"Enter a date on or before {max:yyyy-MM-dd}.", $"{max:yyyy-MM-dd}より まえの <ruby>日<rt>ひ</rt></ruby>を <ruby>書<rt>か</rt></ruby>いてください。")));
+                        return null;
+                    }
+                    return date.Value.Iso;
                 }
-                if (s.MaxDate is { } max && date.Value.Date > max)
-                {
-                    errors.Add(new(path, "too-late", Message($"{Wareki.Format(max)}（{max:yyyy-MM-dd}）以前の日付を入力してください。", $"Enter a date on or before {max:yyyy-MM-dd}.", $"{max:yyyy-MM-dd}より まえの <ruby>日<rt>ひ</rt></ruby>を <ruby>書<rt>か</rt></ruby>いてください。")));
-                    return null;
-                }
-                return date.Value.Iso;
-            }
             case FieldType.Select or FieldType.Radio:
-            {
-                var v = Str(node);
-                if (v is null || s.Options?.Any(o => o.Value == v) != true)
                 {
-                    errors.Add(new(path, "not-an-option", NotAnOption()));
-                    return null;
+                    var v = Str(node);
+                    if (v is null || s.Options?.Any(o => o.Value == v) != true)
+                    {
+                        errors.Add(new(path, "not-an-option", NotAnOption()));
+                        return null;
+                    }
+                    return v;
                 }
-                return v;
-            }
             case FieldType.Checkbox:
-            {
-                var values = node is JsonArray a ? a.Select(Str).ToList() : [Str(node)];
-                if (values.Any(v => v is null || s.Options?.Any(o => o.Value == v) != true))
                 {
-                    errors.Add(new(path, "not-an-option", NotAnOption()));
-                    return null;
+                    var values = node is JsonArray a ? a.Select(Str).ToList() : [Str(node)];
+                    if (values.Any(v => v is null || s.Options?.Any(o => o.Value == v) != true))
+                    {
+                        errors.Add(new(path, "not-an-option", NotAnOption()));
+                        return null;
+                    }
+                    return new JsonArray([.. values.Distinct().Select(v => (JsonNode)JsonValue.Create(v)!)]);
                 }
-                return new JsonArray([.. values.Distinct().Select(v => (JsonNode)JsonValue.Create(v)!)]);
-            }
             case FieldType.Consent:
-            {
-                var agreed = node.GetValueKind() == JsonValueKind.True || Str(node) is "true" or "yes" or "on";
-                if (!agreed)
                 {
-                    errors.Add(new(path, "required", Required(FieldType.Consent)));
-                    return null;
+                    var agreed = node.GetValueKind() == JsonValueKind.True || Str(node) is "true" or "yes" or "on";
+                    if (!agreed)
+                    {
+                        errors.Add(new(path, "required", Required(FieldType.Consent)));
+                        return null;
+                    }
+                    return true;
                 }
-                return true;
-            }
             case FieldType.File:
-            {
-                // Files are uploaded through the web form; the answer lists the stored attachments' ids.
-                var ids = node is JsonArray a ? a.Select(Str).ToList() : [Str(node)];
-                if (ids.Any(id => !Guid.TryParse(id, out _)))
                 {
-                    errors.Add(new(path, "invalid-attachment", Message("添付ファイルは申請フォームの画面から添付してください。", "Attach files through the web form.", "ファイルは <ruby>画面<rt>がめん</rt></ruby>から つけてください。")));
-                    return null;
+                    // Files are uploaded through the web form; the answer lists the stored attachments' ids.
+                    var ids = node is JsonArray a ? a.Select(Str).ToList() : [Str(node)];
+                    if (ids.Any(id => !Guid.TryParse(id, out _)))
+                    {
+                        errors.Add(new(path, "invalid-attachment", Message("添付ファイルは申請フォームの画面から添付してください。", "Attach files through the web form.", "ファイルは <ruby>画面<rt>がめん</rt></ruby>から つけてください。")));
+                        return null;
+                    }
+                    if (ids.Count > (s.MaxFiles ?? 1))
+                    {
+                        errors.Add(new(path, "too-many-files", Message($"添付できるファイルは{s.MaxFiles ?? 1}個までです。", $"Attach at most {s.MaxFiles ?? 1} files.", $"ファイルは {s.MaxFiles ?? 1}こまでです。")));
+                        return null;
+                    }
+                    return new JsonArray([.. ids.Select(id => (JsonNode)JsonValue.Create(id)!)]);
                 }
-                if (ids.Count > (s.MaxFiles ?? 1))
-                {
-                    errors.Add(new(path, "too-many-files", Message($"添付できるファイルは{s.MaxFiles ?? 1}個までです。", $"Attach at most {s.MaxFiles ?? 1} files.", $"ファイルは {s.MaxFiles ?? 1}こまでです。")));
-                    return null;
-                }
-                return new JsonArray([.. ids.Select(id => (JsonNode)JsonValue.Create(id)!)]);
-            }
             case FieldType.Name:
                 return CheckName(field, node, path, errors);
             case FieldType.BankAccount:
-            {
-                if (node is not JsonObject o)
                 {
-                    errors.Add(new(path, "invalid-shape", Shape("オブジェクト（bank, branch, type, number, holder）", "an object with bank, branch, type, number, holder")));
-                    return null;
+                    if (node is not JsonObject o)
+                    {
+                        errors.Add(new(path, "invalid-shape", Shape("オブジェクト（bank, branch, type, number, holder）", "an object with bank, branch, type, number, holder")));
+                        return null;
+                    }
+                    var account = BankAccountField.Validate(Str(o["bank"]), Str(o["branch"]), Str(o["type"]), Str(o["number"]), Str(o["holder"]));
+                    if (!account.IsValid)
+                    {
+                        errors.AddRange(account.Errors.Select(e => new AnswerError(e.Part is null ? path : $"{path}.{e.Part}", e.Code, e.Message)));
+                        return null;
+                    }
+                    var b = account.Value;
+                    return new JsonObject
+                    {
+                        ["bank"] = b.BankCode,
+                        ["branch"] = b.BranchCode,
+                        ["type"] = b.Type.ToString(),
+                        ["number"] = b.Number,
+                        ["holder"] = b.Holder,
+                    };
                 }
-                var account = BankAccountField.Validate(Str(o["bank"]), Str(o["branch"]), Str(o["type"]), Str(o["number"]), Str(o["holder"]));
-                if (!account.IsValid)
-                {
-                    errors.AddRange(account.Errors.Select(e => new AnswerError(e.Part is null ? path : $"{path}.{e.Part}", e.Code, e.Message)));
-                    return null;
-                }
-                var b = account.Value;
-                return new JsonObject
-                {
-                    ["bank"] = b.BankCode,
-                    ["branch"] = b.BranchCode,
-                    ["type"] = b.Type.ToString(),
-                    ["number"] = b.Number,
-                    ["holder"] = b.Holder,
-                };
-            }
             default:
                 errors.Add(new(path, "unsupported", Message("この項目の種類には回答できません。", "This field cannot be answered.", "この <ruby>項目<rt>こうもく</rt></ruby>には こたえられません。")));
                 return null;
