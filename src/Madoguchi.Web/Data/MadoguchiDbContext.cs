@@ -25,6 +25,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Form> Forms => Set<Form>();
     public DbSet<FormVersion> FormVersions => Set<FormVersion>();
     public DbSet<Submission> Submissions => Set<Submission>();
+    public DbSet<Draft> Drafts => Set<Draft>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -41,6 +43,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Form.Configure(builder.Entity<Form>());
         FormVersion.Configure(builder.Entity<FormVersion>());
         Submission.Configure(builder.Entity<Submission>());
+        Draft.Configure(builder.Entity<Draft>());
+        Attachment.Configure(builder.Entity<Attachment>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

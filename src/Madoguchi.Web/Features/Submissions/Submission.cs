@@ -38,8 +38,15 @@ public sealed class Submission
     /// <summary>"api" or "web".</summary>
     public string Channel { get; set; } = "web";
 
+    /// <summary>
+    /// The draft this submission finishes (web): its attachments pass to the submission and the draft
+    /// is deleted in the same transaction as the insert. Not stored.
+    /// </summary>
+    public Guid? FromDraftId { get; set; }
+
     internal static void Configure(EntityTypeBuilder<Submission> e)
     {
+        e.Ignore(x => x.FromDraftId);
         e.Property(x => x.ReceiptNumber).HasMaxLength(20);
         e.HasIndex(x => x.ReceiptNumber).IsUnique();
         e.Property(x => x.SecretHash).HasMaxLength(64);

@@ -108,6 +108,17 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
         if (toInsert.Count > 0)
         {
             db.Submissions.AddRange(toInsert);
+            var drafts = toInsert.Where(s => s.FromDraftId is not null).ToDictionary(s => s.FromDraftId!.Value);
+            if (drafts.Count > 0)
+            {
+                var ids = drafts.Keys.ToList();
+                foreach (var a in await db.Attachments.Where(a => a.DraftId != null && ids.Contains(a.DraftId.Value)).ToListAsync(ct))
+                {
+                    a.SubmissionId = drafts[a.DraftId!.Value].Id;
+                    a.DraftId = null;
+                }
+                db.Drafts.RemoveRange(await db.Drafts.Where(d => ids.Contains(d.Id)).ToListAsync(ct));
+            }
             await db.SaveChangesAsync(ct); // one transaction, one durable commit for the whole batch
         }
         foreach (var (p, outcome) in results) p.Done.TrySetResult(outcome());

@@ -24,6 +24,9 @@ public static class SubmissionsModule
         builder.Services.AddSingleton<SubmissionWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SubmissionWriter>());
         builder.Services.AddScoped<SubmissionService>();
+        builder.Services.AddScoped<DraftService>();
+        builder.Services.AddScoped<AttachmentStore>();
+        builder.Services.AddHostedService<DraftPurger>();
         return builder;
     }
 
@@ -103,6 +106,22 @@ public static class SubmissionsModule
     private static IResult Problem(int status, string title, string detail) => Results.Problem(statusCode: status, title: title, detail: detail);
 }
 
+/// <summary>
+/// Parsed definitions of published versions. A version never changes once published, so its parsed
+/// form can be kept for the life of the process without ever being stale.
+/// </summary>
+public static class PublishedDefinitions
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, FormDefinition> Parsed = new();
+
+    public static async Task<FormDefinition> GetAsync(MadoguchiDbContext db, Guid versionId, CancellationToken ct)
+    {
+        if (Parsed.TryGetValue(versionId, out var definition)) return definition;
+        var json = await db.FormVersions.AsNoTracking().Where(v => v.Id == versionId).Select(v => v.DefinitionJson).SingleAsync(ct);
+        return Parsed.GetOrAdd(versionId, FormService.Definition(json));
+    }
+}
+
 /// <summary>Checks answers against the pinned form version and hands them to the <see cref="SubmissionWriter"/>.</summary>
 public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter writer, IDataProtectionProvider protection, TimeProvider clock)
 {
@@ -118,16 +137,17 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
     private IDataProtector Protector => protection.CreateProtector("Madoguchi.Submissions.StatusSecret");
 
     public async Task<Result> SubmitAsync(string slug, int? versionNumber, JsonObject answers, AnswerChecker.Mode mode, string language,
-        string? idempotencyKey, string channel, CancellationToken ct)
+        string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null)
     {
         var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
             .Select(f => new { f.Id, Current = f.CurrentVersion!.Value }).FirstOrDefaultAsync(ct);
         if (form is null) return new Result.FormNotFound();
         var number = versionNumber ?? form.Current;
-        var version = await db.FormVersions.AsNoTracking().FirstOrDefaultAsync(v => v.FormId == form.Id && v.Number == number, ct);
+        var version = await db.FormVersions.AsNoTracking().Where(v => v.FormId == form.Id && v.Number == number)
+            .Select(v => new { v.Id, v.Number }).FirstOrDefaultAsync(ct);
         if (version is null) return new Result.VersionNotFound(number, form.Current);
 
-        var definition = FormService.Definition(version.DefinitionJson);
+        var definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
         var checkedAnswers = AnswerChecker.Check(definition, answers, mode);
         if (!checkedAnswers.IsValid) return new Result.Refused(checkedAnswers.Errors);
 
@@ -147,6 +167,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
             IdempotencyKey = idempotencyKey,
             RequestHash = idempotencyKey is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{version.Number}\n{language}\n{answersJson}"))),
             Channel = channel,
+            FromDraftId = fromDraftId,
         };
         var outcome = await writer.SubmitAsync(submission, ct);
         if (outcome.KeyReusedWithOtherAnswers) return new Result.KeyReused();
