@@ -10,6 +10,7 @@ using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Staff;
+using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Files;
 using Madoguchi.Web.Shared.Localization;
@@ -67,6 +68,7 @@ public static class MadoguchiApp
         builder.AddPostcodes();
         builder.AddForms();
         builder.AddProtection();
+        builder.AddSubmissions();
         return builder;
     }
 
@@ -100,6 +102,7 @@ public static class MadoguchiApp
         app.MapInsight();
         app.MapPostcodes();
         app.MapForms();
+        app.MapSubmissions();
         return app;
     }
 }

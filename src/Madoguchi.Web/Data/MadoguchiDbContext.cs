@@ -4,6 +4,7 @@ using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Staff;
+using Madoguchi.Web.Features.Submissions;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -28,6 +29,9 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<FormVersion> FormVersions => Set<FormVersion>();
     public DbSet<ProtectedValue> ProtectedValues => Set<ProtectedValue>();
     public DbSet<ProtectionKey> ProtectionKeys => Set<ProtectionKey>();
+    public DbSet<Submission> Submissions => Set<Submission>();
+    public DbSet<Draft> Drafts => Set<Draft>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -46,6 +50,9 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         FormVersion.Configure(builder.Entity<FormVersion>());
         ProtectedValue.Configure(builder.Entity<ProtectedValue>());
         ProtectionKey.Configure(builder.Entity<ProtectionKey>());
+        Submission.Configure(builder.Entity<Submission>());
+        Draft.Configure(builder.Entity<Draft>());
+        Attachment.Configure(builder.Entity<Attachment>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

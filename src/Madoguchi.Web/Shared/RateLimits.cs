@@ -18,12 +18,18 @@ public static class RateLimits
     public const string Token = "token";
     /// <summary>Public endpoints that residents' browsers and open-data clients call, per address.</summary>
     public const string Public = "public";
+    /// <summary>Submitting applications, per address: generous for a family's phones behind one router, not for a flood.</summary>
+    public const string Submit = "submit";
+    /// <summary>Guessable-by-trial lookups (status pages, resume codes), per address: kept low.</summary>
+    public const string Lookup = "lookup";
 
     private static readonly Dictionary<string, (int Permits, int Seconds)> Defaults = new()
     {
         [SignIn] = (30, 60),
         [Token] = (600, 60),
         [Public] = (600, 60),
+        [Submit] = (60, 60),
+        [Lookup] = (20, 60),
     };
 
     public static WebApplicationBuilder AddRateLimits(this WebApplicationBuilder builder)

@@ -74,5 +74,17 @@ public static class Texts
         ["kpi.col.onlinefilings"] = new("うちオンライン", "Online filings", "インターネットで <ruby>出<rt>だ</rt></ruby>された <ruby>数<rt>かず</rt></ruby>"),
         ["kpi.col.usage"] = new("オンライン利用率（%）", "Online usage (%)", "インターネットの <ruby>割合<rt>わりあい</rt></ruby>（%）"),
         ["error.back"] = new("ホームへ戻る", "Back to home", "はじめに もどる"),
+        ["status.title"] = new("申請の状況", "Application status", "<ruby>申請<rt>しんせい</rt></ruby>の ようす"),
+        ["status.lead"] = new("受付番号と、受付のときにお知らせした確認キーを入力してください。", "Enter the receipt number and the status key you were given when you applied.", "<ruby>受付番号<rt>うけつけばんごう</rt></ruby>と <ruby>確認<rt>かくにん</rt></ruby>キーを <ruby>書<rt>か</rt></ruby>いてください。"),
+        ["status.receipt"] = new("受付番号", "Receipt number", "<ruby>受付番号<rt>うけつけばんごう</rt></ruby>"),
+        ["status.receipt.hint"] = new("例: 7K3M-Q9XA-2B4T", "For example 7K3M-Q9XA-2B4T", "れい: 7K3M-Q9XA-2B4T"),
+        ["status.key"] = new("確認キー", "Status key", "<ruby>確認<rt>かくにん</rt></ruby>キー"),
+        ["status.key.hint"] = new("受付完了の画面やメールに書かれた32文字の英数字です。", "The 32 letters and digits shown on the confirmation page and in the e-mail.", "<ruby>受付<rt>うけつけ</rt></ruby>の メールに ある 32<ruby>文字<rt>もじ</rt></ruby>です。"),
+        ["status.show"] = new("状況を見る", "Show status", "ようすを <ruby>見<rt>み</rt></ruby>る"),
+        ["status.notfound"] = new("受付番号または確認キーが違います。受付完了の画面やメールを確かめてください。", "The receipt number or the status key is not right. Check the confirmation page or e-mail.", "<ruby>番号<rt>ばんごう</rt></ruby>か キーが ちがいます。メールを <ruby>見<rt>み</rt></ruby>てください。"),
+        ["status.form"] = new("手続", "Procedure", "<ruby>手続<rt>てつづ</rt></ruby>き"),
+        ["status.submitted"] = new("受付日時", "Received", "<ruby>受<rt>う</rt></ruby>けつけた <ruby>日<rt>ひ</rt></ruby>"),
+        ["status.state"] = new("状況", "Status", "ようす"),
+        ["status.received"] = new("受付済み（担当課で確認します）", "Received (the section in charge will review it)", "<ruby>受<rt>う</rt></ruby>けつけました"),
     };
 }

@@ -1,0 +1,154 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Forms;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Submissions;
+
+/// <summary>
+/// Drafts: started on the current published version, saved page by page, reopened with the secret
+/// (cookie or resume link) or with a short resume code typed on another device, and purged with
+/// their files once expired. Expiry moves forward with each save (the resident is told the date).
+/// </summary>
+public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimeProvider clock)
+{
+    /// <summary>Resume codes: 10 characters of Crockford base32 (50 bits), typed with a rate limit on guesses.</summary>
+    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    public sealed record Opened(Draft Draft, FormDefinition Definition, string Slug);
+
+    public async Task<(Draft Draft, string Secret)?> StartAsync(string slug, string language, CancellationToken ct)
+    {
+        var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
+            .Select(f => new { f.Id, Current = f.CurrentVersion!.Value }).FirstOrDefaultAsync(ct);
+        if (form is null) return null;
+        var version = await db.FormVersions.AsNoTracking().Where(v => v.FormId == form.Id && v.Number == form.Current)
+            .Select(v => new { v.Id, v.Number }).SingleAsync(ct);
+        var definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
+        var secret = ReceiptNumbers.NewSecret();
+        var now = clock.GetUtcNow();
+        var draft = new Draft
+        {
+            FormId = form.Id,
+            FormVersionId = version.Id,
+            FormVersionNumber = version.Number,
+            Language = language,
+            SecretHash = ReceiptNumbers.Hash(secret),
+            CreatedAt = now,
+            UpdatedAt = now,
+            ExpiresAt = now.AddDays(definition.DraftExpiryDays),
+        };
+        db.Drafts.Add(draft);
+        await db.SaveChangesAsync(ct);
+        return (draft, secret);
+    }
+
+    /// <summary>The draft when the secret matches and it has not expired; null otherwise (the same for every reason).</summary>
+    public async Task<Opened?> OpenAsync(Guid draftId, string? secret, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(secret)) return null;
+        var draft = await db.Drafts.Include(d => d.Form).FirstOrDefaultAsync(d => d.Id == draftId, ct);
+        if (draft is null || draft.ExpiresAt <= clock.GetUtcNow() || !ReceiptNumbers.Matches(secret, draft.SecretHash)) return null;
+        return new Opened(draft, await PublishedDefinitions.GetAsync(db, draft.FormVersionId, ct), draft.Form!.Slug);
+    }
+
+    /// <summary>Stores the answers so far and the page reached; pushes the expiry forward.</summary>
+    public async Task SaveAsync(Draft draft, JsonObject answers, string? currentPage, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(answers);
+        var definition = await PublishedDefinitions.GetAsync(db, draft.FormVersionId, ct);
+        var now = clock.GetUtcNow();
+        draft.AnswersJson = answers.ToJsonString();
+        draft.CurrentPage = currentPage;
+        draft.UpdatedAt = now;
+        draft.ExpiresAt = now.AddDays(definition.DraftExpiryDays);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A new resume code for the draft (replacing any earlier one), shown or e-mailed once.</summary>
+    public async Task<string> NewResumeCodeAsync(Draft draft, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var code = RandomNumberGenerator.GetString(Alphabet, 10);
+        draft.ResumeCodeHash = ReceiptNumbers.Hash(code);
+        await db.SaveChangesAsync(ct);
+        return FormatCode(code);
+    }
+
+    /// <summary>
+    /// Opens a draft from its resume code and gives it a new secret for this device: the code works
+    /// once, so a code seen over someone's shoulder is useless after the resident used it.
+    /// </summary>
+    public async Task<(Opened Opened, string Secret)?> ResumeAsync(string? code, CancellationToken ct)
+    {
+        var normalised = NormaliseCode(code);
+        if (normalised is null) return null;
+        var hash = ReceiptNumbers.Hash(normalised);
+        var draft = await db.Drafts.Include(d => d.Form).FirstOrDefaultAsync(d => d.ResumeCodeHash == hash, ct);
+        if (draft is null || draft.ExpiresAt <= clock.GetUtcNow()) return null;
+        var secret = ReceiptNumbers.NewSecret();
+        draft.SecretHash = ReceiptNumbers.Hash(secret);
+        draft.ResumeCodeHash = null;
+        await db.SaveChangesAsync(ct);
+        return (new Opened(draft, await PublishedDefinitions.GetAsync(db, draft.FormVersionId, ct), draft.Form!.Slug), secret);
+    }
+
+    /// <summary>Deletes expired drafts and their files; returns how many drafts went.</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var expired = await db.Drafts.Where(d => d.ExpiresAt <= now).Select(d => d.Id).Take(500).ToListAsync(ct);
+        if (expired.Count == 0) return 0;
+        var files = await db.Attachments.Where(a => a.DraftId != null && expired.Contains(a.DraftId.Value)).ToListAsync(ct);
+        db.Attachments.RemoveRange(files);
+        db.Drafts.RemoveRange(await db.Drafts.Where(d => expired.Contains(d.Id)).ToListAsync(ct));
+        await db.SaveChangesAsync(ct);
+        // Files go after the rows: a crash in between leaves an orphan file, never a row without its file.
+        foreach (var f in files) AttachmentStore.DeleteFile(storage, f.StoredPath);
+        return expired.Count;
+    }
+
+    public static string FormatCode(string code) => $"{code[..5]}-{code[5..]}";
+
+    public static string? NormaliseCode(string? input)
+    {
+        if (input is null) return null;
+        var chars = new List<char>();
+        foreach (var ch in input.Normalize(System.Text.NormalizationForm.FormKC).ToUpperInvariant())
+        {
+            var c = ch switch { 'O' => '0', 'I' or 'L' => '1', _ => ch };
+            if (Alphabet.Contains(c, StringComparison.Ordinal)) chars.Add(c);
+            else if (c is not ('-' or ' ' or 'ー' or '‐' or '−')) return null;
+        }
+        return chars.Count == 10 ? new string([.. chars]) : null;
+    }
+}
+
+/// <summary>Purges expired drafts every hour (and once shortly after start).</summary>
+public sealed class DraftPurger(IServiceScopeFactory scopes, ILogger<DraftPurger> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var drafts = scope.ServiceProvider.GetRequiredService<DraftService>();
+                int n;
+                do
+                {
+                    n = await drafts.PurgeExpiredAsync(stoppingToken);
+                    if (n > 0) log.LogInformation("Purged {Count} expired drafts", n);
+                } while (n > 0);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Purging expired drafts failed; retrying in an hour");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,181 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Shared;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Submissions;
+
+/// <summary>
+/// Residents' submissions: the anonymous API <c>POST /api/v1/forms/{slug}/submissions</c> (no
+/// cookies, rate limited, Idempotency-Key for safe retries) and the status page.
+/// </summary>
+public static class SubmissionsModule
+{
+    /// <summary>Larger request bodies are refused before they are read: answers are text, files go through the web form.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder AddSubmissions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SubmissionWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SubmissionWriter>());
+        builder.Services.AddScoped<SubmissionService>();
+        builder.Services.AddScoped<DraftService>();
+        builder.Services.AddScoped<AttachmentStore>();
+        builder.Services.AddHostedService<DraftPurger>();
+        return builder;
+    }
+
+    public static WebApplication MapSubmissions(this WebApplication app)
+    {
+        app.MapPost("/api/v1/forms/{slug}/submissions", SubmitAsync)
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.Submit)
+            .DisableAntiforgery();
+        return app;
+    }
+
+    public sealed record SubmittedResponse(string ReceiptNumber, string StatusUrl, int Version);
+
+    private static async Task<IResult> SubmitAsync(string slug, HttpRequest request, SubmissionService submissions, CancellationToken ct)
+    {
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 0 && (key.Length > 200 || key.Any(c => c is < '!' or > '~')))
+        {
+            return Problem(400, "Idempotency-Key が正しくありません。", "1〜200文字の英数字と記号（空白なし）で指定してください。UUID を推奨します。");
+        }
+        if (request.ContentLength > MaxBodyBytes) return Problem(413, "リクエストが大きすぎます。", $"本文は{MaxBodyBytes / 1024}KBまでです。");
+        JsonObject? body;
+        try
+        {
+            using var limited = new MemoryStream();
+            var buffer = new byte[16 * 1024];
+            int n;
+            while ((n = await request.Body.ReadAsync(buffer, ct)) > 0)
+            {
+                if (limited.Length + n > MaxBodyBytes) return Problem(413, "リクエストが大きすぎます。", $"本文は{MaxBodyBytes / 1024}KBまでです。");
+                limited.Write(buffer, 0, n);
+            }
+            body = JsonNode.Parse(limited.ToArray()) as JsonObject;
+        }
+        catch (JsonException e)
+        {
+            return Problem(400, "JSON として読めません。", $"本文を JSON で送ってください（{e.LineNumber + 1}行目付近: {e.Message}）。");
+        }
+        if (body is null || body["answers"] is not JsonObject answers)
+        {
+            return Problem(400, "answers がありません。", "本文は {\"answers\": {項目キー: 回答}} の形で送ってください。");
+        }
+        int? version = null;
+        if (body["version"] is JsonNode v)
+        {
+            if (v.GetValueKind() != JsonValueKind.Number || !v.AsValue().TryGetValue<int>(out var number))
+            {
+                return Invalid([new("version", "invalid-version", "version は整数で指定してください。")]);
+            }
+            version = number;
+        }
+        var language = body["language"]?.GetValueKind() == JsonValueKind.String ? body["language"]!.GetValue<string>() : "ja";
+        if (language is not ("ja" or "en" or "easy")) return Invalid([new("language", "invalid-language", "language は ja、en、easy のいずれかです。")]);
+
+        var result = await submissions.SubmitAsync(slug, version, answers, AnswerChecker.Mode.Strict, language,
+            key.Length > 0 ? key : null, "api", ct);
+        return result switch
+        {
+            SubmissionService.Result.FormNotFound => Problem(404, $"公開中のフォーム '{slug}' はありません。", "GET /api/v1/forms で公開中のフォームを確かめてください。"),
+            SubmissionService.Result.VersionNotFound r => Invalid([new("version", "unknown-version", $"このフォームに版 {r.Requested} はありません。公開中の版は {r.Current} です。")]),
+            SubmissionService.Result.Refused r => Invalid([.. r.Errors.Select(e => new ApiFieldError(e.Field, e.Code, e.Message.Ja))]),
+            SubmissionService.Result.KeyReused => Problem(422, "この Idempotency-Key は別の内容の申請に使われています。", "新しい申請には新しいキーを使ってください。"),
+            SubmissionService.Result.Accepted a => Results.Json(new SubmittedResponse(a.ReceiptNumber, a.StatusUrl, a.Version), statusCode: 201),
+            _ => throw new InvalidOperationException(),
+        };
+    }
+
+    public sealed record ApiFieldError(string Field, string Code, string Message);
+
+    private static IResult Invalid(IReadOnlyList<ApiFieldError> errors) => Results.Problem(
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "回答に誤りがあります。",
+        detail: string.Join(" ", errors.Take(10).Select(e => $"{e.Field}: {e.Message}")),
+        extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    private static IResult Problem(int status, string title, string detail) => Results.Problem(statusCode: status, title: title, detail: detail);
+}
+
+/// <summary>
+/// Parsed definitions of published versions. A version never changes once published, so its parsed
+/// form can be kept for the life of the process without ever being stale.
+/// </summary>
+public static class PublishedDefinitions
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, FormDefinition> Parsed = new();
+
+    public static async Task<FormDefinition> GetAsync(MadoguchiDbContext db, Guid versionId, CancellationToken ct)
+    {
+        if (Parsed.TryGetValue(versionId, out var definition)) return definition;
+        var json = await db.FormVersions.AsNoTracking().Where(v => v.Id == versionId).Select(v => v.DefinitionJson).SingleAsync(ct);
+        return Parsed.GetOrAdd(versionId, FormService.Definition(json));
+    }
+}
+
+/// <summary>Checks answers against the pinned form version and hands them to the <see cref="SubmissionWriter"/>.</summary>
+public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter writer, IDataProtectionProvider protection, TimeProvider clock)
+{
+    public abstract record Result
+    {
+        public sealed record FormNotFound : Result;
+        public sealed record VersionNotFound(int Requested, int Current) : Result;
+        public sealed record Refused(IReadOnlyList<AnswerError> Errors) : Result;
+        public sealed record KeyReused : Result;
+        public sealed record Accepted(Submission Submission, string ReceiptNumber, string StatusUrl, int Version, bool Replayed) : Result;
+    }
+
+    private IDataProtector Protector => protection.CreateProtector("Madoguchi.Submissions.StatusSecret");
+
+    public async Task<Result> SubmitAsync(string slug, int? versionNumber, JsonObject answers, AnswerChecker.Mode mode, string language,
+        string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null)
+    {
+        var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
+            .Select(f => new { f.Id, Current = f.CurrentVersion!.Value }).FirstOrDefaultAsync(ct);
+        if (form is null) return new Result.FormNotFound();
+        var number = versionNumber ?? form.Current;
+        var version = await db.FormVersions.AsNoTracking().Where(v => v.FormId == form.Id && v.Number == number)
+            .Select(v => new { v.Id, v.Number }).FirstOrDefaultAsync(ct);
+        if (version is null) return new Result.VersionNotFound(number, form.Current);
+
+        var definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
+        var checkedAnswers = AnswerChecker.Check(definition, answers, mode);
+        if (!checkedAnswers.IsValid) return new Result.Refused(checkedAnswers.Errors);
+
+        var secret = ReceiptNumbers.NewSecret();
+        var answersJson = checkedAnswers.Answers.ToJsonString();
+        var submission = new Submission
+        {
+            FormId = form.Id,
+            FormVersionId = version.Id,
+            FormVersionNumber = version.Number,
+            ReceiptNumber = ReceiptNumbers.NewReceiptNumber(),
+            SecretHash = ReceiptNumbers.Hash(secret),
+            SecretProtected = Protector.Protect(secret),
+            AnswersJson = answersJson,
+            Language = language,
+            SubmittedAt = clock.GetUtcNow(),
+            IdempotencyKey = idempotencyKey,
+            RequestHash = idempotencyKey is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{version.Number}\n{language}\n{answersJson}"))),
+            Channel = channel,
+            FromDraftId = fromDraftId,
+        };
+        var outcome = await writer.SubmitAsync(submission, ct);
+        if (outcome.KeyReusedWithOtherAnswers) return new Result.KeyReused();
+        var stored = outcome.Stored;
+        var storedSecret = outcome.Replayed ? Protector.Unprotect(stored.SecretProtected) : secret;
+        return new Result.Accepted(stored, stored.ReceiptNumber, StatusUrl(stored.ReceiptNumber, storedSecret), stored.FormVersionNumber, outcome.Replayed);
+    }
+
+    /// <summary>The status page of a receipt; the secret travels in the fragment-free query and is never logged by the app.</summary>
+    public static string StatusUrl(string receiptNumber, string secret) => $"/status/{receiptNumber}?key={secret}";
+}

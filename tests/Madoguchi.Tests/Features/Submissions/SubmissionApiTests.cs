@@ -1,0 +1,214 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Madoguchi.Tests.Infrastructure;
+using Madoguchi.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Madoguchi.Tests.Features.Submissions;
+
+public sealed class SubmissionApiTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<JsonObject> BodyAsync(HttpResponseMessage r) => JsonNode.Parse(await r.Content.ReadAsStringAsync(Ct))!.AsObject();
+
+    private static async Task<List<(string Field, string Code, string Message)>> ErrorsAsync(HttpResponseMessage r)
+    {
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, r.StatusCode);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        var body = await BodyAsync(r);
+        return [.. body["errors"]!.AsArray().Select(e => (e!["field"]!.GetValue<string>(), e["code"]!.GetValue<string>(), e["message"]!.GetValue<string>()))];
+    }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task A_resident_submits_answers_and_gets_a_receipt_number_with_a_status_link_that_works()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+
+        var response = await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers());
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await BodyAsync(response);
+        var receipt = body["receiptNumber"]!.GetValue<string>();
+        Assert.Matches("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", receipt);
+        Assert.Equal(1, body["version"]!.GetValue<int>());
+        var statusUrl = body["statusUrl"]!.GetValue<string>();
+        Assert.StartsWith($"/status/{receipt}?key=", statusUrl);
+
+        // Stored normalised: kana in katakana, 和暦 dates as ISO dates.
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            var stored = await db.Submissions.SingleAsync(Ct);
+            var answers = JsonNode.Parse(stored.AnswersJson)!;
+            Assert.Equal("ヤマダ", answers["applicantName"]!["familyKana"]!.GetValue<string>());
+            Assert.Equal("1990-04-01", answers["birthDate"]!.GetValue<string>());
+            Assert.Equal("2023-06-01", answers["children"]![0]!["childBirthDate"]!.GetValue<string>());
+            Assert.Equal("api", stored.Channel);
+        }
+
+        var status = await client.GetStringAsync(statusUrl, Ct);
+        Assert.Contains(receipt, status);
+        Assert.Contains("子育て支援の申請（テスト）", status);
+        Assert.Contains("受付済み", status);
+        // The secret is what opens the page: a wrong one shows the same answer as an unknown number.
+        var wrong = await client.GetStringAsync($"/status/{receipt}?key=00000000000000000000000000000000", Ct);
+        Assert.Contains("受付番号または確認キーが違います", wrong);
+        Assert.DoesNotContain("子育て支援", wrong);
+        var unknown = await client.GetStringAsync("/status/0000-0000-0000?key=00000000000000000000000000000000", Ct);
+        Assert.Contains("受付番号または確認キーが違います", unknown);
+        // Typed by hand: lower case, without dashes, O for 0 — still found.
+        var key = statusUrl[(statusUrl.IndexOf("key=", StringComparison.Ordinal) + 4)..];
+        var typed = await client.GetStringAsync($"/status?receipt={receipt.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant().Replace('0', 'o')}&key={key}", Ct);
+        Assert.Contains("受付済み", typed);
+    }
+
+    [Fact]
+    public async Task Each_wrong_answer_is_reported_with_its_field_a_code_and_how_to_fix_it_and_nothing_is_stored()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+        var answers = SubmissionKit.GoodAnswers();
+        answers["birthDate"] = "平成31年5月1日";                 // 令和 had begun
+        answers["reason"] = "holiday";                          // not an option
+        answers["applicantName"]!["givenKana"] = "Hanako";       // not kana
+        answers["children"] = new JsonArray(new JsonObject { ["childName"] = "", ["childBirthDate"] = "2025-02-29" });
+        answers.Remove("consent");
+
+        var errors = await ErrorsAsync(await SubmissionKit.PostAsync(client, answers));
+
+        Assert.Contains(errors, e => e.Field == "birthDate" && e.Message.Contains("令和元年5月1日", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e == ("reason", "not-an-option", "選択肢の中から選んでください。"));
+        Assert.Contains(errors, e => e.Field == "applicantName.givenKana");
+        Assert.Contains(errors, e => e.Field == "children[0].childName" && e.Code == "required");
+        Assert.Contains(errors, e => e.Field == "children[0].childBirthDate");
+        Assert.Contains(errors, e => e.Field == "consent" && e.Code == "required");
+        await using var scope = app.Scope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Submissions.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Forged_keys_answers_for_hidden_fields_and_a_tampered_version_are_refused()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+
+        var forged = SubmissionKit.GoodAnswers();
+        forged["isAdmin"] = "true";
+        forged["children"]![0]!["secretField"] = "x";
+        forged["reasonOther"] = "表示されない欄"; // reason is "work", so this field is hidden
+        var errors = await ErrorsAsync(await SubmissionKit.PostAsync(client, forged));
+        Assert.Contains(errors, e => e.Field == "isAdmin" && e.Code == "unknown-field");
+        Assert.Contains(errors, e => e.Field == "children[0].secretField" && e.Code == "unknown-field");
+        Assert.Contains(errors, e => e.Field == "reasonOther" && e.Code == "not-shown");
+
+        var tampered = await ErrorsAsync(await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), version: 99));
+        Assert.Equal(("version", "unknown-version", "このフォームに版 99 はありません。公開中の版は 1 です。"), tampered.Single());
+
+        var missing = await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), slug: "no-such-form");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        var notJson = await client.PostAsync($"/api/v1/forms/{SubmissionKit.Slug}/submissions", new StringContent("{answers:", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        Assert.Contains("JSON として読めません", await notJson.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_conditional_field_becomes_required_when_its_condition_holds()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+        var answers = SubmissionKit.GoodAnswers();
+        answers["reason"] = "other";
+
+        var errors = await ErrorsAsync(await SubmissionKit.PostAsync(client, answers));
+        Assert.Equal(("reasonOther", "required"), (errors.Single().Field, errors.Single().Code));
+
+        answers["reasonOther"] = "<script>alert(1)</script>";
+        Assert.Equal(HttpStatusCode.Created, (await SubmissionKit.PostAsync(client, answers)).StatusCode);
+    }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task A_retried_request_with_the_same_idempotency_key_returns_the_first_receipt_and_stores_one_submission()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+        var key = Guid.NewGuid().ToString();
+
+        // A double tap: the same request ten times at once, then once more later.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), key)));
+        var later = await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), key);
+
+        var bodies = await Task.WhenAll(responses.Append(later).Select(BodyAsync));
+        Assert.All(responses.Append(later), r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Single(bodies.Select(b => b["receiptNumber"]!.GetValue<string>()).Distinct());
+        Assert.Single(bodies.Select(b => b["statusUrl"]!.GetValue<string>()).Distinct());
+        await using (var scope = app.Scope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Submissions.CountAsync(Ct));
+        }
+
+        // The same key with other answers is a client bug: refused, not silently answered with the old receipt.
+        var other = SubmissionKit.GoodAnswers();
+        other["email"] = "hanako@example.jp";
+        var reused = await SubmissionKit.PostAsync(client, other, key);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Contains("別の内容の申請に使われています", await reused.Content.ReadAsStringAsync(Ct));
+
+        var badKey = await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), "has space");
+        Assert.Equal(HttpStatusCode.BadRequest, badKey.StatusCode);
+    }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task Many_residents_submitting_at_once_each_get_their_own_stored_receipt()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync(new() { ["Madoguchi:RateLimits:submit:PermitLimit"] = "1000" });
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers())));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var receipts = (await Task.WhenAll(responses.Select(BodyAsync))).Select(b => b["receiptNumber"]!.GetValue<string>()).ToList();
+        Assert.Equal(60, receipts.Distinct().Count());
+        await using var scope = app.Scope();
+        var stored = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Submissions.Select(s => s.ReceiptNumber).ToListAsync(Ct);
+        Assert.Equal(receipts.Order(), stored.Order());
+    }
+
+    [Fact]
+    public async Task Submissions_are_rate_limited_per_address_with_retry_after()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync(new() { ["Madoguchi:RateLimits:submit:PermitLimit"] = "2" });
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Created, (await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers())).StatusCode);
+        var third = await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers());
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.NotNull(third.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task The_api_ignores_cookies_and_a_body_over_the_limit_is_refused_unread()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+        var big = new JsonObject { ["answers"] = new JsonObject { ["email"] = new string('a', 1_100_000) } };
+        var response = await client.PostAsync($"/api/v1/forms/{SubmissionKit.Slug}/submissions", new StringContent(big.ToJsonString(), Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+}
