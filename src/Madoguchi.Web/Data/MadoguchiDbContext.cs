@@ -33,6 +33,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         ProcedureChange.Configure(builder.Entity<ProcedureChange>());
         StaffSession.Configure(builder.Entity<StaffSession>());
         ApiToken.Configure(builder.Entity<ApiToken>());
+        StaffUser.Configure(builder.Entity<StaffUser>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -27,6 +27,7 @@ public static class StaffModule
                 o.Password.RequireDigit = false;
                 o.Lockout.MaxFailedAccessAttempts = SignInThrottle.MaxFailures;
                 o.Lockout.DefaultLockoutTimeSpan = SignInThrottle.Window;
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<MadoguchiDbContext>()
@@ -36,6 +37,7 @@ public static class StaffModule
         builder.Services.AddScoped<StaffScope>();
         builder.Services.AddScoped<StaffSessions>();
         builder.Services.AddScoped<StaffSignIn>();
+        builder.Services.AddScoped<StaffTotp>();
         builder.Services.AddScoped<ApiTokens>();
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<IAuthorizationHandler, ScopeHandler>();

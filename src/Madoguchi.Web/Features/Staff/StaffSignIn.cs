@@ -8,7 +8,7 @@ namespace Madoguchi.Web.Features.Staff;
 /// The steps of a staff sign-in: the password opens a short-lived "pending" cookie (Identity's
 /// two-factor user id cookie), and only the second factor turns it into a session.
 /// </summary>
-public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, StaffSessions sessions, SignInThrottle throttle, IHttpContextAccessor http)
+public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, StaffSessions sessions, SignInThrottle throttle, StaffTotp totp, IHttpContextAccessor http)
 {
     private HttpContext Ctx => http.HttpContext ?? throw new InvalidOperationException("no request");
 
@@ -33,7 +33,7 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
         var normalized = new string(code.Where(c => !char.IsWhiteSpace(c) && c != '-').ToArray());
         if (normalized.Length == 6 && normalized.All(char.IsAsciiDigit))
         {
-            return await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, normalized);
+            return await totp.AcceptAsync(user, normalized);
         }
         return normalized.Length > 0 && (await users.RedeemTwoFactorRecoveryCodeAsync(user, code.Trim())).Succeeded;
     }
