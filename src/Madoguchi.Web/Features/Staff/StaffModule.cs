@@ -95,6 +95,7 @@ public static class StaffModule
             // and no token scope carries it.
             .AddPolicy(Policies.MyNumber, p => p.RequireClaim(Permissions.ClaimType, Permissions.MyNumber).AddRequirements(new ScopeRequirement("my-number:read")));
         builder.AddRateLimits();
+        builder.AddPasskeys();
         return builder;
     }
 
@@ -119,6 +120,7 @@ public static class StaffModule
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/staff/signin?signedOut=true");
         }).RequireAuthorization();
+        app.MapPasskeys();
         return app;
     }
 }

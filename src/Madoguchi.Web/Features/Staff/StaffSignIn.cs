@@ -49,12 +49,16 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
         throttle.Reset(SignInThrottle.AccountKey(user.Email ?? ""));
     }
 
-    /// <summary>Records a failed attempt; returns the wait when the account or address is now locked.</summary>
-    public async Task FailAsync(StaffUser? user, string email)
+    /// <summary>Records a failed attempt against the account (when known) and the client address.</summary>
+    public async Task FailAsync(StaffUser? user, string? email)
     {
-        throttle.Fail(SignInThrottle.AccountKey(email), SignInThrottle.AddressKey(Ctx));
+        if (email is null) throttle.Fail(SignInThrottle.AddressKey(Ctx));
+        else throttle.Fail(SignInThrottle.AccountKey(email), SignInThrottle.AddressKey(Ctx));
         if (user is not null) await users.AccessFailedAsync(user);
     }
+
+    /// <summary>The wait for this client address alone (a passkey names its account only once checked).</summary>
+    public TimeSpan? RetryAfterAddress() => throttle.RetryAfter(SignInThrottle.AddressKey(Ctx));
 
     public TimeSpan? RetryAfter(string email) => throttle.RetryAfter(SignInThrottle.AccountKey(email), SignInThrottle.AddressKey(Ctx));
 }
