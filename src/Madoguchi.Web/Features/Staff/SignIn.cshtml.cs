@@ -29,6 +29,9 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
     [BindProperty] public string? CredentialJson { get; set; }
     // Read, not bound: a mangled ?signedOut must not put a model error in the sign-in form's summary.
     public bool SignedOut => bool.TryParse(Request.Query["signedOut"], out var signedOut) && signedOut;
+    /// <summary>Why a sign-in through the municipality's provider did not go through (?oidc=…).</summary>
+    public string? OidcMessage => Oidc.Message(Request.Query["oidc"]);
+    public OidcSettings OidcSettings => HttpContext.RequestServices.GetRequiredService<OidcSettings>();
 
     public void OnGet() { }
 

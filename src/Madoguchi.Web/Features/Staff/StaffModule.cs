@@ -96,6 +96,7 @@ public static class StaffModule
             .AddPolicy(Policies.MyNumber, p => p.RequireClaim(Permissions.ClaimType, Permissions.MyNumber).AddRequirements(new ScopeRequirement("my-number:read")));
         builder.AddRateLimits();
         builder.AddPasskeys();
+        builder.AddOidc();
         return builder;
     }
 
@@ -121,6 +122,7 @@ public static class StaffModule
             return Results.LocalRedirect("/staff/signin?signedOut=true");
         }).RequireAuthorization();
         app.MapPasskeys();
+        app.MapOidc();
         return app;
     }
 }
