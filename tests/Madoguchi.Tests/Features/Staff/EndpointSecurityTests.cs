@@ -78,6 +78,10 @@ public sealed class EndpointSecurityTests
         ["/staff/signin"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/staff/signin/code"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/staff/signin/enrol"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        // OpenID Connect: back to the sign-in page when not configured or without the provider's answer.
+        ["/staff/signin/oidc"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/staff/signin/oidc/callback"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/staff/signin/oidc/done"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/staff"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
         ["/staff/denied"] = (Expect.SignIn, Expect.Forbidden, Expect.Forbidden),
         ["/staff/profile"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
