@@ -18,7 +18,7 @@ public sealed class StaffSignInTests(BrowserFixture browser)
         await signIn.GotoAsync();
         await Axe.AssertAccessibleAsync(page);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "サインイン", Exact = true }).ClickAsync();
 
         await Expect(signIn.ErrorSummary).ToContainTextAsync("メールアドレスを入力してください");
         await Expect(signIn.Email).ToHaveAttributeAsync("aria-invalid", "true");
