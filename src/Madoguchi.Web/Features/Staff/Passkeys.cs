@@ -29,7 +29,7 @@ public static class Passkeys
             p.ResidentKeyRequirement = "required";
             // Behind a reverse proxy the request host may be internal: the RP id and the accepted
             // origin are then the public ones. Without the setting, the request's own scheme and host
-            // (after the trusted proxy's X-Forwarded-* headers) are the origin and the RP id.
+            // (the scheme after the trusted proxy's X-Forwarded-Proto) are the origin and the RP id.
             if (origin is not null) p.ServerDomain = origin.Host;
             p.ValidateOrigin = ctx =>
             {

@@ -168,4 +168,21 @@ public sealed partial class PasskeyTests
         var password = await MadoguchiFactory.PostFormAsync(client, "/staff/signin", new() { ["Input.Email"] = "x@test.example", ["Input.Password"] = "whatever-password" });
         Assert.Equal((HttpStatusCode)429, password.StatusCode);
     }
+
+    [Fact]
+    public async Task With_a_public_origin_configured_it_is_the_rp_id_and_the_only_accepted_origin()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync(new() { [Passkeys.PublicOriginSetting] = "https://madoguchi.city.example.jp" });
+        var (owner, _) = await app.SignInNewUserAsync(Roles.Dx);
+        using var internalHost = new SoftPasskey("https://localhost");
+        using var publicHost = new SoftPasskey("https://madoguchi.city.example.jp");
+
+        var options = await OptionsAsync(owner, "/staff/profile", "/staff/profile/passkeys/options");
+        Assert.Contains("\"id\":\"madoguchi.city.example.jp\"", options);
+        Assert.Equal(HttpStatusCode.OK, (await RegisterAsync(owner, internalHost, "内部名")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await RegisterAsync(owner, publicHost, "公開名")).StatusCode);
+
+        var signedIn = await PasskeySignInAsync(app.CreatePlainClient(), publicHost);
+        Assert.Equal("/staff", signedIn.Headers.Location?.OriginalString);
+    }
 }
