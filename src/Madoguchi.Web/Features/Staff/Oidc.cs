@@ -22,14 +22,12 @@ public sealed class OidcSettings
 /// Staff sign-in through the municipality's OpenID Connect provider (code flow with PKCE). The
 /// provider only vouches for a person: the account, its roles and its department stay in Madoguchi,
 /// matched by the verified e-mail address; nobody is provisioned. Unless the provider asserts a
-/// multi-factor sign-in, Madoguchi asks its own second factor as after a password.
+/// multi-factor sign-in, Madoguchi asks its own second factor as after a password (see <see cref="OidcDoneModel"/>).
 /// </summary>
 public static class Oidc
 {
     public const string Scheme = "oidc";
     public const string CallbackPath = "/staff/signin/oidc/callback";
-    /// <summary>RFC 8176 amr values that mean more than one factor (or a hardware/software key with one).</summary>
-    private static readonly string[] MfaAmr = ["mfa", "otp", "hwk", "swk"];
 
     public static WebApplicationBuilder AddOidc(this WebApplicationBuilder builder)
     {
@@ -72,36 +70,6 @@ public static class Oidc
             : Results.LocalRedirect("/staff/signin")).AllowAnonymous();
         // Answered by the OpenID Connect handler before it gets here; mapped so that routing knows the path.
         app.MapMethods(CallbackPath, ["GET", "POST"], () => Results.LocalRedirect("/staff/signin?oidc=failed")).AllowAnonymous().DisableAntiforgery();
-        app.MapGet("/staff/signin/oidc/done", async (HttpContext ctx, OidcSettings settings, UserManager<StaffUser> users, StaffSignIn steps) =>
-        {
-            var external = await ctx.AuthenticateAsync(IdentityConstants.ExternalScheme);
-            await ctx.SignOutAsync(IdentityConstants.ExternalScheme);
-            if (!settings.Enabled || external.Principal is not { } who) return Results.LocalRedirect("/staff/signin?oidc=failed");
-            var email = who.FindFirst("email")?.Value;
-            if (email is null || !string.Equals(who.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase))
-            {
-                return Results.LocalRedirect("/staff/signin?oidc=unverified");
-            }
-            if (steps.RetryAfter(email) is not null) return Results.LocalRedirect("/staff/signin?oidc=locked");
-            var user = await users.FindByEmailAsync(email);
-            if (user is null)
-            {
-                await steps.FailAsync(null, email);
-                return Results.LocalRedirect("/staff/signin?oidc=unknown");
-            }
-            if (await users.IsLockedOutAsync(user)) return Results.LocalRedirect("/staff/signin?oidc=locked");
-            var acr = (settings.MfaAcr ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            var multiFactor = who.FindAll("amr").Any(c => MfaAmr.Contains(c.Value, StringComparer.OrdinalIgnoreCase))
-                || (who.FindFirst("acr")?.Value is { } a && acr.Contains(a, StringComparer.Ordinal));
-            if (multiFactor)
-            {
-                await steps.CompleteAsync(user);
-                return Results.LocalRedirect("/staff");
-            }
-            // One factor at the provider (a password): Madoguchi's own second factor, or its enrolment.
-            await steps.StartPendingAsync(user);
-            return Results.LocalRedirect(user.TwoFactorEnabled ? "/staff/signin/code" : "/staff/signin/enrol");
-        }).AllowAnonymous();
         return app;
     }
 
