@@ -55,6 +55,9 @@ public sealed class StaffSignInTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "サインアウト" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("サインアウトしました");
+        // Passkeys need JavaScript: their button is not offered, and the page says so.
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "パスキーでサインイン" })).ToBeHiddenAsync();
+        await Expect(page.GetByText("パスキーには JavaScript が必要です")).ToBeVisibleAsync();
     }
 
     [Fact]
