@@ -24,8 +24,15 @@ public static class DataModule
     {
         var b = new DbContextOptionsBuilder<MadoguchiDbContext>();
         Configure(b, storage);
+        // Identity reads its schema version (3: passkeys) from the app's options; a context made
+        // outside the app (CLI, design-time migrations) must build the same model.
+        b.UseApplicationServiceProvider(IdentityModelServices.Value);
         return new MadoguchiDbContext(b.Options);
     }
+
+    private static readonly Lazy<IServiceProvider> IdentityModelServices = new(() => new ServiceCollection()
+        .Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(o => o.Stores.SchemaVersion = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3)
+        .BuildServiceProvider());
 
     public static IServiceCollection AddMadoguchiData(this IServiceCollection services, Storage storage)
     {

@@ -53,6 +53,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Submission.Configure(builder.Entity<Submission>());
         Draft.Configure(builder.Entity<Draft>());
         Attachment.Configure(builder.Entity<Attachment>());
+        StaffUser.Configure(builder.Entity<StaffUser>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

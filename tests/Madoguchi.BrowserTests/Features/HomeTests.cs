@@ -107,7 +107,7 @@ public sealed class HomeTests(BrowserFixture browser)
         await page.GetByLabel("パスワード").FocusAsync();
         await page.Keyboard.PressAsync("Tab");
 
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "サインイン" })).ToBeFocusedAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "サインイン", Exact = true })).ToBeFocusedAsync();
         Assert.Equal("4px solid", await FocusRingAsync(page));
     }
 

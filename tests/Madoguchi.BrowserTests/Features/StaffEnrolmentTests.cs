@@ -48,7 +48,7 @@ public sealed class StaffEnrolmentTests(BrowserFixture browser)
         await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "確認コードの入力", Level = 1 })).ToBeVisibleAsync();
         await Axe.AssertAccessibleAsync(staff);
         await staff.GetByLabel("確認コード").FillAsync(Totp.Now(key));
-        await staff.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
+        await staff.GetByRole(AriaRole.Button, new() { Name = "サインイン", Exact = true }).ClickAsync();
         await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "職員トップ", Level = 1 })).ToBeVisibleAsync();
     }
 }

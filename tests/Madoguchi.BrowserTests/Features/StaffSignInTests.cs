@@ -18,7 +18,7 @@ public sealed class StaffSignInTests(BrowserFixture browser)
         await signIn.GotoAsync();
         await Axe.AssertAccessibleAsync(page);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "サインイン", Exact = true }).ClickAsync();
 
         await Expect(signIn.ErrorSummary).ToContainTextAsync("メールアドレスを入力してください");
         await Expect(signIn.Email).ToHaveAttributeAsync("aria-invalid", "true");
@@ -55,6 +55,9 @@ public sealed class StaffSignInTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "サインアウト" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("サインアウトしました");
+        // Passkeys need JavaScript: their button is not offered, and the page says so.
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "パスキーでサインイン" })).ToBeHiddenAsync();
+        await Expect(page.GetByText("パスキーには JavaScript が必要です")).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -5,7 +5,24 @@ namespace Madoguchi.BrowserTests.Infrastructure;
 /// <summary>RFC 6238 (HMAC-SHA1, 30 s, 6 digits), computed as an authenticator app would.</summary>
 public static class Totp
 {
-    public static string Now(string base32Key) => Code(base32Key, DateTimeOffset.UtcNow);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> LastStep = new();
+
+    /// <summary>
+    /// The code of the next 30-second step not yet used with this key: the app accepts each code once,
+    /// so a second sign-in within the same step takes the next code (the app accepts it early).
+    /// </summary>
+    public static string Now(string base32Key)
+    {
+        var key = base32Key.Replace(" ", "", StringComparison.Ordinal);
+        while (true)
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
+            var last = LastStep.GetOrAdd(key, now - 1);
+            var step = Math.Max(now, last + 1);
+            if (step > now + 1) { Thread.Sleep(1000); continue; }
+            if (LastStep.TryUpdate(key, step, last)) return Code(key, DateTimeOffset.FromUnixTimeSeconds(step * 30));
+        }
+    }
 
     public static string Code(string base32Key, DateTimeOffset at)
     {

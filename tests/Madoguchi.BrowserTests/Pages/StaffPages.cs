@@ -16,7 +16,7 @@ public sealed class SignInPage(IPage page, AppServer app)
     {
         await Email.FillAsync(email);
         await Password.FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "サインイン" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "サインイン", Exact = true }).ClickAsync();
     }
 
     /// <summary>

@@ -5,6 +5,26 @@ namespace Madoguchi.Tests.Infrastructure;
 /// <summary>RFC 6238 codes computed independently of the app, as an authenticator app would.</summary>
 public static class Totp
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> LastStep = new();
+
+    /// <summary>
+    /// The code of the next time step not yet used with this key: the app accepts each step once, so a
+    /// second sign-in within 30 seconds takes the next code (accepted up to two steps ahead), as a
+    /// person would wait for the app's next code.
+    /// </summary>
+    public static string Next(string base32Key)
+    {
+        var key = base32Key.Replace(" ", "", StringComparison.Ordinal);
+        while (true)
+        {
+            var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() / 30;
+            var last = LastStep.GetOrAdd(key, now - 1);
+            var step = Math.Max(now, last + 1);
+            if (step > now + 1) { Thread.Sleep(1000); continue; }
+            if (LastStep.TryUpdate(key, step, last)) return Code(key, DateTimeOffset.FromUnixTimeSeconds(step * 30));
+        }
+    }
+
     public static string Code(string base32Key, DateTimeOffset at)
     {
         var key = Base32(base32Key.Replace(" ", "", StringComparison.Ordinal));

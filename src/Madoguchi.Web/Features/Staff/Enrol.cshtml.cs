@@ -14,7 +14,7 @@ namespace Madoguchi.Web.Features.Staff;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.SignIn)]
-public sealed class EnrolModel(StaffSignIn steps, UserManager<StaffUser> users) : PageModel
+public sealed class EnrolModel(StaffSignIn steps, UserManager<StaffUser> users, StaffTotp totp) : PageModel
 {
     public sealed record InputModel
     {
@@ -53,7 +53,7 @@ public sealed class EnrolModel(StaffSignIn steps, UserManager<StaffUser> users) 
         }
         var code = new string(Input.Code.Where(char.IsAsciiDigit).ToArray());
         if (!ModelState.IsValid || code.Length != 6
-            || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+            || !await totp.AcceptAsync(user, code))
         {
             if (ModelState.IsValid)
             {

@@ -38,7 +38,7 @@ public sealed class SecondFactorModel(StaffSignIn steps) : PageModel
         {
             await steps.FailAsync(user, email);
             if (steps.RetryAfter(email) is { } now) return Locked(now);
-            ModelState.AddModelError("Input.Code", "確認コードが正しくありません。認証アプリに表示されている6桁の数字か、回復コードを入力してください");
+            ModelState.AddModelError("Input.Code", "確認コードが正しくないか、既に使われています。認証アプリに表示されている6桁の数字か、回復コードを入力してください（同じ確認コードは1回しか使えません。使ったばかりのときは次のコードを待ってください）");
             return Page();
         }
         await steps.CompleteAsync(user);

@@ -25,8 +25,13 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
 
     [BindProperty] public InputModel Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    /// <summary>The JSON of navigator.credentials.get(), put in the form by passkeys.js.</summary>
+    [BindProperty] public string? CredentialJson { get; set; }
     // Read, not bound: a mangled ?signedOut must not put a model error in the sign-in form's summary.
     public bool SignedOut => bool.TryParse(Request.Query["signedOut"], out var signedOut) && signedOut;
+    /// <summary>Why a sign-in through the municipality's provider did not go through (?oidc=…).</summary>
+    public string? OidcMessage => Oidc.Message(Request.Query["oidc"]);
+    public OidcSettings OidcSettings => HttpContext.RequestServices.GetRequiredService<OidcSettings>();
 
     public void OnGet() { }
 
@@ -55,6 +60,28 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
         var next = await users.GetTwoFactorEnabledAsync(user!) ? "/staff/signin/code" : "/staff/signin/enrol";
         var back = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
         return LocalRedirect(back is null ? next : next + "?returnUrl=" + Uri.EscapeDataString(back));
+    }
+
+    /// <summary>A passkey instead of password and code (it carries both factors: device and PIN/biometric).</summary>
+    public async Task<IActionResult> OnPostPasskeyAsync()
+    {
+        // The password form's fields are not part of this post.
+        ModelState.Clear();
+        var (outcome, wait) = await Passkeys.SignInAsync(steps, signIn, users, clock, CredentialJson);
+        var back = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
+        switch (outcome)
+        {
+            case Passkeys.Outcome.SignedIn:
+                return LocalRedirect(back ?? "/staff");
+            case Passkeys.Outcome.MustEnrol:
+                return LocalRedirect(back is null ? "/staff/signin/enrol" : "/staff/signin/enrol?returnUrl=" + Uri.EscapeDataString(back));
+            case Passkeys.Outcome.Locked:
+                return Locked(wait ?? SignInThrottle.Window);
+            default:
+                if (wait is { } now) return Locked(now);
+                ModelState.AddModelError("", "パスキーでサインインできませんでした。登録済みのパスキーを選び、端末の PIN や指紋・顔で本人確認をしてください。うまくいかないときは、パスワードと確認コードでサインインしてください");
+                return Page();
+        }
     }
 
     private PageResult Locked(TimeSpan wait)

@@ -50,6 +50,19 @@ public static class StaffAccounts
             await users.AddClaimAsync(user, claim);
         }
     }
+
+    /// <summary>Takes a permission back; the account's open sessions end so that it applies at once.</summary>
+    public static async Task RevokeAsync(IServiceProvider sp, StaffUser user, string permission)
+    {
+        var users = sp.GetRequiredService<UserManager<StaffUser>>();
+        var held = (await users.GetClaimsAsync(user)).Where(c => c.Type == Permissions.ClaimType && c.Value == permission).ToList();
+        if (held.Count == 0) return;
+        await users.RemoveClaimsAsync(user, held);
+        // The permission is a claim inside the session cookie: ending the sessions takes it away now,
+        // not at the next security-stamp refresh.
+        await users.UpdateSecurityStampAsync(user);
+        await sp.GetRequiredService<StaffSessions>().EndAllAsync(user.Id);
+    }
 }
 
 /// <summary>Identity's error codes in words staff understand.</summary>

@@ -27,6 +27,7 @@ public static class StaffModule
                 o.Password.RequireDigit = false;
                 o.Lockout.MaxFailedAccessAttempts = SignInThrottle.MaxFailures;
                 o.Lockout.DefaultLockoutTimeSpan = SignInThrottle.Window;
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<MadoguchiDbContext>()
@@ -36,6 +37,7 @@ public static class StaffModule
         builder.Services.AddScoped<StaffScope>();
         builder.Services.AddScoped<StaffSessions>();
         builder.Services.AddScoped<StaffSignIn>();
+        builder.Services.AddScoped<StaffTotp>();
         builder.Services.AddScoped<ApiTokens>();
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<IAuthorizationHandler, ScopeHandler>();
@@ -93,6 +95,8 @@ public static class StaffModule
             // and no token scope carries it.
             .AddPolicy(Policies.MyNumber, p => p.RequireClaim(Permissions.ClaimType, Permissions.MyNumber).AddRequirements(new ScopeRequirement("my-number:read")));
         builder.AddRateLimits();
+        builder.AddPasskeys();
+        builder.AddOidc();
         return builder;
     }
 
@@ -117,6 +121,8 @@ public static class StaffModule
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/staff/signin?signedOut=true");
         }).RequireAuthorization();
+        app.MapPasskeys();
+        app.MapOidc();
         return app;
     }
 }

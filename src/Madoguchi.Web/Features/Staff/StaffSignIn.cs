@@ -8,7 +8,7 @@ namespace Madoguchi.Web.Features.Staff;
 /// The steps of a staff sign-in: the password opens a short-lived "pending" cookie (Identity's
 /// two-factor user id cookie), and only the second factor turns it into a session.
 /// </summary>
-public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, StaffSessions sessions, SignInThrottle throttle, IHttpContextAccessor http)
+public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, StaffSessions sessions, SignInThrottle throttle, StaffTotp totp, IHttpContextAccessor http)
 {
     private HttpContext Ctx => http.HttpContext ?? throw new InvalidOperationException("no request");
 
@@ -33,7 +33,7 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
         var normalized = new string(code.Where(c => !char.IsWhiteSpace(c) && c != '-').ToArray());
         if (normalized.Length == 6 && normalized.All(char.IsAsciiDigit))
         {
-            return await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, normalized);
+            return await totp.AcceptAsync(user, normalized);
         }
         return normalized.Length > 0 && (await users.RedeemTwoFactorRecoveryCodeAsync(user, code.Trim())).Succeeded;
     }
@@ -49,12 +49,16 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
         throttle.Reset(SignInThrottle.AccountKey(user.Email ?? ""));
     }
 
-    /// <summary>Records a failed attempt; returns the wait when the account or address is now locked.</summary>
-    public async Task FailAsync(StaffUser? user, string email)
+    /// <summary>Records a failed attempt against the account (when known) and the client address.</summary>
+    public async Task FailAsync(StaffUser? user, string? email)
     {
-        throttle.Fail(SignInThrottle.AccountKey(email), SignInThrottle.AddressKey(Ctx));
+        if (email is null) throttle.Fail(SignInThrottle.AddressKey(Ctx));
+        else throttle.Fail(SignInThrottle.AccountKey(email), SignInThrottle.AddressKey(Ctx));
         if (user is not null) await users.AccessFailedAsync(user);
     }
+
+    /// <summary>The wait for this client address alone (a passkey names its account only once checked).</summary>
+    public TimeSpan? RetryAfterAddress() => throttle.RetryAfter(SignInThrottle.AddressKey(Ctx));
 
     public TimeSpan? RetryAfter(string email) => throttle.RetryAfter(SignInThrottle.AccountKey(email), SignInThrottle.AddressKey(Ctx));
 }

@@ -24,12 +24,13 @@ public sealed class UsersModel(MadoguchiDbContext db, IServiceProvider services)
         public Guid? DepartmentId { get; init; }
     }
 
-    public sealed record Row(string Email, string DisplayName, string Roles, string? Department, bool SecondFactor);
+    public sealed record Row(string Id, string Email, string DisplayName, string Roles, string? Department, bool SecondFactor, bool MyNumber);
 
     [BindProperty] public InputModel Input { get; set; } = new();
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public IEnumerable<SelectListItem> RoleItems { get; private set; } = [];
     public IEnumerable<SelectListItem> DepartmentItems { get; private set; } = [];
+    [TempData] public string? Notice { get; set; }
     /// <summary>The account just created and its initial password (this response only).</summary>
     public (string Email, string Password)? Created { get; private set; }
 
@@ -61,6 +62,29 @@ public sealed class UsersModel(MadoguchiDbContext db, IServiceProvider services)
         return Page();
     }
 
+    /// <summary>Grants or revokes 個人番号 (the same claim as `user create --permission my-number`).</summary>
+    public async Task<IActionResult> OnPostMyNumberAsync(string id, bool grant)
+    {
+        var users = services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<StaffUser>>();
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            Notice = "そのアカウントは見つかりません。一覧を確かめてください。";
+            return RedirectToPage();
+        }
+        if (grant)
+        {
+            await StaffAccounts.GrantAsync(services, user, Permissions.MyNumber);
+            Notice = $"{user.Email} に個人番号の権限を付与しました。本人の次回のサインインから有効です。";
+        }
+        else
+        {
+            await StaffAccounts.RevokeAsync(services, user, Permissions.MyNumber);
+            Notice = $"{user.Email} の個人番号の権限を取り消しました。本人のセッションはすべて終了しました。";
+        }
+        return RedirectToPage();
+    }
+
     private async Task LoadAsync(CancellationToken ct)
     {
         var departments = await db.Departments.AsNoTracking().OrderBy(x => x.Bu).ThenBy(x => x.Ka).ThenBy(x => x.Kakari).ToListAsync(ct);
@@ -69,8 +93,9 @@ public sealed class UsersModel(MadoguchiDbContext db, IServiceProvider services)
         var names = departments.ToDictionary(x => x.Id, x => x.DisplayName);
         var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(ct);
-        Rows = users.Select(u => new Row(u.Email ?? "", u.DisplayName, string.Join("・", roles.Where(r => r.UserId == u.Id).Select(r => r.Name)),
-            u.DepartmentId is Guid id && names.TryGetValue(id, out var n) ? n : null, u.TwoFactorEnabled)).ToList();
+        var myNumber = (await db.UserClaims.Where(c => c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.MyNumber).Select(c => c.UserId).ToListAsync(ct)).ToHashSet();
+        Rows = users.Select(u => new Row(u.Id, u.Email ?? "", u.DisplayName, string.Join("・", roles.Where(r => r.UserId == u.Id).Select(r => r.Name)),
+            u.DepartmentId is Guid id && names.TryGetValue(id, out var n) ? n : null, u.TwoFactorEnabled, myNumber.Contains(u.Id))).ToList();
     }
 
     public static readonly IReadOnlyDictionary<string, string> RoleNames = new Dictionary<string, string>

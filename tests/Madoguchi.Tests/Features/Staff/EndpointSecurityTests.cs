@@ -70,6 +70,8 @@ public sealed class EndpointSecurityTests
         ["/healthz"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/lang"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/kpi"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        // Residents' status page: public, answers the same for an unknown number and a wrong key.
+        ["/status/{receipt?}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/kpi/csv/{table}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/kpi/online"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/kpi/departments"] = (Expect.Ok, Expect.Ok, Expect.Ok),
@@ -79,6 +81,10 @@ public sealed class EndpointSecurityTests
         ["/staff/signin"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/staff/signin/code"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/staff/signin/enrol"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        // OpenID Connect: back to the sign-in page when not configured or without the provider's answer.
+        ["/staff/signin/oidc"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/staff/signin/oidc/callback"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/staff/signin/oidc/done"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/staff"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
         ["/staff/denied"] = (Expect.SignIn, Expect.Forbidden, Expect.Forbidden),
         ["/staff/profile"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
@@ -132,7 +138,8 @@ public sealed class EndpointSecurityTests
             var url = route.Replace("{id:guid}", procedure.Id.ToString(), StringComparison.Ordinal)
                 .Replace("{table}", KpiTable.Names[0], StringComparison.Ordinal)
                 .Replace("{code}", "1350016", StringComparison.Ordinal)
-                .Replace("{slug}", "test-form", StringComparison.Ordinal);
+                .Replace("{slug}", "test-form", StringComparison.Ordinal)
+                .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
             {
@@ -193,7 +200,7 @@ public sealed class EndpointSecurityTests
         var (_, login) = await app.SignInNewUserAsync(Roles.Dx);
         var client = app.CreatePlainClient();
         var afterPassword = await MadoguchiFactory.PostFormAsync(client, "/staff/signin", new() { ["Input.Email"] = login.Email, ["Input.Password"] = login.Password });
-        var final = await MadoguchiFactory.PostFormAsync(client, "/staff/signin/code", new() { ["Input.Code"] = Totp.Code(login.TotpKey, TimeProvider.System.GetUtcNow()) });
+        var final = await MadoguchiFactory.PostFormAsync(client, "/staff/signin/code", new() { ["Input.Code"] = Totp.Next(login.TotpKey) });
 
         var cookies = afterPassword.Headers.GetValues("Set-Cookie").Concat(final.Headers.GetValues("Set-Cookie"))
             .Where(c => c.StartsWith("madoguchi.", StringComparison.Ordinal)).ToList();

@@ -39,4 +39,40 @@ public sealed class PermissionTests
         await using var scope = app.Scope();
         Assert.Null(await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByEmailAsync("other@test.example"));
     }
+
+    [Fact]
+    public async Task Only_an_admin_grants_and_revokes_my_number_on_the_users_page_and_revoking_ends_the_holders_sessions()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var admin = await app.SignedInClientAsync(Roles.Admin);
+        var dx = await app.SignedInClientAsync(Roles.Dx);
+        var (holder, login) = await app.SignInNewUserAsync(Roles.Dx);
+        string id;
+        await using (var scope = app.Scope())
+        {
+            id = (await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByEmailAsync(login.Email))!.Id;
+        }
+        var url = $"/staff/admin/users?handler=MyNumber&id={id}";
+
+        var byDx = await MadoguchiFactory.PostFormAsync(dx, url, new() { ["grant"] = "true" }, getUrl: "/staff/profile");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, byDx.StatusCode);
+        Assert.StartsWith("/staff/denied", byDx.Headers.Location!.PathAndQuery);
+        Assert.False(await MayViewMyNumberAsync(app, login.Email));
+
+        var granted = await MadoguchiFactory.PostFormAsync(admin, url, new() { ["grant"] = "true" }, getUrl: "/staff/admin/users");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, granted.StatusCode);
+        Assert.True(await MayViewMyNumberAsync(app, login.Email));
+        var page = await admin.GetStringAsync("/staff/admin/users", TestContext.Current.CancellationToken);
+        Assert.Contains("個人番号の権限を付与しました", page);
+        Assert.Contains("取り消す<span class=\"visually-hidden\">（" + login.Email, page);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await holder.GetAsync("/staff", TestContext.Current.CancellationToken)).StatusCode);
+
+        var revoked = await MadoguchiFactory.PostFormAsync(admin, url, new() { ["grant"] = "false" }, getUrl: "/staff/admin/users");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, revoked.StatusCode);
+        Assert.False(await MayViewMyNumberAsync(app, login.Email));
+        // The permission lived in the holder's session cookie: that session is over.
+        var after = await holder.GetAsync("/staff", TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/staff/signin", after.Headers.Location!.PathAndQuery);
+    }
 }
