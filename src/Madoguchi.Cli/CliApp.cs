@@ -25,6 +25,7 @@ public static class CliApp
         root.Subcommands.Add(InventoryCommands.Create());
         root.Subcommands.Add(KpiCommands.Create());
         root.Subcommands.Add(CalendarCommands.Create());
+        root.Subcommands.Add(AuditCommands.Create());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,

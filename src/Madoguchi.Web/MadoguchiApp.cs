@@ -2,6 +2,7 @@ using Madoguchi.Web.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
@@ -9,6 +10,7 @@ using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Localization;
+using Madoguchi.Web.Shared.Mail;
 
 namespace Madoguchi.Web;
 
@@ -59,6 +61,8 @@ public static class MadoguchiApp
         builder.AddStaff();
         builder.AddCatalog();
         builder.AddInsight();
+        builder.AddMail();
+        builder.AddAudit();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Staff;
@@ -20,6 +21,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<ProcedureChange> ProcedureChanges => Set<ProcedureChange>();
     public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -33,6 +35,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         ProcedureChange.Configure(builder.Entity<ProcedureChange>());
         StaffSession.Configure(builder.Entity<StaffSession>());
         ApiToken.Configure(builder.Entity<ApiToken>());
+        AuditEntry.Configure(builder.Entity<AuditEntry>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -88,6 +88,8 @@ public static class StaffModule
             .AddPolicy(Policies.InventoryRead, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Manager, Roles.Staff, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:read")))
             // The whole inventory leaves the system: only roles that may see every department.
             .AddPolicy(Policies.InventoryExport, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:export")))
+            // The audit trail: read by auditors and admins only (it names staff and where they connected from).
+            .AddPolicy(Policies.Audit, p => p.RequireRole(Roles.Admin, Roles.Auditor).AddRequirements(new ScopeRequirement("audit:read")))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new ScopeRequirement("admin:write")))
             // 個人番号 is a permission of its own, granted per account: no role (not even admin) implies it,
             // and no token scope carries it.
@@ -127,6 +129,8 @@ public static class Policies
     public const string InventoryWrite = "inventory:write";
     public const string InventoryExport = "inventory:export";
     public const string Admin = "admin";
+    /// <summary>Searching and exporting the audit trail.</summary>
+    public const string Audit = "audit";
     /// <summary>Viewing or exporting 個人番号 (DESIGN.md §4.3).</summary>
     public const string MyNumber = "my-number";
 }
