@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Shared;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -111,10 +112,11 @@ public static class StaffModule
 
     public static WebApplication MapStaff(this WebApplication app)
     {
-        app.MapPost("/staff/signout", async (HttpContext ctx, IAntiforgery antiforgery, StaffSessions sessions, SignInManager<StaffUser> signIn) =>
+        app.MapPost("/staff/signout", async (HttpContext ctx, IAntiforgery antiforgery, StaffSessions sessions, SignInManager<StaffUser> signIn, AuditTrail audit) =>
         {
             // A cookie-authenticated unsafe method: the form's antiforgery token is required.
             if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.BadRequest();
+            await audit.AppendAsync(new AuditEvent(AuditActions.SignOut, "staff-user", ctx.User.FindFirstValue(ClaimTypes.NameIdentifier)));
             await sessions.EndAsync(ctx.User.FindFirstValue(StaffSessions.SessionClaim));
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/staff/signin?signedOut=true");
