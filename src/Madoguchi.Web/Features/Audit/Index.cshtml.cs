@@ -23,14 +23,15 @@ public sealed class IndexModel(MadoguchiDbContext db, AuditTrail trail) : PageMo
         public string? Actor { get; init; }
         public string? Action { get; init; }
         public string? Target { get; init; }
-        public int Page { get; init; } = 1;
+        /// <summary>Not "Page": Razor Pages' own route value of that name would bind to it when no filter is given.</summary>
+        public int PageNumber { get; init; } = 1;
     }
 
     [BindProperty(SupportsGet = true)] public FilterModel Filter { get; set; } = new();
     public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
     public int Total { get; private set; }
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
-    public int CurrentPage => Math.Clamp(Filter.Page, 1, PageCount);
+    public int CurrentPage => Math.Clamp(Filter.PageNumber, 1, PageCount);
     public static IEnumerable<SelectListItem> Actions => AuditActions.All.Select(a => new SelectListItem(a, a));
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -41,7 +42,7 @@ public sealed class IndexModel(MadoguchiDbContext db, AuditTrail trail) : PageMo
         {
             var q = AuditSearch.Apply(db, filter).AsNoTracking();
             var total = await q.CountAsync(c);
-            var page = Math.Clamp(Filter.Page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
+            var page = Math.Clamp(Filter.PageNumber, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
             var rows = await q.OrderByDescending(e => e.Sequence).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(c);
             return (total, (IReadOnlyList<AuditEntry>)rows);
         }, ct);
@@ -84,14 +85,14 @@ public sealed class IndexModel(MadoguchiDbContext db, AuditTrail trail) : PageMo
 
     public string PageUrl(int page)
     {
-        var query = Request.Query.Where(kv => kv.Key is not "Filter.Page" and not "handler")
+        var query = Request.Query.Where(kv => kv.Key is not "Filter.PageNumber" and not "handler")
             .SelectMany(kv => kv.Value.Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v ?? "")}"));
-        return "/staff/audit?" + string.Join("&", query.Append(string.Create(CultureInfo.InvariantCulture, $"Filter.Page={page}")));
+        return "/staff/audit?" + string.Join("&", query.Append(string.Create(CultureInfo.InvariantCulture, $"Filter.PageNumber={page}")));
     }
 
     public string CsvUrl()
     {
-        var query = Request.Query.Where(kv => kv.Key is not "Filter.Page" and not "handler")
+        var query = Request.Query.Where(kv => kv.Key is not "Filter.PageNumber" and not "handler")
             .SelectMany(kv => kv.Value.Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v ?? "")}"));
         return "/staff/audit?" + string.Join("&", query.Prepend("handler=csv"));
     }

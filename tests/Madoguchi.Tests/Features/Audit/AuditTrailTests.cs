@@ -167,6 +167,8 @@ public sealed class AuditTrailTests
     {
         await using var app = await MadoguchiFactory.CreateAsync();
         var auditor = await app.SignedInClientAsync(Roles.Auditor);
+        var all = await auditor.GetStringAsync("/staff/audit", Ct);
+        Assert.Contains("<code>staff.second-factor.enrolled</code>", all);
         var page = await auditor.GetStringAsync("/staff/audit?Filter.Action=staff.second-factor.enrolled", Ct);
         Assert.Contains("<code>staff.second-factor.enrolled</code>", page);
         Assert.DoesNotContain("<code>staff.user.created</code>", page);
