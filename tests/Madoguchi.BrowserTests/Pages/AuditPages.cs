@@ -7,7 +7,7 @@ namespace Madoguchi.BrowserTests.Pages;
 public sealed class AuditPage(IPage page, AppServer app)
 {
     public ILocator From => page.GetByLabel("開始日");
-    public ILocator Action => page.GetByLabel("操作", new() { Exact = true });
+    public ILocator Action => page.GetByRole(AriaRole.Combobox, new() { Name = "操作" });
     public ILocator Table => page.GetByRole(AriaRole.Table, new() { Name = "監査ログ（新しい順）" });
     public ILocator ErrorSummary => page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "入力内容を確認してください" });
 
