@@ -77,7 +77,8 @@ internal static class Cli
             Error(e.Message);
             return (null, Failed);
         }
-        var app = MadoguchiApp.Create(AppArgs(result), storage, quiet: true);
+        // Audit entries written by a command name the operating-system user who ran it.
+        var app = MadoguchiApp.Create([.. AppArgs(result), $"--{Madoguchi.Web.Features.Audit.AuditTrail.ActorSetting}=cli:{Environment.UserName}"], storage, quiet: true);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();

@@ -31,6 +31,7 @@ public static class CliApp
         root.Subcommands.Add(KeyCommands.Create());
         root.Subcommands.Add(BackupCommands.Create());
         root.Subcommands.Add(BackupCommands.CreateRestore());
+        root.Subcommands.Add(AuditCommands.Create());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,

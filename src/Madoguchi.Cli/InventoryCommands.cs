@@ -97,6 +97,10 @@ internal static class InventoryCommands
                          "文字を変えずに出力するには --format csv（UTF-8）か --format xlsx を使ってください。");
                 return Cli.Failed;
             }
+            await sp.GetRequiredService<Madoguchi.Web.Features.Audit.AuditTrail>().AppendAsync(new(Madoguchi.Web.Features.Audit.AuditActions.InventoryExported, "inventory", null)
+            {
+                Detail = $"layout={exportLayout} format={exportFormat} volumesFiscalYear={result.GetValue(volumes)}",
+            }, ct);
             Cli.Info($"{r.Rows} 件の手続を {path} に出力しました。");
             return Cli.Ok;
         }));

@@ -23,8 +23,13 @@ internal static class PostcodeCommands
             {
                 Cli.WriteJson(new
                 {
-                    file = name, format = import.Format, lines = import.Lines, postcodes = import.Postcodes, addresses = import.Records.Count,
-                    applied = import.Applied, errors = import.Errors.Select(e => new { line = e.Line, message = e.Message }),
+                    file = name,
+                    format = import.Format,
+                    lines = import.Lines,
+                    postcodes = import.Postcodes,
+                    addresses = import.Records.Count,
+                    applied = import.Applied,
+                    errors = import.Errors.Select(e => new { line = e.Line, message = e.Message }),
                 });
             }
             foreach (var error in import.Errors) Cli.Error($"{name} {error}");

@@ -2,6 +2,7 @@ using Madoguchi.Web.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Home;
@@ -14,6 +15,7 @@ using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Files;
 using Madoguchi.Web.Shared.Localization;
+using Madoguchi.Web.Shared.Mail;
 
 namespace Madoguchi.Web;
 
@@ -69,6 +71,8 @@ public static class MadoguchiApp
         builder.AddForms();
         builder.AddProtection();
         builder.AddSubmissions();
+        builder.AddMail();
+        builder.AddAudit();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Platform;
@@ -32,6 +33,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Submission> Submissions => Set<Submission>();
     public DbSet<Draft> Drafts => Set<Draft>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -54,6 +56,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Draft.Configure(builder.Entity<Draft>());
         Attachment.Configure(builder.Entity<Attachment>());
         StaffUser.Configure(builder.Entity<StaffUser>());
+        AuditEntry.Configure(builder.Entity<AuditEntry>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -24,6 +24,12 @@ public sealed record Storage(StorageEngine Engine, string ConnectionString, stri
         {
             var cs = PostgresUrlToConnectionString(value);
             var b = new NpgsqlConnectionStringBuilder(cs);
+            // An acknowledged commit is on disk (DESIGN.md §4.8), whatever the server's default says.
+            if (!(b.Options ?? "").Contains("synchronous_commit", StringComparison.Ordinal))
+            {
+                b.Options = ((b.Options ?? "") + " -c synchronous_commit=on").Trim();
+                cs = b.ConnectionString;
+            }
             // Two PostgreSQL databases must never share files: default to a folder named after the database.
             var folder = filesFolder ?? Path.GetFullPath(Path.Combine("data", $"pg-{b.Host}-{b.Port}-{b.Database}.files"));
             return new Storage(StorageEngine.Postgres, cs, folder, $"postgres://{b.Host}:{b.Port}/{b.Database}");

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,7 @@ namespace Madoguchi.Web.Features.Catalog;
 
 /// <summary>Edit one procedure; every saved change lands in its history.</summary>
 [Authorize(Policy = Policies.InventoryWrite)]
-public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock) : PageModel
+public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock, AuditTrail audit) : PageModel
 {
     public sealed record InputModel
     {
@@ -130,10 +131,14 @@ public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock) : PageM
             p.LifeEvents.Add(new ProcedureLifeEvent { ProcedureId = p.Id, Kind = LifeEventKind.Personal, Event = e });
         }
         var changed = ProcedureHistory.Record(db, p, before, User.Identity?.Name ?? "", "edit", clock.GetUtcNow());
-        if (changed) await db.SaveChangesAsync(ct);
+        // Saved with its audit entry, in one transaction; the entry names the fields, not their values.
+        if (changed) await audit.AppendAsync(new AuditEvent(AuditActions.InventoryEdited, "procedure", p.Id.ToString()) { DepartmentId = p.DepartmentId, Detail = AuditDetail(before, p) }, ct);
         TempData["Notice"] = changed ? "保存しました。" : "変更はありませんでした。";
         return Redirect($"/staff/inventory/{p.Id}");
     }
+
+    internal static string AuditDetail(IReadOnlyDictionary<string, string?> before, Procedure p)
+        => $"code={p.Code} fields={string.Join(",", ProcedureHistory.Diff(before, ProcedureHistory.Snapshot(p)).Select(c => c.Field))}";
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog.Export;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Shared.Japanese;
@@ -11,7 +12,7 @@ namespace Madoguchi.Web.Features.Catalog;
 
 /// <summary>Download the inventory in the municipal or the national layout (no lock-in: open formats).</summary>
 [Authorize(Policy = Policies.InventoryExport)]
-public sealed class ExportModel(InventoryExporter exporter, Storage storage, TimeProvider clock) : PageModel
+public sealed class ExportModel(InventoryExporter exporter, Storage storage, TimeProvider clock, AuditTrail audit) : PageModel
 {
     public sealed record InputModel
     {
@@ -43,6 +44,10 @@ public sealed class ExportModel(InventoryExporter exporter, Storage storage, Tim
             ModelState.AddModelError("Input.Format", $"Shift_JIS（cp932）にない文字が {result.Unencodable.Count} 個あるため出力できません。CSV（UTF-8）か Excel を選んでください");
             return Page();
         }
+        await audit.AppendAsync(new AuditEvent(AuditActions.InventoryExported, "inventory", null)
+        {
+            Detail = $"layout={Input.Layout} format={Input.Format} volumesFiscalYear={Input.VolumesFiscalYear}",
+        }, ct);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, FileOptions.DeleteOnClose);
         var stamp = JapanTime.Today(clock).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var name = $"inventory-{(Input.Layout == ExportLayout.National ? "national" : "municipal")}-{stamp}";

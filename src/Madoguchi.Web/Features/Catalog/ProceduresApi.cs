@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Shared;
@@ -44,7 +45,7 @@ public static class ProceduresApi
             return Results.Ok(new Page(items, rows.Count > size ? WriteCursor(offset + size) : null));
         }).RequireAuthorization(Policies.InventoryRead);
 
-        api.MapPatch("/{id:guid}", async (Guid id, Patch body, ClaimsPrincipal user, StaffScope scope, MadoguchiDbContext db, TimeProvider clock, CancellationToken ct) =>
+        api.MapPatch("/{id:guid}", async (Guid id, Patch body, ClaimsPrincipal user, StaffScope scope, MadoguchiDbContext db, TimeProvider clock, AuditTrail audit, CancellationToken ct) =>
         {
             var visible = await scope.ProceduresAsync(user, ct);
             var p = await visible.FirstOrDefaultAsync(x => x.Id == id, ct);
@@ -55,7 +56,15 @@ public static class ProceduresApi
             }
             var before = ProcedureHistory.Snapshot(p);
             if (body.Tool is not null) p.Tool = body.Tool;
-            if (ProcedureHistory.Record(db, p, before, user.Identity?.Name ?? "", "api", clock.GetUtcNow())) await db.SaveChangesAsync(ct);
+            if (ProcedureHistory.Record(db, p, before, user.Identity?.Name ?? "", "api", clock.GetUtcNow()))
+            {
+                // The change and its audit entry commit together, so an acknowledged PATCH is always in the trail.
+                await audit.AppendAsync(new AuditEvent(AuditActions.InventoryPatched, "procedure", p.Id.ToString())
+                {
+                    DepartmentId = p.DepartmentId,
+                    Detail = EditModel.AuditDetail(before, p) + $" token={user.FindFirstValue(ApiTokens.TokenClaim)}",
+                }, ct);
+            }
             return Results.Ok(new Item(p.Id, p.Code, p.Name, null, p.Status.ToString(), p.Tool));
         }).RequireAuthorization(Policies.InventoryWrite);
     }

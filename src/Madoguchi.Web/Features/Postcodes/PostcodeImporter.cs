@@ -53,8 +53,15 @@ public sealed class PostcodeImporter(MadoguchiDbContext db)
             {
                 db.Postcodes.AddRange(batch.Select(r => new Postcode
                 {
-                    Code = r.Code, CityCode = r.CityCode, Prefecture = r.Prefecture, City = r.City, Town = r.Town,
-                    PrefectureKana = r.PrefectureKana, CityKana = r.CityKana, TownKana = r.TownKana, Note = r.Note,
+                    Code = r.Code,
+                    CityCode = r.CityCode,
+                    Prefecture = r.Prefecture,
+                    City = r.City,
+                    Town = r.Town,
+                    PrefectureKana = r.PrefectureKana,
+                    CityKana = r.CityKana,
+                    TownKana = r.TownKana,
+                    Note = r.Note,
                 }));
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
@@ -179,8 +186,15 @@ public sealed class PostcodeImporter(MadoguchiDbContext db)
             }
             return new Postcode
             {
-                Code = code, CityCode = cityCode, Prefecture = prefecture, City = city, Town = name,
-                PrefectureKana = prefectureKana, CityKana = cityKana, TownKana = kanaName, Note = note,
+                Code = code,
+                CityCode = cityCode,
+                Prefecture = prefecture,
+                City = city,
+                Town = name,
+                PrefectureKana = prefectureKana,
+                CityKana = cityKana,
+                TownKana = kanaName,
+                Note = note,
             };
         }
     }

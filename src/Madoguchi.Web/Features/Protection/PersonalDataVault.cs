@@ -19,22 +19,6 @@ public interface IPersonalDataReadAudit
 }
 
 /// <summary>
-/// Stand-in until Features/Audit registers its own <see cref="IPersonalDataReadAudit"/>: it only logs
-/// who-what (owner, field, purpose; never the value). The audit module replaces this registration.
-/// </summary>
-internal sealed partial class UnwiredPersonalDataReadAudit(ILogger<UnwiredPersonalDataReadAudit> log) : IPersonalDataReadAudit
-{
-    public Task RecordAsync(MadoguchiDbContext db, PersonalDataRead read, CancellationToken ct)
-    {
-        Logged(log, read.OwnerType, read.OwnerId, read.Field, read.Purpose);
-        return Task.CompletedTask;
-    }
-
-    [LoggerMessage(LogLevel.Information, "Personal data read (audit trail not wired): {OwnerType} {OwnerId} {Field} for {Purpose}")]
-    private static partial void Logged(ILogger log, string ownerType, string ownerId, string field, string purpose);
-}
-
-/// <summary>
 /// Where sensitive fields live (docs/adr/0007): each value encrypted under the current key, bound to
 /// its owner and field; every read goes through the audit seam in the same transaction.
 /// </summary>

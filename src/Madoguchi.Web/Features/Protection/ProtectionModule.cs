@@ -1,5 +1,4 @@
 using Madoguchi.Web.Data;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Madoguchi.Web.Features.Protection;
 
@@ -15,7 +14,6 @@ public static class ProtectionModule
         builder.Services.AddScoped<KeyRotation>();
         builder.Services.AddScoped<Backups>();
         // Features/Audit registers the real implementation; until then reads are only logged.
-        builder.Services.TryAddScoped<IPersonalDataReadAudit, UnwiredPersonalDataReadAudit>();
         builder.Services.AddHostedService<KeyRingStartupCheck>();
         builder.Services.AddHostedService<ReencryptionService>();
         return builder;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Shared.Japanese;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace Madoguchi.Web.Features.Staff;
 
 /// <summary>Creates, lists and revokes personal access tokens; the secret is returned once, never stored.</summary>
-public sealed class ApiTokens(MadoguchiDbContext db, TimeProvider clock, IUserClaimsPrincipalFactory<StaffUser> principals, IAuthorizationService auth)
+public sealed class ApiTokens(MadoguchiDbContext db, TimeProvider clock, IUserClaimsPrincipalFactory<StaffUser> principals, IAuthorizationService auth, AuditTrail audit)
 {
     public const string Prefix = "mdg_";
     public const string TokenClaim = "token_id";
@@ -72,7 +73,12 @@ public sealed class ApiTokens(MadoguchiDbContext db, TimeProvider clock, IUserCl
             ExpiresAt = until,
         };
         db.ApiTokens.Add(token);
-        await db.SaveChangesAsync(ct);
+        // Saved with its audit entry (never the secret or its hash).
+        await audit.AppendAsync(new AuditEvent(AuditActions.TokenCreated, "api-token", token.Id.ToString())
+        {
+            DepartmentId = owner.DepartmentId,
+            Detail = $"owner={owner.Id} scopes={token.Scopes} expires={until.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}",
+        }, ct);
         return new Created(token, Prefix + token.Id.ToString("N") + "_" + Base64Url(secret));
     }
 
@@ -83,8 +89,13 @@ public sealed class ApiTokens(MadoguchiDbContext db, TimeProvider clock, IUserCl
     public async Task<bool> RevokeAsync(string userId, Guid id, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        return await db.ApiTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAt == null)
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var revoked = await db.ApiTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, now), ct) > 0;
+        if (!revoked) return false;
+        await audit.AppendAsync(new AuditEvent(AuditActions.TokenRevoked, "api-token", id.ToString()) { Detail = $"owner={userId}" }, ct);
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     public static string Hash(byte[] secret) => Convert.ToHexStringLower(SHA256.HashData(secret));

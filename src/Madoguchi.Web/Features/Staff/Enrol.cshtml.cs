@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Shared;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -46,6 +47,7 @@ public sealed class EnrolModel(StaffSignIn steps, UserManager<StaffUser> users, 
         var email = user.Email ?? "";
         if (steps.RetryAfter(email) is { } wait)
         {
+            await steps.AuditAsync(AuditActions.SignInLocked, user, "認証アプリ登録: 一時停止中の試行");
             SignInThrottle.Refuse(Response, wait);
             ModelState.AddModelError("", $"確認コードの誤りが続いたため、一時的に登録できません。{(int)Math.Ceiling(Math.Max(1, wait.TotalMinutes))}分後にもう一度お試しください。");
             await LoadKeyAsync(user);
@@ -57,13 +59,14 @@ public sealed class EnrolModel(StaffSignIn steps, UserManager<StaffUser> users, 
         {
             if (ModelState.IsValid)
             {
-                await steps.FailAsync(user, email);
+                await steps.FailAsync(user, email, AuditActions.SecondFactorFailed);
                 ModelState.AddModelError("Input.Code", "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください（時刻がずれていると合いません）");
             }
             await LoadKeyAsync(user);
             return Page();
         }
         await users.SetTwoFactorEnabledAsync(user, true);
+        await steps.AuditAsync(AuditActions.SecondFactorEnrolled, user, "認証アプリを登録");
         RecoveryCodes = [.. (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))!];
         await steps.CompleteAsync(user);
         // Rendered, not redirected: the codes are shown this once and never stored in plain text.

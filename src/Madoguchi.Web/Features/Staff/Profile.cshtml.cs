@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Shared.Japanese;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -10,7 +11,7 @@ namespace Madoguchi.Web.Features.Staff;
 
 /// <summary>The signed-in member of staff's own account: passkeys, API tokens and "sign out everywhere".</summary>
 [Authorize]
-public sealed class ProfileModel(UserManager<StaffUser> users, ApiTokens tokens, StaffSessions sessions, SignInManager<StaffUser> signIn) : PageModel
+public sealed class ProfileModel(UserManager<StaffUser> users, ApiTokens tokens, StaffSessions sessions, SignInManager<StaffUser> signIn, AuditTrail audit) : PageModel
 {
     public sealed record PasskeyInput
     {
@@ -148,6 +149,7 @@ public sealed class ProfileModel(UserManager<StaffUser> users, ApiTokens tokens,
 
     public async Task<IActionResult> OnPostSignOutEverywhereAsync(CancellationToken ct)
     {
+        await audit.AppendAsync(new AuditEvent(AuditActions.SignOutEverywhere, "staff-user", UserId), ct);
         await sessions.EndAllAsync(UserId, ct);
         var user = await users.GetUserAsync(User);
         // A new security stamp also invalidates sign-ins half way through (password given, code not yet).

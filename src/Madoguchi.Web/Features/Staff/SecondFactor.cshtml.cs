@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Shared;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -32,12 +33,20 @@ public sealed class SecondFactorModel(StaffSignIn steps) : PageModel
         var user = await steps.PendingUserAsync();
         if (user is not { TwoFactorEnabled: true }) return Redirect("/staff/signin");
         var email = user.Email ?? "";
-        if (steps.RetryAfter(email) is { } wait) return Locked(wait);
+        if (steps.RetryAfter(email) is { } wait)
+        {
+            await steps.AuditAsync(AuditActions.SignInLocked, user, "二要素認証: 一時停止中の試行");
+            return Locked(wait);
+        }
         if (!ModelState.IsValid) return Page();
         if (!await steps.CheckSecondFactorAsync(user, Input.Code))
         {
-            await steps.FailAsync(user, email);
-            if (steps.RetryAfter(email) is { } now) return Locked(now);
+            await steps.FailAsync(user, email, AuditActions.SecondFactorFailed);
+            if (steps.RetryAfter(email) is { } now)
+            {
+                await steps.AuditAsync(AuditActions.SignInLocked, user, "二要素認証: 失敗が続いたため一時停止");
+                return Locked(now);
+            }
             ModelState.AddModelError("Input.Code", "確認コードが正しくないか、既に使われています。認証アプリに表示されている6桁の数字か、回復コードを入力してください（同じ確認コードは1回しか使えません。使ったばかりのときは次のコードを待ってください）");
             return Page();
         }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Shared;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -39,23 +40,33 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
     {
         if (!ModelState.IsValid) return Page();
         var email = Input.Email.Trim();
-        if (steps.RetryAfter(email) is { } wait) return Locked(wait);
         var user = await users.FindByEmailAsync(email);
+        if (steps.RetryAfter(email) is { } wait)
+        {
+            await steps.AuditAsync(AuditActions.SignInLocked, user, "一時停止中の試行");
+            return Locked(wait);
+        }
         var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: false);
         if (result.IsLockedOut)
         {
             // Locked in the database (perhaps by failures on another app instance): never longer than the window.
+            await steps.AuditAsync(AuditActions.SignInLocked, user, "アカウントがロック中");
             var left = user!.LockoutEnd is { } end ? end - clock.GetUtcNow() : SignInThrottle.Window;
             return Locked(left > SignInThrottle.Window || left <= TimeSpan.Zero ? SignInThrottle.Window : left);
         }
         if (!result.Succeeded)
         {
             await steps.FailAsync(user, email);
-            if (steps.RetryAfter(email) is { } now) return Locked(now);
+            if (steps.RetryAfter(email) is { } now)
+            {
+                await steps.AuditAsync(AuditActions.SignInLocked, user, "失敗が続いたため一時停止");
+                return Locked(now);
+            }
             // The same message for an unknown account and a wrong password, so accounts cannot be probed.
             ModelState.AddModelError("Input.Password", "メールアドレスまたはパスワードが正しくありません");
             return Page();
         }
+        await steps.AuditAsync(AuditActions.SignIn, user, "パスワード確認済み（二要素認証へ）");
         await steps.StartPendingAsync(user!);
         var next = await users.GetTwoFactorEnabledAsync(user!) ? "/staff/signin/code" : "/staff/signin/enrol";
         var back = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;

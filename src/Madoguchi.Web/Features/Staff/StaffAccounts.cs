@@ -1,3 +1,5 @@
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Microsoft.AspNetCore.Identity;
 
 namespace Madoguchi.Web.Features.Staff;
@@ -17,6 +19,9 @@ public static class StaffAccounts
     public static async Task<StaffUser> CreateAsync(IServiceProvider sp, string email, string password, string role, Guid? departmentId, string? displayName = null)
     {
         var users = sp.GetRequiredService<UserManager<StaffUser>>();
+        // The account, its role and the audit entries commit together (one scoped context).
+        var db = sp.GetRequiredService<MadoguchiDbContext>();
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync() : null;
         var user = new StaffUser
         {
             UserName = email,
@@ -33,6 +38,10 @@ public static class StaffAccounts
         }
         await EnsureRoleAsync(sp, role);
         await users.AddToRoleAsync(user, role);
+        var audit = sp.GetRequiredService<AuditTrail>();
+        await audit.AppendAsync(new AuditEvent(AuditActions.UserCreated, "staff-user", user.Id) { DepartmentId = departmentId });
+        await audit.AppendAsync(new AuditEvent(AuditActions.RoleGranted, "staff-user", user.Id) { DepartmentId = departmentId, Detail = $"role={role}" });
+        if (tx is not null) await tx.CommitAsync();
         return user;
     }
 
@@ -48,6 +57,11 @@ public static class StaffAccounts
         if (!(await users.GetClaimsAsync(user)).Any(c => c.Type == claim.Type && c.Value == claim.Value))
         {
             await users.AddClaimAsync(user, claim);
+            await sp.GetRequiredService<AuditTrail>().AppendAsync(new AuditEvent(AuditActions.PermissionGranted, "staff-user", user.Id)
+            {
+                DepartmentId = user.DepartmentId,
+                Detail = $"permission={permission}",
+            });
         }
     }
 

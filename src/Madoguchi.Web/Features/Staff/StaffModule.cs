@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Shared;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -90,6 +91,8 @@ public static class StaffModule
             .AddPolicy(Policies.InventoryRead, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Manager, Roles.Staff, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:read")))
             // The whole inventory leaves the system: only roles that may see every department.
             .AddPolicy(Policies.InventoryExport, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:export")))
+            // The audit trail: read by auditors and admins only (it names staff and where they connected from).
+            .AddPolicy(Policies.Audit, p => p.RequireRole(Roles.Admin, Roles.Auditor).AddRequirements(new ScopeRequirement("audit:read")))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new ScopeRequirement("admin:write")))
             // 個人番号 is a permission of its own, granted per account: no role (not even admin) implies it,
             // and no token scope carries it.
@@ -113,10 +116,11 @@ public static class StaffModule
 
     public static WebApplication MapStaff(this WebApplication app)
     {
-        app.MapPost("/staff/signout", async (HttpContext ctx, IAntiforgery antiforgery, StaffSessions sessions, SignInManager<StaffUser> signIn) =>
+        app.MapPost("/staff/signout", async (HttpContext ctx, IAntiforgery antiforgery, StaffSessions sessions, SignInManager<StaffUser> signIn, AuditTrail audit) =>
         {
             // A cookie-authenticated unsafe method: the form's antiforgery token is required.
             if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.BadRequest();
+            await audit.AppendAsync(new AuditEvent(AuditActions.SignOut, "staff-user", ctx.User.FindFirstValue(ClaimTypes.NameIdentifier)));
             await sessions.EndAsync(ctx.User.FindFirstValue(StaffSessions.SessionClaim));
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/staff/signin?signedOut=true");
@@ -133,6 +137,8 @@ public static class Policies
     public const string InventoryWrite = "inventory:write";
     public const string InventoryExport = "inventory:export";
     public const string Admin = "admin";
+    /// <summary>Searching and exporting the audit trail.</summary>
+    public const string Audit = "audit";
     /// <summary>Viewing or exporting 個人番号 (DESIGN.md §4.3).</summary>
     public const string MyNumber = "my-number";
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Madoguchi.Web.Features.Audit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
@@ -8,7 +9,7 @@ namespace Madoguchi.Web.Features.Staff;
 /// The steps of a staff sign-in: the password opens a short-lived "pending" cookie (Identity's
 /// two-factor user id cookie), and only the second factor turns it into a session.
 /// </summary>
-public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, StaffSessions sessions, SignInThrottle throttle, StaffTotp totp, IHttpContextAccessor http)
+public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, StaffSessions sessions, SignInThrottle throttle, StaffTotp totp, IHttpContextAccessor http, AuditTrail audit)
 {
     private HttpContext Ctx => http.HttpContext ?? throw new InvalidOperationException("no request");
 
@@ -47,11 +48,28 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
         var sid = await sessions.StartAsync(user.Id);
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(StaffSessions.MfaClaim, "mfa"), new Claim(StaffSessions.SessionClaim, sid)]);
         throttle.Reset(SignInThrottle.AccountKey(user.Email ?? ""));
+        await AuditAsync(AuditActions.SecondFactor, user, "セッション開始");
     }
 
-    /// <summary>Records a failed attempt against the account (when known) and the client address.</summary>
-    public async Task FailAsync(StaffUser? user, string? email)
+    /// <summary>
+    /// Records a step of a sign-in in the audit trail. The actor is the account (the request is not
+    /// signed in yet), or "anonymous" for an unknown address; never the typed address or password.
+    /// </summary>
+    public Task AuditAsync(string action, StaffUser? user, string detail = "")
+        => audit.AppendAsync(new AuditEvent(action, "staff-user", user?.Id)
+        {
+            Actor = user is null ? AuditActor.Anonymous : AuditActor.Staff(user),
+            DepartmentId = user?.DepartmentId,
+            Detail = detail,
+        });
+
+    /// <summary>
+    /// Records a failed attempt in the trail and against the account (when known) and the client
+    /// address; a passkey that matched no account (email null) counts against the address alone.
+    /// </summary>
+    public async Task FailAsync(StaffUser? user, string? email, string action = AuditActions.SignInFailed)
     {
+        await AuditAsync(action, user, user is null && email is not null ? "登録のないメールアドレス" : "");
         if (email is null) throttle.Fail(SignInThrottle.AddressKey(Ctx));
         else throttle.Fail(SignInThrottle.AccountKey(email), SignInThrottle.AddressKey(Ctx));
         if (user is not null) await users.AccessFailedAsync(user);

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Platform;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,7 @@ namespace Madoguchi.Web.Features.Staff;
 
 /// <summary>Admin: staff accounts. A new account gets a generated initial password, shown once.</summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class UsersModel(MadoguchiDbContext db, IServiceProvider services) : PageModel
+public sealed class UsersModel(MadoguchiDbContext db, IServiceProvider services, AuditTrail audit) : PageModel
 {
     public sealed record InputModel
     {
@@ -91,9 +92,14 @@ public sealed class UsersModel(MadoguchiDbContext db, IServiceProvider services)
         DepartmentItems = departments.Select(x => new SelectListItem(x.DisplayName, x.Id.ToString(), x.Id == Input.DepartmentId));
         RoleItems = Roles.All.Select(r => new SelectListItem(RoleNames[r], r, r == Input.Role));
         var names = departments.ToDictionary(x => x.Id, x => x.DisplayName);
-        var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
-        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(ct);
-        var myNumber = (await db.UserClaims.Where(c => c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.MyNumber).Select(c => c.UserId).ToListAsync(ct)).ToHashSet();
+        // Staff names and e-mail addresses are personal data: no entry in the trail, no list.
+        var (users, roles, myNumber) = await audit.ViewAsync(new AuditEvent(AuditActions.PersonalDataViewed, "staff-users", null) { Detail = "職員アカウント一覧" }, async c =>
+        {
+            var u = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(c);
+            var assigned = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(c);
+            var granted = (await db.UserClaims.Where(x => x.ClaimType == Permissions.ClaimType && x.ClaimValue == Permissions.MyNumber).Select(x => x.UserId).ToListAsync(c)).ToHashSet();
+            return (u, assigned, granted);
+        }, ct);
         Rows = users.Select(u => new Row(u.Id, u.Email ?? "", u.DisplayName, string.Join("・", roles.Where(r => r.UserId == u.Id).Select(r => r.Name)),
             u.DepartmentId is Guid id && names.TryGetValue(id, out var n) ? n : null, u.TwoFactorEnabled, myNumber.Contains(u.Id))).ToList();
     }

@@ -94,6 +94,7 @@ public sealed class EndpointSecurityTests
         ["/staff/inventory/{id:guid}/edit"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
         ["/staff/inventory/import"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
         ["/staff/inventory/export"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
+        ["/staff/audit"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
         // Staff API: tried with each member's read token (anonymous: no token).
         ["/api/v1/procedures"] = (Expect.Unauthorized, Expect.Ok, Expect.Ok),
         // Published forms are public; {slug} is the form published below.

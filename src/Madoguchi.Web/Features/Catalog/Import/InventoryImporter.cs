@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Shared.Japanese;
@@ -13,7 +14,8 @@ namespace Madoguchi.Web.Features.Catalog.Import;
 /// <see cref="PlanAsync"/> reads and validates without writing; <see cref="ImportAsync"/> also
 /// applies the plan in one transaction, or writes nothing when any row is bad.
 /// </summary>
-public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock, IConfiguration configuration)
+/// <param name="audit">The trail on the same scoped context (from DI); null only where tests build an importer by hand.</param>
+public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock, IConfiguration configuration, AuditTrail? audit = null)
 {
     public const string MaxBytesSetting = "Madoguchi:Inventory:MaxImportBytes";
     public const long DefaultMaxBytes = 100L * 1024 * 1024;
@@ -192,6 +194,14 @@ public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock,
                     await insert.AddAsync(p, ProcedureHistory.Entry(p.Id, p.Code, changes, options.Actor, source, now), ct);
                 }
                 await insert.WriteAsync(ct);
+            }
+            // In the import's transaction: the entry exists exactly when the import does. No file content, only counts.
+            if (audit is not null)
+            {
+                await audit.AppendAsync(new AuditEvent(AuditActions.InventoryImported, "inventory", null)
+                {
+                    Detail = $"file={plan.FileName} added={added.Count} changed={changed.Count} removed={removed.Count} departments={newDepartments.Count}",
+                }, ct);
             }
             await tx.CommitAsync(ct);
         }

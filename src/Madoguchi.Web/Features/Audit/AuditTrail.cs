@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Staff;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Madoguchi.Web.Features.Audit;
+
+/// <summary>Who did it: a staff user (id and a snapshot of the name), the CLI's OS user, or the system.</summary>
+public sealed record AuditActor(string Id, string Name)
+{
+    public static readonly AuditActor System = new("system", "");
+    public static readonly AuditActor Anonymous = new("anonymous", "");
+    public static AuditActor Staff(StaffUser user) => new(user.Id, user.DisplayName);
+}
+
+/// <summary>What modules hand to <see cref="AuditTrail.AppendAsync"/>. Never put personal data values in <see cref="Detail"/>.</summary>
+public sealed record AuditEvent(string Action, string TargetType, string? TargetId)
+{
+    public string Detail { get; init; } = "";
+    public Guid? DepartmentId { get; init; }
+    /// <summary>Who acted, when it is not the signed-in user of the request (e.g. during sign-in).</summary>
+    public AuditActor? Actor { get; init; }
+}
+
+/// <summary>
+/// Appends entries to the hash chain. An append joins the context's open transaction, so the entry
+/// and the change it records commit or fail together; without one it opens its own. Appends are
+/// serialised: PostgreSQL takes a transaction-scoped advisory lock (one chain across app instances);
+/// SQLite transactions begin IMMEDIATE (Microsoft.Data.Sqlite's default), which holds the write lock.
+/// </summary>
+public sealed class AuditTrail(MadoguchiDbContext db, TimeProvider clock, IHttpContextAccessor http, IConfiguration configuration, AuditCheckpoints checkpoints)
+{
+    public const string ActorSetting = "Madoguchi:Audit:Actor";
+    // Any fixed 64-bit key; every Madoguchi instance on the database takes the same one.
+    private const long ChainLockKey = 0x4D61646F_41756474;
+
+    /// <summary>
+    /// Appends the entry and saves the context's pending changes with it (call it instead of
+    /// SaveChangesAsync). Inside the caller's transaction nothing is committed until the caller commits.
+    /// </summary>
+    public async Task<AuditEntry> AppendAsync(AuditEvent e, CancellationToken ct = default)
+    {
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        try
+        {
+            var entry = await AppendInTransactionAsync(e, ct);
+            if (own is not null) await own.CommitAsync(ct);
+            checkpoints.Appended();
+            return entry;
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// For personal data: opens a transaction, appends the "viewed" entry, reads, commits. If the entry
+    /// cannot be written the read never runs, so the data is not shown.
+    /// </summary>
+    public async Task<T> ViewAsync<T>(AuditEvent e, Func<CancellationToken, Task<T>> read, CancellationToken ct = default)
+    {
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        try
+        {
+            await AppendInTransactionAsync(e, ct);
+            var result = await read(ct);
+            if (own is not null) await own.CommitAsync(ct);
+            checkpoints.Appended();
+            return result;
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync();
+        }
+    }
+
+    private async Task<AuditEntry> AppendInTransactionAsync(AuditEvent e, CancellationToken ct)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            // Released at commit or rollback; waits while another instance appends.
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [ChainLockKey], ct);
+        }
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(x => x.Sequence)
+            .Select(x => new { x.Sequence, x.Hash }).FirstOrDefaultAsync(ct);
+        var actor = e.Actor ?? await CurrentActorAsync(ct);
+        var entry = new AuditEntry
+        {
+            Sequence = (last?.Sequence ?? 0) + 1,
+            At = AuditEntry.Normalize(clock.GetUtcNow()),
+            Actor = Clip(actor.Id, 200),
+            ActorName = Clip(actor.Name, 200),
+            Action = Clip(e.Action, 64),
+            TargetType = Clip(e.TargetType, 64),
+            TargetId = e.TargetId is null ? null : Clip(e.TargetId, 200),
+            DepartmentId = e.DepartmentId,
+            Detail = Clip(e.Detail, 1000),
+            ClientAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            PreviousHash = last?.Hash ?? AuditEntry.Genesis,
+        };
+        entry.Hash = entry.ComputeHash();
+        db.AuditEntries.Add(entry);
+        await db.SaveChangesAsync(ct);
+        return entry;
+    }
+
+    private async Task<AuditActor> CurrentActorAsync(CancellationToken ct)
+    {
+        var user = http.HttpContext?.User;
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is { } id)
+        {
+            var name = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+            return new AuditActor(id, name ?? "");
+        }
+        if (http.HttpContext is not null) return AuditActor.Anonymous;
+        // The CLI says who runs it ("cli:<os user>"); the web app's own jobs are "system".
+        return configuration[ActorSetting] is { Length: > 0 } configured ? new AuditActor(configured, "") : AuditActor.System;
+    }
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
+}

@@ -1,0 +1,24 @@
+using Madoguchi.Tests.Infrastructure;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
+using Madoguchi.Web.Shared.Mail;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Madoguchi.Tests.Features.Audit;
+
+/// <summary>An <see cref="AuditTrail"/> on a context of the test's own, outside any web host.</summary>
+internal static class AuditKit
+{
+    public static AuditCheckpoints Checkpoints(TestDatabase db, TimeProvider clock, string? file = null, AuditOptions? options = null)
+    {
+        options ??= new AuditOptions();
+        options.CheckpointFile = file ?? options.CheckpointFile;
+        return new AuditCheckpoints(Options.Create(options), db.Storage, clock, new MailSender(Options.Create(new SmtpOptions())), NullLogger<AuditCheckpoints>.Instance);
+    }
+
+    public static AuditTrail Trail(MadoguchiDbContext ctx, TimeProvider clock, AuditCheckpoints checkpoints)
+        => new(ctx, clock, new HttpContextAccessor(), new ConfigurationBuilder().Build(), checkpoints);
+}
