@@ -111,12 +111,15 @@ public static class AuditActions
     public const string UserCreated = "staff.user.created";
     public const string RoleGranted = "staff.role.granted";
     public const string PermissionGranted = "staff.permission.granted";
+    public const string PermissionRevoked = "staff.permission.revoked";
     public const string TokenCreated = "token.created";
     public const string TokenRevoked = "token.revoked";
     public const string InventoryImported = "inventory.imported";
     public const string InventoryEdited = "inventory.edited";
     public const string InventoryPatched = "inventory.api-patched";
     public const string InventoryExported = "inventory.exported";
+    public const string FormImported = "form.imported";
+    public const string FormPublished = "form.published";
     public const string PersonalDataViewed = "personal-data.viewed";
     public const string AuditSearched = "audit.searched";
     public const string AuditExported = "audit.exported";
@@ -124,7 +127,7 @@ public static class AuditActions
     public static readonly string[] All =
     [
         SignIn, SignInFailed, SignInLocked, SecondFactor, SecondFactorFailed, SecondFactorEnrolled, SignOut, SignOutEverywhere,
-        UserCreated, RoleGranted, PermissionGranted, TokenCreated, TokenRevoked,
-        InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, PersonalDataViewed, AuditSearched, AuditExported,
+        UserCreated, RoleGranted, PermissionGranted, PermissionRevoked, TokenCreated, TokenRevoked,
+        InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, FormImported, FormPublished, PersonalDataViewed, AuditSearched, AuditExported,
     ];
 }

@@ -15,7 +15,7 @@ public sealed class FormRefusedException(string message, IReadOnlyList<FormError
 /// Importing, publishing and reading form definitions; the CLI, the API and the demo share it.
 /// Each write is one SaveChanges, so a refused import or publish leaves nothing half-written.
 /// </summary>
-public sealed class FormService(MadoguchiDbContext db, TimeProvider clock)
+public sealed class FormService(MadoguchiDbContext db, TimeProvider clock, Audit.AuditTrail audit)
 {
     /// <summary>The value of Procedure.Tool for procedures whose forms Madoguchi publishes.</summary>
     public const string Tool = "Madoguchi";
@@ -70,7 +70,12 @@ public sealed class FormService(MadoguchiDbContext db, TimeProvider clock)
             form.WorkingSha256 = sha;
             form.UpdatedAt = now;
             form.UpdatedBy = actor;
-            await db.SaveChangesAsync(ct);
+            // The entry and the change commit together (AppendAsync saves the pending changes).
+            await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActions.FormImported, "form", definition.Slug)
+            {
+                DepartmentId = procedure.DepartmentId,
+                Detail = $"procedure={code} sha256={sha}",
+            }, ct);
         }
         return new ImportResult(form, created, changed);
     }
@@ -121,7 +126,14 @@ public sealed class FormService(MadoguchiDbContext db, TimeProvider clock)
         procedure.Tool = Tool;
         var changes = ProcedureHistory.Diff(before, ProcedureHistory.Snapshot(procedure));
         ProcedureHistory.Record(db, procedure, before, actor, $"form publish: {slug} v{version!.Number}", now);
-        await db.SaveChangesAsync(ct);
+        if (created || changes.Count > 0)
+        {
+            await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActions.FormPublished, "form", slug)
+            {
+                DepartmentId = procedure.DepartmentId,
+                Detail = $"version={version.Number} procedure={procedure.Code} sha256={version.Sha256}",
+            }, ct);
+        }
         return new PublishResult(form, version, created, changes);
     }
 

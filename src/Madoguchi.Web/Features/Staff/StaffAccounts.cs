@@ -72,6 +72,11 @@ public static class StaffAccounts
         var held = (await users.GetClaimsAsync(user)).Where(c => c.Type == Permissions.ClaimType && c.Value == permission).ToList();
         if (held.Count == 0) return;
         await users.RemoveClaimsAsync(user, held);
+        await sp.GetRequiredService<AuditTrail>().AppendAsync(new AuditEvent(AuditActions.PermissionRevoked, "staff-user", user.Id)
+        {
+            DepartmentId = user.DepartmentId,
+            Detail = $"permission={permission}",
+        });
         // The permission is a claim inside the session cookie: ending the sessions takes it away now,
         // not at the next security-stamp refresh.
         await users.UpdateSecurityStampAsync(user);

@@ -71,6 +71,35 @@ public sealed class AuditTrailTests
         Assert.True(verified.Ok, verified.Message);
     }
 
+    [Fact]
+    public async Task Importing_and_publishing_a_form_and_revoking_a_permission_are_recorded()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await Madoguchi.Tests.Features.Submissions.SubmissionKit.PublishAsync(app);
+        await using (var scope = app.Scope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+            var user = new StaffUser { UserName = "kana@example.jp", Email = "kana@example.jp" };
+            Assert.True((await users.CreateAsync(user, "correct horse battery staple")).Succeeded);
+            await StaffAccounts.GrantAsync(scope.ServiceProvider, user, Permissions.MyNumber);
+            await StaffAccounts.RevokeAsync(scope.ServiceProvider, user, Permissions.MyNumber);
+        }
+
+        var entries = await EntriesAsync(app);
+        var imported = Assert.Single(entries, e => e.Action == AuditActions.FormImported);
+        Assert.Equal(("form", Madoguchi.Tests.Features.Submissions.SubmissionKit.Slug), (imported.TargetType, imported.TargetId));
+        var published = Assert.Single(entries, e => e.Action == AuditActions.FormPublished);
+        Assert.StartsWith("version=1 procedure=KT-T0001", published.Detail);
+        Assert.Single(entries, e => e.Action == AuditActions.PermissionRevoked && e.Detail == "permission=my-number");
+
+        // Publishing the same definition again changes nothing and records nothing.
+        await using (var scope = app.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Forms.FormService>().PublishAsync(Madoguchi.Tests.Features.Submissions.SubmissionKit.Slug, "test", Ct);
+        }
+        Assert.Single(await EntriesAsync(app), e => e.Action == AuditActions.FormPublished);
+    }
+
     /// <summary>Makes the database refuse audit inserts, as a full disk or a revoked grant would.</summary>
     private static async Task RefuseAuditWritesAsync(MadoguchiFactory app)
     {
