@@ -1,0 +1,40 @@
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Shared.Localization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Submissions;
+
+/// <summary>The start page of a published form: what it is for, what to have at hand, how long a draft is kept.</summary>
+[AllowAnonymous]
+[ResponseCache(NoStore = true)]
+public sealed class FormStartModel(MadoguchiDbContext db, DraftService drafts, Lang lang) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string Slug { get; set; } = "";
+
+    public FormDefinition? Definition { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var versionId = await db.Forms.AsNoTracking().Where(f => f.Slug == Slug && f.CurrentVersion != null)
+            .SelectMany(f => db.FormVersions.Where(v => v.FormId == f.Id && v.Number == f.CurrentVersion).Select(v => (Guid?)v.Id))
+            .FirstOrDefaultAsync(ct);
+        if (versionId is null) return NotFound();
+        Definition = await PublishedDefinitions.GetAsync(db, versionId.Value, ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var started = await drafts.StartAsync(Slug, Lang.Code(lang.Current), ct);
+        if (started is not { } s) return NotFound();
+        FormFilling.WriteCookie(Response, s.Draft.Id, s.Secret);
+        var definition = await PublishedDefinitions.GetAsync(db, s.Draft.FormVersionId, ct);
+        var first = FormFilling.VisiblePages(definition, []).FirstOrDefault();
+        return Redirect(first is null ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{first.Key}");
+    }
+}
