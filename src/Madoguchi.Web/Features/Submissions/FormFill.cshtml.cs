@@ -25,7 +25,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     [BindProperty(SupportsGet = true)]
     public string Slug { get; set; } = "";
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "step")]
     public string PageKey { get; set; } = "";
 
     public DraftService.Opened Opened { get; private set; } = default!;

@@ -4,14 +4,13 @@ using Madoguchi.Web.Shared.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Web.Features.Submissions;
 
 /// <summary>The start page of a published form: what it is for, what to have at hand, how long a draft is kept.</summary>
 [AllowAnonymous]
 [ResponseCache(NoStore = true)]
-public sealed class FormStartModel(MadoguchiDbContext db, DraftService drafts, Lang lang) : PageModel
+public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, DraftService drafts, Lang lang) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Slug { get; set; } = "";
@@ -20,11 +19,9 @@ public sealed class FormStartModel(MadoguchiDbContext db, DraftService drafts, L
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var versionId = await db.Forms.AsNoTracking().Where(f => f.Slug == Slug && f.CurrentVersion != null)
-            .SelectMany(f => db.FormVersions.Where(v => v.FormId == f.Id && v.Number == f.CurrentVersion).Select(v => (Guid?)v.Id))
-            .FirstOrDefaultAsync(ct);
-        if (versionId is null) return NotFound();
-        Definition = await PublishedDefinitions.GetAsync(db, versionId.Value, ct);
+        var version = await forms.CurrentVersionAsync(Slug, ct);
+        if (version is null) return NotFound();
+        Definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
         return Page();
     }
 
