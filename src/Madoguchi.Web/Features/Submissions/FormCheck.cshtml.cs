@@ -14,6 +14,8 @@ namespace Madoguchi.Web.Features.Submissions;
 /// </summary>
 [AllowAnonymous]
 [ResponseCache(NoStore = true)]
+// On the page, not the handler: rate limiting reads endpoint metadata, which a Razor Page takes from its class.
+[EnableRateLimiting(Shared.RateLimits.Submit)]
 public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, SubmissionService submissions, Lang lang) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -43,7 +45,6 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
         return Page();
     }
 
-    [EnableRateLimiting(Shared.RateLimits.Submit)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var cookie = FormFilling.ReadCookie(Request);

@@ -4,12 +4,16 @@ using Madoguchi.Web.Shared.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Madoguchi.Web.Shared;
 
 namespace Madoguchi.Web.Features.Submissions;
 
 /// <summary>The start page of a published form: what it is for, what to have at hand, how long a draft is kept.</summary>
 [AllowAnonymous]
 [ResponseCache(NoStore = true)]
+// Each start writes a draft row: limited like submissions so an anonymous loop cannot fill the database.
+[EnableRateLimiting(RateLimits.Submit)]
 public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, DraftService drafts, Lang lang) : PageModel
 {
     [BindProperty(SupportsGet = true)]
