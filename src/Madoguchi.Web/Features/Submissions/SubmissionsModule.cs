@@ -176,6 +176,15 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         return new Result.Accepted(stored, stored.ReceiptNumber, StatusUrl(stored.ReceiptNumber, storedSecret), stored.FormVersionNumber, outcome.Replayed);
     }
 
+    /// <summary>The submission already made with this idempotency key for the form (a resubmitted page after its draft is gone), or null.</summary>
+    public async Task<Result.Accepted?> FindAsync(string slug, string idempotencyKey, CancellationToken ct)
+    {
+        var stored = await db.Submissions.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.IdempotencyKey == idempotencyKey && s.Form!.Slug == slug, ct);
+        return stored is null ? null
+            : new Result.Accepted(stored, stored.ReceiptNumber, StatusUrl(stored.ReceiptNumber, Protector.Unprotect(stored.SecretProtected)), stored.FormVersionNumber, Replayed: true);
+    }
+
     /// <summary>The status page of a receipt; the secret travels in the fragment-free query and is never logged by the app.</summary>
     public static string StatusUrl(string receiptNumber, string secret) => $"/status/{receiptNumber}?key={secret}";
 }

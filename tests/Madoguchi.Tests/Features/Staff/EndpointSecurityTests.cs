@@ -100,6 +100,11 @@ public sealed class EndpointSecurityTests
         // Published forms are public; {slug} is the form published below.
         ["/api/v1/forms"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/forms/{slug}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        // Residents' form pages: the start page is public; a page of a draft without its cookie goes back to the start.
+        ["/forms/{slug}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/forms/{slug}/{step}"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/forms/{slug}/check"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/forms/resume"] = (Expect.Ok, Expect.Ok, Expect.Ok),
     };
 
     [Fact]
@@ -140,6 +145,7 @@ public sealed class EndpointSecurityTests
                 .Replace("{table}", KpiTable.Names[0], StringComparison.Ordinal)
                 .Replace("{code}", "1350016", StringComparison.Ordinal)
                 .Replace("{slug}", "test-form", StringComparison.Ordinal)
+                .Replace("{step}", "first", StringComparison.Ordinal)
                 .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })

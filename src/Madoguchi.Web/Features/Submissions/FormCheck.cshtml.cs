@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Shared.Localization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Madoguchi.Web.Features.Submissions;
+
+/// <summary>
+/// Check your answers, then submit. Submitting is idempotent: the key is derived from the draft, so
+/// a double click or a resent page makes one submission and shows the same receipt.
+/// </summary>
+[AllowAnonymous]
+[ResponseCache(NoStore = true)]
+// On the page, not the handler: rate limiting reads endpoint metadata, which a Razor Page takes from its class.
+[EnableRateLimiting(Shared.RateLimits.Submit)]
+public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, SubmissionService submissions, Lang lang) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string Slug { get; set; } = "";
+
+    public DraftService.Opened? Opened { get; private set; }
+    public List<FormPage> Visible { get; private set; } = [];
+    public JsonObject Normalised { get; private set; } = [];
+    public List<Attachment> Attachments { get; private set; } = [];
+    public IReadOnlyList<AnswerError> Errors { get; private set; } = [];
+    public SubmissionService.Result.Accepted? Receipt { get; private set; }
+    public string? FormTitle { get; private set; }
+    public Language Language => lang.Current;
+
+    /// <summary>The visible page holding an answer path, for the "change" link of an error.</summary>
+    public string PageOf(string path)
+    {
+        var key = path.Split('[', '.')[0];
+        var page = Visible.FirstOrDefault(p => p.Items.Any(i => i is FormField f && f.Key == key || i is FormGroup g && g.Key == key));
+        return $"/forms/{Slug}/{(page ?? Visible.FirstOrDefault())?.Key}#{FormFilling.Id(path)}";
+    }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        Errors = AnswerChecker.Check(Opened!.Definition, FormFilling.Answers(Opened.Draft), AnswerChecker.Mode.Lenient).Errors;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var cookie = FormFilling.ReadCookie(Request);
+        if (cookie is null) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        var key = FormFilling.IdempotencyKey(cookie.Value.Id, cookie.Value.Secret);
+        if (!await LoadAsync(ct))
+        {
+            // The draft is gone once submitted: a resent submit finds the submission by its key.
+            Receipt = await submissions.FindAsync(Slug, key, ct);
+            if (Receipt is null) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+            return Done();
+        }
+        var result = await submissions.SubmitAsync(Slug, Opened!.Draft.FormVersionNumber, FormFilling.Answers(Opened.Draft), AnswerChecker.Mode.Lenient,
+            Lang.Code(lang.Current), key, "web", ct, fromDraftId: Opened.Draft.Id);
+        switch (result)
+        {
+            case SubmissionService.Result.Accepted accepted:
+                Receipt = accepted;
+                return Done();
+            case SubmissionService.Result.Refused refused:
+                Errors = refused.Errors;
+                return Page();
+            default:
+                return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        }
+    }
+
+    private PageResult Done()
+    {
+        FormFilling.ClearCookie(Response);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        var opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+        if (opened is null || opened.Slug != Slug) return false;
+        Opened = opened;
+        Normalised = AnswerChecker.Check(opened.Definition, FormFilling.Answers(opened.Draft), AnswerChecker.Mode.Lenient).Answers;
+        Visible = [.. opened.Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];
+        Attachments = await files.OfDraftAsync(opened.Draft.Id, ct);
+        FormTitle = opened.Definition.Title.Plain(lang.Current);
+        return true;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Shared.Japanese;
+using Madoguchi.Web.Shared.Localization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Madoguchi.Web.Features.Submissions;
+
+/// <summary>
+/// One page of a form. Leaving the page always saves what was typed into the draft (valid or not,
+/// so nothing is lost), then checks this page only; the next page depends on the saved answers.
+/// Adding and removing group items and attaching files are plain submit buttons, so all of it works
+/// without JavaScript.
+/// </summary>
+[AllowAnonymous]
+[ResponseCache(NoStore = true)]
+[RequestFormLimits(MultipartBodyLengthLimit = 60L * 1024 * 1024)]
+[RequestSizeLimit(60L * 1024 * 1024)]
+public sealed class FormFillModel(DraftService drafts, AttachmentStore files, Lang lang) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string Slug { get; set; } = "";
+
+    [BindProperty(SupportsGet = true, Name = "step")]
+    public string PageKey { get; set; } = "";
+
+    public DraftService.Opened Opened { get; private set; } = default!;
+    public FormDefinition Definition => Opened.Definition;
+    public FormPage Current { get; private set; } = default!;
+    public List<FormPage> Visible { get; private set; } = [];
+    /// <summary>Answers as typed (shown back in the inputs).</summary>
+    public JsonObject Answers { get; private set; } = [];
+    /// <summary>Answers as the checker keeps them (conditions are decided on these).</summary>
+    public JsonObject Normalised { get; private set; } = [];
+    public List<Attachment> Attachments { get; private set; } = [];
+    public List<AnswerError> Errors { get; private set; } = [];
+    public string? ResumeCode { get; private set; }
+    public Language Language => lang.Current;
+
+    public int Step => Visible.FindIndex(p => p.Key == Current.Key) + 1;
+    public string? BackUrl => Step > 1 ? $"/forms/{Slug}/{Visible[Step - 2].Key}" : $"/forms/{Slug}";
+
+    public IEnumerable<AnswerError> ErrorsOf(string path) => Errors.Where(e => e.Field == path || e.Field.StartsWith(path + ".", StringComparison.Ordinal));
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } redirect) return redirect;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? action, CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } redirect) return redirect;
+        var form = Request.Form;
+        action ??= "next";
+
+        // Uploads and removals first, so the answers below list the files as they now are.
+        foreach (var file in form.Files.Where(f => f.Length > 0))
+        {
+            var field = FileField(file.Name);
+            if (field is null) continue;
+            await using var content = file.OpenReadStream();
+            var saved = await files.SaveAsync(Opened.Draft, field, file.Name, content, file.FileName, ct);
+            if (!saved.Ok) Errors.Add(new(file.Name, saved.ErrorCode!, new FieldMessage(saved.Message!, saved.Message!, WebUtility.HtmlEncode(saved.Message!))));
+        }
+        if (action.StartsWith("remove-file:", StringComparison.Ordinal) && Guid.TryParse(action["remove-file:".Length..], out var fileId))
+        {
+            await files.RemoveAsync(Opened.Draft.Id, fileId, ct);
+        }
+        Attachments = await files.OfDraftAsync(Opened.Draft.Id, ct);
+
+        foreach (var item in Current.Items)
+        {
+            switch (item)
+            {
+                case FormField field:
+                    Set(Answers, field.Key, FormFilling.FromForm(field, field.Key, form, Attachments));
+                    break;
+                case FormGroup group:
+                    Set(Answers, group.Key, GroupFromForm(group, form, action));
+                    break;
+            }
+        }
+        await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct);
+        Refresh();
+
+        if (action == "later")
+        {
+            ResumeCode = await drafts.NewResumeCodeAsync(Opened.Draft, ct);
+            return Page();
+        }
+        if (action != "next" || Errors.Count > 0) return Page();
+
+        var check = AnswerChecker.Check(Definition, Answers, AnswerChecker.Mode.Lenient, new HashSet<string> { Current.Key });
+        if (!check.IsValid)
+        {
+            Errors.AddRange(check.Errors);
+            return Page();
+        }
+        var next = Visible.SkipWhile(p => p.Key != Current.Key).Skip(1).FirstOrDefault();
+        return Redirect(next is null ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{next.Key}");
+    }
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    {
+        var opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+        // No draft of this form on this device: back to the start page, never someone else's answers.
+        if (opened is null || opened.Slug != Slug) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        Opened = opened;
+        Answers = FormFilling.Answers(opened.Draft);
+        Refresh();
+        var page = Visible.FirstOrDefault(p => p.Key == PageKey);
+        if (page is null) return Redirect(Visible.Count == 0 ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{Visible[0].Key}");
+        Current = page;
+        Attachments = await files.OfDraftAsync(opened.Draft.Id, ct);
+        return null;
+    }
+
+    private void Refresh()
+    {
+        Normalised = AnswerChecker.Check(Definition, Answers, AnswerChecker.Mode.Lenient).Answers;
+        Visible = [.. Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];
+    }
+
+    /// <summary>The file field (on this page) an upload input belongs to: <c>key</c> or <c>group[i].key</c>.</summary>
+    private FormField? FileField(string name)
+    {
+        foreach (var item in Current.Items)
+        {
+            if (item is FormField { Type: FieldType.File } f && f.Key == name) return f;
+            if (item is FormGroup g && name.StartsWith(g.Key + "[", StringComparison.Ordinal))
+            {
+                var field = g.Fields.FirstOrDefault(x => x.Type == FieldType.File && name.EndsWith("]." + x.Key, StringComparison.Ordinal));
+                if (field is not null) return field;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The items of a group from <c>group[i].field</c> inputs, with the add or remove button applied.</summary>
+    private JsonArray? GroupFromForm(FormGroup group, IFormCollection form, string action)
+    {
+        _ = int.TryParse(form[$"{group.Key}.count"], NumberStyles.None, CultureInfo.InvariantCulture, out var count);
+        count = Math.Clamp(count, 0, group.Max);
+        var items = new List<JsonObject>();
+        for (var i = 0; i < count; i++)
+        {
+            var o = new JsonObject();
+            foreach (var field in group.Fields)
+            {
+                if (FormFilling.FromForm(field, $"{group.Key}[{i}].{field.Key}", form, Attachments) is { } v) o[field.Key] = v;
+            }
+            items.Add(o);
+        }
+        if (action == $"add:{group.Key}" && items.Count < group.Max) items.Add([]);
+        if (action.StartsWith($"remove:{group.Key}:", StringComparison.Ordinal)
+            && int.TryParse(action[$"remove:{group.Key}:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < items.Count)
+        {
+            items.RemoveAt(index);
+        }
+        return items.Count == 0 ? null : new JsonArray([.. items]);
+    }
+
+    private static void Set(JsonObject answers, string key, JsonNode? value)
+    {
+        if (value is null) answers.Remove(key);
+        else answers[key] = value;
+    }
+
+    /// <summary>How many items of a group to show: those saved, at least the minimum and at least one.</summary>
+    public int ItemCount(FormGroup group) => Math.Max(Answers[group.Key] is JsonArray a ? a.Count : 0, Math.Max(group.Min, 1));
+
+    public JsonNode? Value(string key, int? index = null, string? groupKey = null) =>
+        groupKey is null ? Answers[key] : (Answers[groupKey] as JsonArray)?.ElementAtOrDefault(index ?? 0)?[key];
+
+    public DateTimeOffset ExpiresAt => Opened.Draft.ExpiresAt;
+}

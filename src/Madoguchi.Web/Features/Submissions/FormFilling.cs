@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Shared.Japanese;
+using Madoguchi.Web.Shared.Localization;
+using Microsoft.AspNetCore.Html;
+
+namespace Madoguchi.Web.Features.Submissions;
+
+/// <summary>
+/// What the resident pages share: the draft cookie, turning posted form fields into the answers
+/// shape of docs/forms-format.md (so <see cref="AnswerChecker"/> stays the one checker), the pages
+/// visible for the saved answers, and texts in the current language.
+/// </summary>
+public static partial class FormFilling
+{
+    public const string CookieName = "madoguchi-draft";
+
+    /// <summary>The draft id and secret from the cookie, or null when there is none or it is malformed.</summary>
+    public static (Guid Id, string Secret)? ReadCookie(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var value = request.Cookies[CookieName];
+        if (value is null) return null;
+        var parts = value.Split('.', 2);
+        return parts.Length == 2 && Guid.TryParse(parts[0], out var id) && parts[1].Length > 0 ? (id, parts[1]) : null;
+    }
+
+    public static void WriteCookie(HttpResponse response, Guid draftId, string secret) =>
+        response.Cookies.Append(CookieName, $"{draftId:N}.{secret}", Options());
+
+    public static void ClearCookie(HttpResponse response) => response.Cookies.Delete(CookieName, Options());
+
+    // Path /forms: the cookie never travels to staff pages or the API.
+    private static CookieOptions Options() => new() { HttpOnly = true, Secure = true, SameSite = SameSiteMode.Lax, Path = "/forms", IsEssential = true };
+
+    /// <summary>Idempotency key of a draft's submission: the draft id, plus a hash of its secret so a replay can only be asked for by the holder of the cookie.</summary>
+    public static string IdempotencyKey(Guid draftId, string secret) => $"draft-{draftId:N}-{ReceiptNumbers.Hash(secret)[..24]}";
+
+    public static JsonObject Answers(Draft draft) => JsonNode.Parse(draft.AnswersJson) as JsonObject ?? [];
+
+    /// <summary>Pages shown for the answers (conditions are evaluated on the normalised answers, as the checker does).</summary>
+    public static List<FormPage> VisiblePages(FormDefinition form, JsonObject answers)
+    {
+        var normalised = AnswerChecker.Check(form, answers, AnswerChecker.Mode.Lenient).Answers;
+        return [.. form.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, normalised))];
+    }
+
+    /// <summary>Element id for an answer path (<c>children[0].childName</c> → <c>f-children-0--childName</c>); error links point at it.</summary>
+    public static string Id(string path) => "f-" + NotIdChar().Replace(path, "-");
+
+    [GeneratedRegex("[^A-Za-z0-9_]")]
+    private static partial Regex NotIdChar();
+
+    /// <summary>Parts of the object-shaped answers, in the order they are asked.</summary>
+    public static readonly string[] NameParts = ["family", "given", "familyKana", "givenKana"];
+    public static readonly string[] BankParts = ["bank", "branch", "type", "number", "holder"];
+
+    /// <summary>The answer of one field from posted form values, named as the answer paths (<c>key</c>, <c>key.part</c>, <c>group[i].key</c>).</summary>
+    public static JsonNode? FromForm(FormField field, string path, IFormCollection form, IReadOnlyList<Attachment> attachments)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ArgumentNullException.ThrowIfNull(form);
+        switch (field.Type)
+        {
+            case FieldType.Name:
+            case FieldType.BankAccount:
+                {
+                    var o = new JsonObject();
+                    foreach (var part in field.Type == FieldType.Name ? NameParts : BankParts)
+                    {
+                        var v = form[$"{path}.{part}"].ToString();
+                        if (v.Length > 0) o[part] = v;
+                    }
+                    return o.Count == 0 ? null : o;
+                }
+            case FieldType.Checkbox:
+                {
+                    var values = form[path].Where(v => !string.IsNullOrEmpty(v)).ToList();
+                    return values.Count == 0 ? null : new JsonArray([.. values.Select(v => (JsonNode)JsonValue.Create(v)!)]);
+                }
+            case FieldType.Consent:
+                return form[path].ToString() == "true" ? JsonValue.Create(true) : null;
+            case FieldType.File:
+                {
+                    // Files come from the store, never from a posted id: a resident cannot point at another draft's file.
+                    var ids = attachments.Where(a => a.FieldKey == path).Select(a => (JsonNode)JsonValue.Create(a.Id.ToString())!).ToArray();
+                    return ids.Length == 0 ? null : new JsonArray(ids);
+                }
+            default:
+                {
+                    var v = form[path].ToString();
+                    return v.Length == 0 ? null : JsonValue.Create(v);
+                }
+        }
+    }
+
+    /// <summary>A scalar answer as text for an input's value.</summary>
+    public static string Text(JsonNode? node) => node switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonValue v => v.ToJsonString(),
+        _ => "",
+    };
+
+    public static IHtmlContent Html(LocalizedText? text, Language language)
+    {
+        if (text is null) return HtmlString.Empty;
+        return language == Language.Easy && text.Easy is not null
+            ? new HtmlString(EasyText.ToHtml(text.Easy))
+            : new HtmlString(WebUtility.HtmlEncode(text.Plain(language)));
+    }
+
+    public static IHtmlContent Html(FieldMessage message, Language language) => language == Language.Easy
+        ? new HtmlString(message.EasyHtml)
+        : new HtmlString(WebUtility.HtmlEncode(message.Text(language)));
+
+    /// <summary>"令和7年5月1日（2025-05-01）" in Japan time.</summary>
+    public static string JapanDate(DateTimeOffset instant)
+    {
+        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, JapanTime.Zone).DateTime);
+        return $"{Wareki.Format(date)}（{date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}）";
+    }
+
+    public static string Yen(long yen) => yen.ToString("N0", CultureInfo.InvariantCulture) + "円";
+
+    /// <summary>An answer as text for the check-your-answers page.</summary>
+    public static string Display(FormField field, JsonNode? node, IReadOnlyList<Attachment> attachments, Language language)
+    {
+        if (node is null) return "";
+        switch (field.Type)
+        {
+            case FieldType.Name:
+                return $"{Text(node["family"])} {Text(node["given"])}" + (node["familyKana"] is null ? "" : $"（{Text(node["familyKana"])} {Text(node["givenKana"])}）");
+            case FieldType.BankAccount:
+                return string.Join(" ", BankParts.Select(p => Text(node[p])));
+            case FieldType.Consent:
+                return language == Language.En ? "Agreed" : "同意する";
+            case FieldType.Date:
+                return DateOnly.TryParseExact(Text(node), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? $"{Wareki.Format(d)}（{Text(node)}）" : Text(node);
+            case FieldType.MyNumber:
+                return "********" + Text(node)[^4..];
+            case FieldType.File:
+                return string.Join("、", (node as JsonArray ?? []).Select(n => attachments.FirstOrDefault(a => a.Id.ToString() == Text(n))?.OriginalName ?? ""));
+            case FieldType.Select or FieldType.Radio or FieldType.Checkbox:
+                {
+                    var values = node is JsonArray a ? a.Select(Text) : [Text(node)];
+                    return string.Join("、", values.Select(v => field.Settings.Options?.FirstOrDefault(o => o.Value == v)?.Label.Plain(language) ?? v));
+                }
+            default:
+                return Text(node) + (field.Settings.Unit is { } unit ? unit : "");
+        }
+    }
+
+    public static string? InputMode(FieldType type) => type switch
+    {
+        FieldType.Phone => "tel",
+        FieldType.Number or FieldType.Postcode or FieldType.MyNumber or FieldType.CorporateNumber => "numeric",
+        FieldType.Email => "email",
+        _ => null,
+    };
+
+    public static string InputType(FieldType type) => type switch
+    {
+        FieldType.Email => "email",
+        FieldType.Phone => "tel",
+        _ => "text",
+    };
+
+    public static string? Autocomplete(FormField field) => field.Settings.Autocomplete ?? field.Type switch
+    {
+        FieldType.Email => "email",
+        FieldType.Phone => "tel",
+        FieldType.Postcode => "postal-code",
+        FieldType.Address => "street-address",
+        FieldType.MyNumber or FieldType.CorporateNumber => "off",
+        _ => null,
+    };
+
+    public static string? PartAutocomplete(string part) => part switch
+    {
+        "family" => "family-name",
+        "given" => "given-name",
+        _ => null,
+    };
+}

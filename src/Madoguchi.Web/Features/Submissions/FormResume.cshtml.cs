@@ -1,0 +1,36 @@
+using Madoguchi.Web.Shared;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Madoguchi.Web.Features.Submissions;
+
+/// <summary>Opens a saved draft on this device from its resume code; guesses are rate limited like status lookups.</summary>
+[AllowAnonymous]
+[ResponseCache(NoStore = true)]
+[EnableRateLimiting(RateLimits.Lookup)]
+public sealed class FormResumeModel(DraftService drafts) : PageModel
+{
+    [BindProperty]
+    public string? Code { get; set; }
+
+    public bool NoMatch { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var resumed = await drafts.ResumeAsync(Code, ct);
+        if (resumed is not { } r)
+        {
+            NoMatch = true;
+            return Page();
+        }
+        FormFilling.WriteCookie(Response, r.Opened.Draft.Id, r.Secret);
+        var page = r.Opened.Draft.CurrentPage ?? r.Opened.Definition.Pages.FirstOrDefault()?.Key ?? "check";
+        return Redirect($"/forms/{r.Opened.Slug}/{page}");
+    }
+}
