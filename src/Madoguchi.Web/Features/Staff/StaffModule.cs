@@ -88,6 +88,8 @@ public static class StaffModule
             // Secure by default: anything not marked public needs a signed-in member of staff.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.InventoryWrite, p => p.RequireRole(Roles.Admin, Roles.Dx).AddRequirements(new ScopeRequirement("inventory:write")))
+            // Residents' submissions: staff of the owning department (checked per form), admin and dx; not auditors.
+            .AddPolicy(Policies.SubmissionsRead, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Manager, Roles.Staff).AddRequirements(new ScopeRequirement("submissions:read")))
             .AddPolicy(Policies.InventoryRead, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Manager, Roles.Staff, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:read")))
             // The whole inventory leaves the system: only roles that may see every department.
             .AddPolicy(Policies.InventoryExport, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:export")))
@@ -134,6 +136,7 @@ public static class StaffModule
 public static class Policies
 {
     public const string InventoryRead = "inventory:read";
+    public const string SubmissionsRead = "submissions:read";
     public const string InventoryWrite = "inventory:write";
     public const string InventoryExport = "inventory:export";
     public const string Admin = "admin";

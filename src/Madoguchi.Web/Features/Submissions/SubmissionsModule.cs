@@ -27,6 +27,9 @@ public static class SubmissionsModule
         builder.Services.AddScoped<DraftService>();
         builder.Services.AddScoped<AttachmentStore>();
         builder.Services.AddHostedService<DraftPurger>();
+        builder.Services.AddSingleton<MailOutbox>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MailOutbox>());
+        builder.Services.AddScoped<ResidentMail>();
         return builder;
     }
 
@@ -123,7 +126,7 @@ public static class PublishedDefinitions
 }
 
 /// <summary>Checks answers against the pinned form version and hands them to the <see cref="SubmissionWriter"/>.</summary>
-public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter writer, IDataProtectionProvider protection, TimeProvider clock)
+public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter writer, IDataProtectionProvider protection, TimeProvider clock, ResidentMail mail)
 {
     public abstract record Result
     {
@@ -173,7 +176,10 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         if (outcome.KeyReusedWithOtherAnswers) return new Result.KeyReused();
         var stored = outcome.Stored;
         var storedSecret = outcome.Replayed ? Protector.Unprotect(stored.SecretProtected) : secret;
-        return new Result.Accepted(stored, stored.ReceiptNumber, StatusUrl(stored.ReceiptNumber, storedSecret), stored.FormVersionNumber, outcome.Replayed);
+        var statusUrl = StatusUrl(stored.ReceiptNumber, storedSecret);
+        // Only now, with the submission durable, and once: a retry of the same request sends nothing.
+        if (!outcome.Replayed) mail.QueueAcknowledgement(stored, definition, statusUrl);
+        return new Result.Accepted(stored, stored.ReceiptNumber, statusUrl, stored.FormVersionNumber, outcome.Replayed);
     }
 
     /// <summary>The submission already made with this idempotency key for the form (a resubmitted page after its draft is gone), or null.</summary>

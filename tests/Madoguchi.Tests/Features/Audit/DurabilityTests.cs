@@ -146,7 +146,7 @@ public sealed class DurabilityTests
         Assert.StartsWith("OK:", verify.Stdout);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
@@ -154,7 +154,7 @@ public sealed class DurabilityTests
     }
 
     /// <summary>The built CLI (as ./madoguchi runs it), beside this test assembly's configuration.</summary>
-    private static string CliDll()
+    internal static string CliDll()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -165,7 +165,7 @@ public sealed class DurabilityTests
         throw new InvalidOperationException($"madoguchi.dll ({configuration}) not found under artifacts/bin/Madoguchi.Cli; build the solution first.");
     }
 
-    private static async Task<Process> StartAsync(TestDatabase db, int port, HttpClient http)
+    internal static async Task<Process> StartAsync(TestDatabase db, int port, HttpClient http, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -175,6 +175,7 @@ public sealed class DurabilityTests
         };
         foreach (var a in new[] { CliDll(), "serve", "--urls", $"http://127.0.0.1:{port}", "--db", db.DbArgument, "--files", db.Storage.FilesFolder }) info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = Process.Start(info)!;
         var log = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };

@@ -95,6 +95,9 @@ public sealed class EndpointSecurityTests
         ["/staff/inventory/import"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
         ["/staff/inventory/export"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
         ["/staff/audit"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
+        // Submissions per form: the list shows only one's own department's forms; another's form answers 404.
+        ["/staff/forms"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        ["/staff/forms/{slug}/submissions"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Staff API: tried with each member's read token (anonymous: no token).
         ["/api/v1/procedures"] = (Expect.Unauthorized, Expect.Ok, Expect.Ok),
         // Published forms are public; {slug} is the form published below.

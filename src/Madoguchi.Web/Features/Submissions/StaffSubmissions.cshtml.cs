@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
+using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Features.Staff;
+using Madoguchi.Web.Shared.Japanese;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Submissions;
+
+/// <summary>
+/// The submissions of one form with their answers and attachments, until the back office lands.
+/// Answers are personal data: each view and each download is an entry in the audit trail, written
+/// before the read (no entry, no data). Another department's form answers 404, like the inventory.
+/// </summary>
+[Authorize(Policy = Policies.SubmissionsRead)]
+public sealed class StaffSubmissionsModel(MadoguchiDbContext db, StaffScope scope, AuditTrail audit, AttachmentStore attachments) : PageModel
+{
+    /// <summary>The newest ones; older submissions wait for the back office's ledger with paging.</summary>
+    public const int Shown = 200;
+
+    public sealed record FileLink(Guid Id, string Name, long Size);
+    public sealed record AnswerLine(string Label, string Text, IReadOnlyList<FileLink> Files, bool Nested);
+    public sealed record Item(string ReceiptNumber, DateTimeOffset SubmittedAt, int Version, string Channel, IReadOnlyList<AnswerLine> Answers);
+
+    public string Slug { get; private set; } = "";
+    public string Title { get; private set; } = "";
+    public int Total { get; private set; }
+    public IReadOnlyList<Item> Items { get; private set; } = [];
+
+    private sealed record FormRef(Guid Id, string Title, Guid? DepartmentId);
+
+    private async Task<FormRef?> FormAsync(string slug, CancellationToken ct)
+    {
+        var visible = await scope.ProceduresAsync(User, ct);
+        return await (from f in db.Forms.AsNoTracking()
+                      join p in visible on f.ProcedureId equals p.Id
+                      where f.Slug == slug
+                      select new FormRef(f.Id, f.Title, p.DepartmentId)).FirstOrDefaultAsync(ct);
+    }
+
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
+    {
+        var form = await FormAsync(slug, ct);
+        if (form is null) return NotFound();
+        Slug = slug;
+        Title = form.Title;
+        var (total, submissions, files) = await audit.ViewAsync(
+            new AuditEvent(AuditActions.PersonalDataViewed, "form-submissions", form.Id.ToString()) { DepartmentId = form.DepartmentId, Detail = $"申請一覧 {slug}（新しい{Shown}件まで）" },
+            async c =>
+            {
+                var count = await db.Submissions.CountAsync(s => s.FormId == form.Id, c);
+                var list = await db.Submissions.AsNoTracking().Where(s => s.FormId == form.Id)
+                    .OrderByDescending(s => s.SubmittedAt).ThenByDescending(s => s.Id).Take(Shown).ToListAsync(c);
+                var ids = list.Select(s => s.Id).ToList();
+                var attached = await db.Attachments.AsNoTracking().Where(a => a.SubmissionId != null && ids.Contains(a.SubmissionId.Value))
+                    .Select(a => new { a.Id, a.OriginalName, a.Size }).ToListAsync(c);
+                return (count, list, attached.ToDictionary(a => a.Id, a => new FileLink(a.Id, a.OriginalName, a.Size)));
+            }, ct);
+        Total = total;
+        var items = new List<Item>(submissions.Count);
+        foreach (var s in submissions)
+        {
+            // Each submission is shown against the version it was filled in on.
+            var definition = await PublishedDefinitions.GetAsync(db, s.FormVersionId, ct);
+            var answers = JsonNode.Parse(s.AnswersJson) as JsonObject ?? [];
+            items.Add(new Item(s.ReceiptNumber, s.SubmittedAt, s.FormVersionNumber, s.Channel, SubmissionAnswers.Lines(definition, answers, files)));
+        }
+        Items = items;
+        Response.Headers.CacheControl = "no-store";
+        return Page();
+    }
+
+    /// <summary>Downloads an attachment of this form's submissions; always as a download, never shown inline.</summary>
+    public async Task<IActionResult> OnGetFileAsync(string slug, Guid id, CancellationToken ct)
+    {
+        var form = await FormAsync(slug, ct);
+        if (form is null) return NotFound();
+        var submissionId = await db.Attachments.AsNoTracking()
+            .Where(a => a.Id == id && a.SubmissionId != null && db.Submissions.Any(s => s.Id == a.SubmissionId && s.FormId == form.Id))
+            .Select(a => a.SubmissionId).FirstOrDefaultAsync(ct);
+        if (submissionId is null) return NotFound();
+        var opened = await audit.ViewAsync(
+            new AuditEvent(AuditActions.PersonalDataViewed, "submission-attachment", id.ToString()) { DepartmentId = form.DepartmentId, Detail = $"添付ファイルのダウンロード {slug}" },
+            c => attachments.OpenAsync(id, null, submissionId, c), ct);
+        if (opened is not { } file) return NotFound();
+        Response.Headers.CacheControl = "no-store";
+        // octet-stream plus a file name makes Content-Disposition: attachment; nosniff comes from the app's headers.
+        return File(file.Content, "application/octet-stream", file.Attachment.OriginalName);
+    }
+
+    public static string Jst(DateTimeOffset at)
+    {
+        var t = TimeZoneInfo.ConvertTime(at, JapanTime.Zone);
+        return $"{Wareki.Format(DateOnly.FromDateTime(t.DateTime))} {t.ToString("H:mm:ss", CultureInfo.InvariantCulture)}（{t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}）";
+    }
+}
+
+/// <summary>Answers as staff read them: field labels, option labels, 和暦 dates, masked sensitive values.</summary>
+public static class SubmissionAnswers
+{
+    public static IReadOnlyList<StaffSubmissionsModel.AnswerLine> Lines(FormDefinition definition, JsonObject answers, IReadOnlyDictionary<Guid, StaffSubmissionsModel.FileLink> files)
+    {
+        var lines = new List<StaffSubmissionsModel.AnswerLine>();
+        foreach (var item in definition.Pages.SelectMany(p => p.Items))
+        {
+            switch (item)
+            {
+                case FormField f when answers[f.Key] is { } node:
+                    lines.Add(Line(f, node, files, nested: false));
+                    break;
+                case FormGroup g when answers[g.Key] is JsonArray rows:
+                    var n = 0;
+                    foreach (var row in rows.OfType<JsonObject>())
+                    {
+                        n++;
+                        lines.Add(new($"{g.Label.Ja}（{n}）", "", [], false));
+                        foreach (var f in g.Fields)
+                        {
+                            if (row[f.Key] is { } value) lines.Add(Line(f, value, files, nested: true));
+                        }
+                    }
+                    break;
+            }
+        }
+        return lines;
+    }
+
+    private static StaffSubmissionsModel.AnswerLine Line(FormField f, JsonNode node, IReadOnlyDictionary<Guid, StaffSubmissionsModel.FileLink> files, bool nested)
+    {
+        if (f.Type == FieldType.File)
+        {
+            var links = (node is JsonArray a ? a.Select(Str) : [Str(node)])
+                .Select(id => Guid.TryParse(id, out var g) && files.TryGetValue(g, out var link) ? link : null)
+                .OfType<StaffSubmissionsModel.FileLink>().ToList();
+            return new(f.Label.Ja, links.Count == 0 ? "（ファイルなし）" : "", links, nested);
+        }
+        return new(f.Label.Ja, Text(f, node), [], nested);
+    }
+
+    /// <summary>The answer as one line of text (HTML-encoded by Razor when shown).</summary>
+    public static string Text(FormField f, JsonNode node)
+    {
+        if (f.Type == FieldType.MyNumber) return MyNumberField.Mask(Str(node));
+        // A field the form marks sensitive is not shown in a list; the back office reveals it with its own audit.
+        if (f.Sensitive) return "（機微情報のため非表示）";
+        var options = f.Settings.Options ?? [];
+        string Option(string? v) => options.FirstOrDefault(o => o.Value == v)?.Label.Ja ?? v ?? "";
+        return f.Type switch
+        {
+            FieldType.Name when node is JsonObject o => $"{Str(o["family"])} {Str(o["given"])}"
+                + (o["familyKana"] is not null ? $"（{Str(o["familyKana"])} {Str(o["givenKana"])}）" : ""),
+            FieldType.Date when DateOnly.TryParseExact(Str(node), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                => $"{Wareki.Format(d)}（{Str(node)}）",
+            FieldType.Select or FieldType.Radio => Option(Str(node)),
+            FieldType.Checkbox when node is JsonArray a => string.Join("、", a.Select(v => Option(Str(v)))),
+            FieldType.Consent => "同意する",
+            FieldType.BankAccount when node is JsonObject o => $"金融機関 {Str(o["bank"])} 支店 {Str(o["branch"])} {Str(o["type"])} {Str(o["number"])} 名義 {Str(o["holder"])}",
+            _ => node switch
+            {
+                JsonObject o => string.Join(" ", o.Select(kv => $"{kv.Key}: {kv.Value?.ToJsonString()}")),
+                JsonArray a => string.Join("、", a.Select(Str)),
+                _ => Str(node) ?? "",
+            },
+        };
+    }
+
+    private static string? Str(JsonNode? node) => node is JsonValue v ? v.ToString() : node?.ToJsonString();
+}
