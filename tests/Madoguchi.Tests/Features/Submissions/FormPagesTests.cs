@@ -187,7 +187,9 @@ public sealed partial class FormPagesTests
 
         var added = await MadoguchiFactory.PostFormAsync(client, $"{Base}/family", new()
         {
-            ["children.count"] = "1", ["children[0].childName"] = "一郎", ["action"] = "add:children",
+            ["children.count"] = "1",
+            ["children[0].childName"] = "一郎",
+            ["action"] = "add:children",
         });
         var html = await Html(added);
         Assert.Equal(2, GroupItem().Count(html));
@@ -196,7 +198,10 @@ public sealed partial class FormPagesTests
 
         var removed = await MadoguchiFactory.PostFormAsync(client, $"{Base}/family", new()
         {
-            ["children.count"] = "2", ["children[0].childName"] = "一郎", ["children[1].childName"] = "二郎", ["action"] = "remove:children:0",
+            ["children.count"] = "2",
+            ["children[0].childName"] = "一郎",
+            ["children[1].childName"] = "二郎",
+            ["action"] = "remove:children:0",
         });
         html = await Html(removed);
         Assert.Equal(1, GroupItem().Count(html));

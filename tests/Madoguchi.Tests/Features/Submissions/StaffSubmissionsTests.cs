@@ -79,8 +79,15 @@ public sealed class StaffSubmissionsTests
             await File.WriteAllBytesAsync(path, content, Ct);
             db.Attachments.Add(new Attachment
             {
-                Id = attachmentId, SubmissionId = submission.Id, FieldKey = "proof", Kind = "pdf", Size = content.Length,
-                Sha256 = "", OriginalName = "住民票.pdf", StoredPath = stored, UploadedAt = app.Clock.GetUtcNow(),
+                Id = attachmentId,
+                SubmissionId = submission.Id,
+                FieldKey = "proof",
+                Kind = "pdf",
+                Size = content.Length,
+                Sha256 = "",
+                OriginalName = "住民票.pdf",
+                StoredPath = stored,
+                UploadedAt = app.Clock.GetUtcNow(),
             });
             await db.SaveChangesAsync(Ct);
         }
