@@ -78,6 +78,39 @@ public sealed class PersonalDataVault(MadoguchiDbContext db, KeyRingStore keys, 
         }
     }
 
+    /// <summary>
+    /// An encrypted row for a value, not yet added to any context: for writers that store it in their
+    /// own transaction together with the record it belongs to (a submission and its 個人番号).
+    /// </summary>
+    public async Task<ProtectedValue> SealAsync(string ownerType, string ownerId, string field, string value, CancellationToken ct = default)
+    {
+        CheckNames(ownerType, ownerId, field);
+        ArgumentNullException.ThrowIfNull(value);
+        await guard.EnsureAsync(ct);
+        var key = keys.Ring.Current;
+        return new ProtectedValue
+        {
+            OwnerType = ownerType,
+            OwnerId = ownerId,
+            Field = field,
+            Ciphertext = FieldCipher.Encrypt(key, Encoding.UTF8.GetBytes(value), FieldCipher.Purpose(ownerType, ownerId, field)),
+            KeyId = key.Id,
+            CreatedAt = clock.GetUtcNow(),
+        };
+    }
+
+    /// <summary>Every stored field of a record, decrypted; each read is recorded like <see cref="GetAsync"/>.</summary>
+    public async Task<Dictionary<string, string>> GetAllAsync(string ownerType, string ownerId, string purpose, CancellationToken ct = default)
+    {
+        var fields = await db.ProtectedValues.AsNoTracking().Where(x => x.OwnerType == ownerType && x.OwnerId == ownerId).Select(x => x.Field).ToListAsync(ct);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var f in fields)
+        {
+            if (await GetAsync(ownerType, ownerId, f, purpose, ct) is { } v) values[f] = v;
+        }
+        return values;
+    }
+
     /// <summary>Whether a value is stored, without reading it (no audit entry needed).</summary>
     public Task<bool> ExistsAsync(string ownerType, string ownerId, string field, CancellationToken ct = default)
         => db.ProtectedValues.AnyAsync(x => x.OwnerType == ownerType && x.OwnerId == ownerId && x.Field == field, ct);

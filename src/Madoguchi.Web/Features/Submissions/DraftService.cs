@@ -11,8 +11,11 @@ namespace Madoguchi.Web.Features.Submissions;
 /// (cookie or resume link) or with a short resume code typed on another device, and purged with
 /// their files once expired. Expiry moves forward with each save (the resident is told the date).
 /// </summary>
-public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimeProvider clock)
+public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimeProvider clock, Protection.PersonalDataVault vault)
 {
+    /// <summary>Owner type of a draft's sealed answers in the vault (field = answer path).</summary>
+    public const string DraftOwner = "draft";
+
     /// <summary>Resume codes: 10 characters of Crockford base32 (50 bits), typed with a rate limit on guesses.</summary>
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -60,11 +63,39 @@ public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimePro
         ArgumentNullException.ThrowIfNull(answers);
         var definition = await PublishedDefinitions.GetAsync(db, draft.FormVersionId, ct);
         var now = clock.GetUtcNow();
-        draft.AnswersJson = answers.ToJsonString();
+        // Sensitive answers go to the vault even in a draft; the answers JSON keeps only their masks.
+        var (plain, sensitive) = SensitiveAnswers.Split(definition, answers);
+        var owner = draft.Id.ToString();
+        var stale = await db.ProtectedValues.Where(v => v.OwnerType == DraftOwner && v.OwnerId == owner).ToListAsync(ct);
+        db.ProtectedValues.RemoveRange(stale.Where(v => !sensitive.Any(x => x.Path == v.Field)));
+        foreach (var (path, json) in sensitive)
+        {
+            if (stale.FirstOrDefault(v => v.Field == path) is { } row)
+            {
+                var fresh = await vault.SealAsync(DraftOwner, owner, path, json, ct);
+                row.Ciphertext = fresh.Ciphertext;
+                row.KeyId = fresh.KeyId;
+            }
+            else
+            {
+                db.ProtectedValues.Add(await vault.SealAsync(DraftOwner, owner, path, json, ct));
+            }
+        }
+        draft.AnswersJson = plain.ToJsonString();
         draft.CurrentPage = currentPage;
         draft.UpdatedAt = now;
         draft.ExpiresAt = now.AddDays(definition.DraftExpiryDays);
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The draft's answers with its sealed answers put back (each read recorded by the vault).</summary>
+    public async Task<JsonObject> AnswersAsync(Draft draft, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var plain = JsonNode.Parse(draft.AnswersJson) as JsonObject ?? [];
+        if (!await db.ProtectedValues.AnyAsync(v => v.OwnerType == DraftOwner && v.OwnerId == draft.Id.ToString(), ct)) return plain;
+        var sealedValues = await vault.GetAllAsync(DraftOwner, draft.Id.ToString(), "申請者による下書きの表示", ct);
+        return SensitiveAnswers.Merge(plain, sealedValues);
     }
 
     /// <summary>A new resume code for the draft (replacing any earlier one), shown or e-mailed once.</summary>
@@ -103,6 +134,8 @@ public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimePro
         if (expired.Count == 0) return 0;
         var files = await db.Attachments.Where(a => a.DraftId != null && expired.Contains(a.DraftId.Value)).ToListAsync(ct);
         db.Attachments.RemoveRange(files);
+        var owners = expired.Select(i => i.ToString()).ToList();
+        db.ProtectedValues.RemoveRange(await db.ProtectedValues.Where(v => v.OwnerType == DraftOwner && owners.Contains(v.OwnerId)).ToListAsync(ct));
         db.Drafts.RemoveRange(await db.Drafts.Where(d => expired.Contains(d.Id)).ToListAsync(ct));
         await db.SaveChangesAsync(ct);
         // Files go after the rows: a crash in between leaves an orphan file, never a row without its file.

@@ -41,7 +41,7 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await LoadAsync(ct)) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
-        Errors = AnswerChecker.Check(Opened!.Definition, FormFilling.Answers(Opened.Draft), AnswerChecker.Mode.Lenient).Errors;
+        Errors = AnswerChecker.Check(Opened!.Definition, await drafts.AnswersAsync(Opened.Draft, ct), AnswerChecker.Mode.Lenient).Errors;
         return Page();
     }
 
@@ -57,7 +57,7 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
             if (Receipt is null) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
             return Done();
         }
-        var result = await submissions.SubmitAsync(Slug, Opened!.Draft.FormVersionNumber, FormFilling.Answers(Opened.Draft), AnswerChecker.Mode.Lenient,
+        var result = await submissions.SubmitAsync(Slug, Opened!.Draft.FormVersionNumber, await drafts.AnswersAsync(Opened.Draft, ct), AnswerChecker.Mode.Lenient,
             Lang.Code(lang.Current), key, "web", ct, fromDraftId: Opened.Draft.Id);
         switch (result)
         {
@@ -83,7 +83,7 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
         var opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         if (opened is null || opened.Slug != Slug) return false;
         Opened = opened;
-        Normalised = AnswerChecker.Check(opened.Definition, FormFilling.Answers(opened.Draft), AnswerChecker.Mode.Lenient).Answers;
+        Normalised = AnswerChecker.Check(opened.Definition, await drafts.AnswersAsync(opened.Draft, ct), AnswerChecker.Mode.Lenient).Answers;
         Visible = [.. opened.Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];
         Attachments = await files.OfDraftAsync(opened.Draft.Id, ct);
         FormTitle = opened.Definition.Title.Plain(lang.Current);

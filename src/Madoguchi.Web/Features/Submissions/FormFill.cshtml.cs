@@ -111,7 +111,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         // No draft of this form on this device: back to the start page, never someone else's answers.
         if (opened is null || opened.Slug != Slug) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
         Opened = opened;
-        Answers = FormFilling.Answers(opened.Draft);
+        Answers = await drafts.AnswersAsync(opened.Draft, ct);
         Refresh();
         var page = Visible.FirstOrDefault(p => p.Key == PageKey);
         if (page is null) return Redirect(Visible.Count == 0 ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{Visible[0].Key}");

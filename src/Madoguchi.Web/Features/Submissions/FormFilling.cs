@@ -39,8 +39,6 @@ public static partial class FormFilling
     /// <summary>Idempotency key of a draft's submission: the draft id, plus a hash of its secret so a replay can only be asked for by the holder of the cookie.</summary>
     public static string IdempotencyKey(Guid draftId, string secret) => $"draft-{draftId:N}-{ReceiptNumbers.Hash(secret)[..24]}";
 
-    public static JsonObject Answers(Draft draft) => JsonNode.Parse(draft.AnswersJson) as JsonObject ?? [];
-
     /// <summary>Pages shown for the answers (conditions are evaluated on the normalised answers, as the checker does).</summary>
     public static List<FormPage> VisiblePages(FormDefinition form, JsonObject answers)
     {

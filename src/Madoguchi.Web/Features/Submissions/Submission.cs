@@ -44,9 +44,13 @@ public sealed class Submission
     /// </summary>
     public Guid? FromDraftId { get; set; }
 
+    /// <summary>Sensitive answers, encrypted (<see cref="SensitiveAnswers"/>), inserted with the submission. Not a column.</summary>
+    public List<Protection.ProtectedValue> Sealed { get; } = [];
+
     internal static void Configure(EntityTypeBuilder<Submission> e)
     {
         e.Ignore(x => x.FromDraftId);
+        e.Ignore(x => x.Sealed);
         e.Property(x => x.ReceiptNumber).HasMaxLength(20);
         e.HasIndex(x => x.ReceiptNumber).IsUnique();
         e.Property(x => x.SecretHash).HasMaxLength(64);

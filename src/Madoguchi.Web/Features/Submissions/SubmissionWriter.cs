@@ -108,6 +108,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
         if (toInsert.Count > 0)
         {
             db.Submissions.AddRange(toInsert);
+            db.ProtectedValues.AddRange(toInsert.SelectMany(s => s.Sealed));
             var drafts = toInsert.Where(s => s.FromDraftId is not null).ToDictionary(s => s.FromDraftId!.Value);
             if (drafts.Count > 0)
             {
@@ -118,6 +119,9 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
                     a.DraftId = null;
                 }
                 db.Drafts.RemoveRange(await db.Drafts.Where(d => ids.Contains(d.Id)).ToListAsync(ct));
+                // The draft's sealed answers now live under the submission.
+                var owners = ids.Select(i => i.ToString()).ToList();
+                db.ProtectedValues.RemoveRange(await db.ProtectedValues.Where(v => v.OwnerType == DraftService.DraftOwner && owners.Contains(v.OwnerId)).ToListAsync(ct));
             }
             await db.SaveChangesAsync(ct); // one transaction, one durable commit for the whole batch
         }

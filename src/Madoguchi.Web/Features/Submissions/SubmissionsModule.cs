@@ -126,7 +126,7 @@ public static class PublishedDefinitions
 }
 
 /// <summary>Checks answers against the pinned form version and hands them to the <see cref="SubmissionWriter"/>.</summary>
-public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter writer, IDataProtectionProvider protection, TimeProvider clock, ResidentMail mail)
+public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter writer, IDataProtectionProvider protection, TimeProvider clock, ResidentMail mail, Protection.PersonalDataVault vault)
 {
     public abstract record Result
     {
@@ -155,7 +155,10 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         if (!checkedAnswers.IsValid) return new Result.Refused(checkedAnswers.Errors);
 
         var secret = ReceiptNumbers.NewSecret();
-        var answersJson = checkedAnswers.Answers.ToJsonString();
+        // Sensitive answers never reach the answers JSON: they are sealed under the submission's id and
+        // written by the writer in the same transaction as the submission.
+        var (plain, sensitive) = SensitiveAnswers.Split(definition, checkedAnswers.Answers);
+        var answersJson = plain.ToJsonString();
         var submission = new Submission
         {
             FormId = form.Id,
@@ -172,6 +175,10 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
             Channel = channel,
             FromDraftId = fromDraftId,
         };
+        foreach (var (path, json) in sensitive)
+        {
+            submission.Sealed.Add(await vault.SealAsync(SubmissionOwner, submission.Id.ToString(), path, json, ct));
+        }
         var outcome = await writer.SubmitAsync(submission, ct);
         if (outcome.KeyReusedWithOtherAnswers) return new Result.KeyReused();
         var stored = outcome.Stored;
@@ -190,6 +197,9 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         return stored is null ? null
             : new Result.Accepted(stored, stored.ReceiptNumber, StatusUrl(stored.ReceiptNumber, Protector.Unprotect(stored.SecretProtected)), stored.FormVersionNumber, Replayed: true);
     }
+
+    /// <summary>Owner type of a submission's sealed answers in the vault (field = answer path).</summary>
+    public const string SubmissionOwner = "submission";
 
     /// <summary>The status page of a receipt; the secret travels in the fragment-free query and is never logged by the app.</summary>
     public static string StatusUrl(string receiptNumber, string secret) => $"/status/{receiptNumber}?key={secret}";
