@@ -65,7 +65,8 @@ latency_out=$(hey -z "${seconds}s" -c $workers -q $((rate / workers)) -m POST -T
 p50=$(echo "$latency_out" | awk '/50% in/ {printf "%.1f", $3*1000}')
 p99=$(echo "$latency_out" | awk '/99% in/ {printf "%.1f", $3*1000}')
 achieved=$(echo "$latency_out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
-statuses=$(echo "$latency_out" | awk '/\[[0-9]+\]/ {printf "%s%s %s", sep, $1, $2; sep=", "}')
+# Status code distribution lines look like "  [201]	14936 responses" (histogram lines have a bar instead).
+statuses=$(echo "$latency_out" | awk '/^ *\[[0-9]+\][ \t]+[0-9]+ responses/ {printf "%s%s %s", sep, $1, $2; sep=", "}')
 
 cores=$(nproc)
 result=$(cat <<MD
