@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Forms;
@@ -17,7 +16,7 @@ public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimePro
     public const string DraftOwner = "draft";
 
     /// <summary>Resume codes: 10 characters of Crockford base32 (50 bits), typed with a rate limit on guesses.</summary>
-    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    private const int CodeLength = 10;
 
     public sealed record Opened(Draft Draft, FormDefinition Definition, string Slug);
 
@@ -102,7 +101,7 @@ public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimePro
     public async Task<string> NewResumeCodeAsync(Draft draft, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var code = RandomNumberGenerator.GetString(Alphabet, 10);
+        var code = ReceiptNumbers.NewCode(CodeLength);
         draft.ResumeCodeHash = ReceiptNumbers.Hash(code);
         await db.SaveChangesAsync(ct);
         return FormatCode(code);
@@ -114,7 +113,7 @@ public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimePro
     /// </summary>
     public async Task<(Opened Opened, string Secret)?> ResumeAsync(string? code, CancellationToken ct)
     {
-        var normalised = NormaliseCode(code);
+        var normalised = ReceiptNumbers.Canonical(code, CodeLength);
         if (normalised is null) return null;
         var hash = ReceiptNumbers.Hash(normalised);
         var draft = await db.Drafts.Include(d => d.Form).FirstOrDefaultAsync(d => d.ResumeCodeHash == hash, ct);
@@ -144,19 +143,6 @@ public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimePro
     }
 
     public static string FormatCode(string code) => $"{code[..5]}-{code[5..]}";
-
-    public static string? NormaliseCode(string? input)
-    {
-        if (input is null) return null;
-        var chars = new List<char>();
-        foreach (var ch in input.Normalize(System.Text.NormalizationForm.FormKC).ToUpperInvariant())
-        {
-            var c = ch switch { 'O' => '0', 'I' or 'L' => '1', _ => ch };
-            if (Alphabet.Contains(c, StringComparison.Ordinal)) chars.Add(c);
-            else if (c is not ('-' or ' ' or 'ー' or '‐' or '−')) return null;
-        }
-        return chars.Count == 10 ? new string([.. chars]) : null;
-    }
 }
 
 /// <summary>Purges expired drafts every hour (and once shortly after start).</summary>

@@ -75,7 +75,10 @@ public static class ReceiptNumbers
 {
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-    public static string NewReceiptNumber() => Format(RandomNumberGenerator.GetString(Alphabet, 12));
+    public static string NewReceiptNumber() => Format(NewCode(12));
+
+    /// <summary>Random Crockford base32 characters (receipt numbers, resume codes).</summary>
+    public static string NewCode(int length) => RandomNumberGenerator.GetString(Alphabet, length);
 
     public static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
@@ -89,7 +92,13 @@ public static class ReceiptNumbers
     /// A receipt number as typed by a resident (lower case, full-width, without or with other dashes,
     /// O for 0, I/L for 1) in its canonical form, or null when it cannot be one.
     /// </summary>
-    public static string? Normalise(string? input)
+    public static string? Normalise(string? input) => Canonical(input, 12) is { } code ? Format(code) : null;
+
+    /// <summary>
+    /// A Crockford base32 code as typed (lower case, full-width, spaces or dashes, O for 0, I/L for 1)
+    /// as its bare characters, or null when it is not <paramref name="length"/> of them.
+    /// </summary>
+    public static string? Canonical(string? input, int length)
     {
         if (input is null) return null;
         var sb = new StringBuilder();
@@ -99,7 +108,7 @@ public static class ReceiptNumbers
             if (Alphabet.Contains(c, StringComparison.Ordinal)) sb.Append(c);
             else if (c is not ('-' or ' ' or 'ー' or '‐' or '−')) return null;
         }
-        return sb.Length == 12 ? Format(sb.ToString()) : null;
+        return sb.Length == length ? sb.ToString() : null;
     }
 
     private static string Format(string s) => $"{s[..4]}-{s[4..8]}-{s[8..]}";
