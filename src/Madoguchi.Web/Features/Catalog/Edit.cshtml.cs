@@ -38,6 +38,8 @@ public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock, AuditTr
         [Range(0, 3650, ErrorMessage = "標準処理期間は0〜3650日の範囲で入力してください")]
         public int? StandardProcessingDays { get; init; }
         public List<string> LifeEvents { get; init; } = [];
+        /// <summary>Whether the procedure may collect 個人番号; only an administrator may change it.</summary>
+        public bool UsesMyNumber { get; init; }
     }
 
     [BindProperty] public InputModel Input { get; set; } = new();
@@ -71,6 +73,7 @@ public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock, AuditTr
             Tool = p.Tool,
             StandardProcessingDays = p.StandardProcessingDays,
             LifeEvents = [.. p.LifeEvents.Where(e => e.Kind == LifeEventKind.Personal).Select(e => e.Event)],
+            UsesMyNumber = p.UsesMyNumber,
         };
         return Page();
     }
@@ -102,6 +105,15 @@ public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock, AuditTr
         var unknownEvents = Input.LifeEvents.Except(Procedure.PersonalLifeEvents).ToList();
         if (unknownEvents.Count > 0)
             ModelState.AddModelError("Input.LifeEvents", "ライフイベントは一覧から選んでください");
+        // Whether the law (番号法 別表) allows 個人番号 is a legal decision, kept to administrators;
+        // for anyone else the posted value is ignored rather than trusted.
+        var usesMyNumber = CanSetMyNumber ? Input.UsesMyNumber : Procedure.UsesMyNumber;
+        if (Procedure.UsesMyNumber && !usesMyNumber)
+        {
+            var collecting = await MyNumberFormsAsync(Procedure.Id, ct);
+            if (collecting.Count > 0)
+                ModelState.AddModelError("Input.UsesMyNumber", $"フォーム {string.Join("、", collecting)} が個人番号の項目を持っています。先にフォームから個人番号の項目を外して公開し直してください");
+        }
         if (!ModelState.IsValid) return Page();
 
         var p = Procedure;
@@ -125,6 +137,7 @@ public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock, AuditTr
         };
         p.Tool = Input.Tool ?? "";
         p.StandardProcessingDays = Input.StandardProcessingDays;
+        p.UsesMyNumber = usesMyNumber;
         p.LifeEvents.RemoveAll(e => e.Kind == LifeEventKind.Personal && !Input.LifeEvents.Contains(e.Event));
         foreach (var e in Input.LifeEvents.Distinct().Where(e => !p.LifeEvents.Any(x => x.Kind == LifeEventKind.Personal && x.Event == e)))
         {
@@ -135,6 +148,19 @@ public sealed class EditModel(MadoguchiDbContext db, TimeProvider clock, AuditTr
         if (changed) await audit.AppendAsync(new AuditEvent(AuditActions.InventoryEdited, "procedure", p.Id.ToString()) { DepartmentId = p.DepartmentId, Detail = AuditDetail(before, p) }, ct);
         TempData["Notice"] = changed ? "保存しました。" : "変更はありませんでした。";
         return Redirect($"/staff/inventory/{p.Id}");
+    }
+
+    public bool CanSetMyNumber => User.IsInRole(Roles.Admin);
+
+    /// <summary>Slugs of the forms whose working definition or current version collects 個人番号.</summary>
+    private async Task<List<string>> MyNumberFormsAsync(Guid procedureId, CancellationToken ct)
+    {
+        var forms = await db.Forms.AsNoTracking().Where(f => f.ProcedureId == procedureId)
+            .Select(f => new { f.Slug, f.WorkingJson, Current = f.Versions.Where(v => v.Number == f.CurrentVersion).Select(v => v.DefinitionJson).FirstOrDefault() })
+            .ToListAsync(ct);
+        return [.. forms.Where(f => Collects(f.WorkingJson) || (f.Current is not null && Collects(f.Current))).Select(f => f.Slug)];
+
+        static bool Collects(string json) => json.Length > 0 && Forms.FormService.Definition(json).CollectsMyNumber;
     }
 
     internal static string AuditDetail(IReadOnlyDictionary<string, string?> before, Procedure p)

@@ -35,6 +35,7 @@ public static class ProcedureHistory
         ["FeePaymentMethods"] = "納付方法",
         ["Attachments"] = "添付書類",
         ["IdentityVerification"] = "本人確認手法",
+        ["UsesMyNumber"] = "個人番号の利用",
         ["StandardProcessingDays"] = "標準処理期間（日）",
         ["LifeEvents"] = "ライフイベント",
         ["Volumes"] = "手続件数",
@@ -66,6 +67,8 @@ public static class ProcedureHistory
         ["FeePaymentMethods"] = p.FeePaymentMethods,
         ["Attachments"] = p.Attachments,
         ["IdentityVerification"] = p.IdentityVerification,
+        // Null when off, so imports of ordinary procedures add no history line for it.
+        ["UsesMyNumber"] = p.UsesMyNumber ? "利用する" : null,
         ["StandardProcessingDays"] = p.StandardProcessingDays?.ToString(CultureInfo.InvariantCulture),
         ["LifeEvents"] = string.Join("; ", p.LifeEvents.OrderBy(e => e.Kind).ThenBy(e => e.Event, StringComparer.Ordinal).Select(e => $"{(e.Kind == LifeEventKind.Personal ? "個人" : "法人")}:{e.Event}")),
         ["Volumes"] = string.Join("; ", p.Volumes.OrderBy(v => v.FiscalYear).Select(v => $"{v.FiscalYear}年度 総{v.Total?.ToString(CultureInfo.InvariantCulture) ?? "-"}/オンライン{v.Online?.ToString(CultureInfo.InvariantCulture) ?? "-"}/非オンライン{v.NonOnline?.ToString(CultureInfo.InvariantCulture) ?? "-"}")),
