@@ -38,7 +38,10 @@ public static class DataModule
     {
         services.AddSingleton(storage);
         // Storage is resolved from DI, not captured, so a test host can swap in its own database.
-        services.AddDbContext<MadoguchiDbContext>((sp, o) => Configure(o, sp.GetRequiredService<Storage>()));
+        // The options are built once per app (singleton), not once per request: building them and
+        // looking up EF's internal services for a fresh options object cost every request that used a context.
+        services.AddDbContext<MadoguchiDbContext>((sp, o) => Configure(o, sp.GetRequiredService<Storage>()),
+            contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
         return services;
     }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -7,13 +8,20 @@ namespace Madoguchi.Web.Data;
 /// <summary>
 /// Every SQLite connection runs in WAL mode with synchronous=FULL so that an acknowledged write
 /// survives a crash (DESIGN.md §4.8); foreign keys are off by default in SQLite.
+/// The pragmas are per connection and a pooled connection keeps them, so they run once for each
+/// underlying SQLite connection, not on every open from the pool (four statements on the hot path).
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public const string Sql = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
 
+    /// <summary>The native connections (SQLitePCL handles, reused by the pool) that already ran <see cref="Sql"/>.</summary>
+    private static readonly ConditionalWeakTable<object, object> Applied = [];
+    private static readonly object Done = new();
+
     public static void Apply(SqliteConnection connection)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         using var cmd = connection.CreateCommand();
         cmd.CommandText = Sql;
         cmd.ExecuteNonQuery();
@@ -21,16 +29,29 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        if (connection is SqliteConnection c) Apply(c);
+        if (connection is SqliteConnection c && IsNew(c))
+        {
+            Apply(c);
+            Remember(c);
+        }
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (connection is SqliteConnection c)
+        if (connection is SqliteConnection c && IsNew(c))
         {
             await using var cmd = c.CreateCommand();
             cmd.CommandText = Sql;
             await cmd.ExecuteNonQueryAsync(cancellationToken);
+            Remember(c);
         }
+    }
+
+    private static bool IsNew(SqliteConnection c) => c.Handle is not { } handle || !Applied.TryGetValue(handle, out _);
+
+    // Remembered only after the pragmas succeeded, so a failed attempt runs them again on the next open.
+    private static void Remember(SqliteConnection c)
+    {
+        if (c.Handle is { } handle) Applied.AddOrUpdate(handle, Done);
     }
 }

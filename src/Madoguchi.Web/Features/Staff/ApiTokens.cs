@@ -120,8 +120,9 @@ public sealed class ApiTokens(MadoguchiDbContext db, TimeProvider clock, IUserCl
 /// "Authorization: Bearer mdg_…" for the staff parts of /api/v1. The principal carries the owner's
 /// current roles (so a token never outlives a lost role) and the token's scopes.
 /// </summary>
-public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    MadoguchiDbContext db, UserManager<StaffUser> users, TimeProvider clock)
+// The handler runs for every /api request, most of them anonymous (residents' submissions): the
+// database and the user manager are resolved only when a token is presented.
+public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -131,6 +132,8 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         if (ApiTokens.Parse(header["Bearer ".Length..].Trim()) is not { } parsed) return AuthenticateResult.Fail("malformed token");
+        var db = Context.RequestServices.GetRequiredService<MadoguchiDbContext>();
+        var users = Context.RequestServices.GetRequiredService<UserManager<StaffUser>>();
         var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == parsed.Id, Context.RequestAborted);
         var hash = Encoding.ASCII.GetBytes(ApiTokens.Hash(parsed.Secret));
         if (token is null || !CryptographicOperations.FixedTimeEquals(hash, Encoding.ASCII.GetBytes(token.SecretHash))) return AuthenticateResult.Fail("unknown token");

@@ -10,7 +10,7 @@ namespace Madoguchi.Web.Features.Submissions;
 /// (cookie or resume link) or with a short resume code typed on another device, and purged with
 /// their files once expired. Expiry moves forward with each save (the resident is told the date).
 /// </summary>
-public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimeProvider clock, Protection.PersonalDataVault vault)
+public sealed class DraftService(MadoguchiDbContext db, PublishedForms forms, Storage storage, TimeProvider clock, Protection.PersonalDataVault vault)
 {
     /// <summary>Owner type of a draft's sealed answers in the vault (field = answer path).</summary>
     public const string DraftOwner = "draft";
@@ -22,18 +22,16 @@ public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimePro
 
     public async Task<(Draft Draft, string Secret)?> StartAsync(string slug, string language, CancellationToken ct)
     {
-        var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
-            .Select(f => new { f.Id, Current = f.CurrentVersion!.Value }).FirstOrDefaultAsync(ct);
-        if (form is null) return null;
-        var version = await db.FormVersions.AsNoTracking().Where(v => v.FormId == form.Id && v.Number == form.Current)
-            .Select(v => new { v.Id, v.Number }).SingleAsync(ct);
-        var definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
+        // A draft is pinned to the version current now, so the cached one is confirmed first.
+        var version = await forms.CurrentAsync(db, slug, validate: true, ct);
+        if (version is null) return null;
+        var definition = version.Definition;
         var secret = ReceiptNumbers.NewSecret();
         var now = clock.GetUtcNow();
         var draft = new Draft
         {
-            FormId = form.Id,
-            FormVersionId = version.Id,
+            FormId = version.FormId,
+            FormVersionId = version.VersionId,
             FormVersionNumber = version.Number,
             Language = language,
             SecretHash = ReceiptNumbers.Hash(secret),

@@ -1,11 +1,15 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Madoguchi.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Web.Features.Submissions;
 
-/// <summary>What became of a submission: stored now, or the one stored earlier under the same idempotency key.</summary>
-public sealed record SubmitOutcome(Submission Stored, bool Replayed, bool KeyReusedWithOtherAnswers);
+/// <summary>
+/// What became of a submission: stored now, or the one stored earlier under the same idempotency key;
+/// or not stored because its form has a newer current version than the one it was checked against.
+/// </summary>
+public sealed record SubmitOutcome(Submission Stored, bool Replayed, bool KeyReusedWithOtherAnswers, bool NotCurrent = false);
 
 /// <summary>
 /// Writes submissions with group commit: requests that arrive while a transaction is being made
@@ -14,19 +18,24 @@ public sealed record SubmitOutcome(Submission Stored, bool Replayed, bool KeyReu
 /// task completes only after the transaction holding its submission committed, so every
 /// acknowledged receipt survives a crash. Idempotency keys are decided by the database's unique
 /// index, so retries racing each other (also on other app instances) make one submission.
+/// Rows go in through prepared commands (<see cref="PreparedInsert{T}"/>), not the change tracker:
+/// the writer is the one serial stage every submission passes.
 /// </summary>
 public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<SubmissionWriter> log) : BackgroundService
 {
-    private const int MaxBatch = 256;
+    private const int MaxBatch = 512;
 
-    private sealed record Pending(Submission Submission, TaskCompletionSource<SubmitOutcome> Done, CancellationToken Ct);
+    private sealed record Pending(Submission Submission, bool RequireCurrent, TaskCompletionSource<SubmitOutcome> Done, CancellationToken Ct);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private PreparedInsert<Submission>? _submissions;
+    private PreparedInsert<Protection.ProtectedValue>? _sealed;
 
-    public async Task<SubmitOutcome> SubmitAsync(Submission submission, CancellationToken ct)
+    /// <param name="requireCurrent">Store only if the submission's version is still its form's current one (checked in the storing transaction).</param>
+    public async Task<SubmitOutcome> SubmitAsync(Submission submission, bool requireCurrent, CancellationToken ct)
     {
         var done = new TaskCompletionSource<SubmitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.Writer.WriteAsync(new Pending(submission, done, ct), ct);
+        await _queue.Writer.WriteAsync(new Pending(submission, requireCurrent, done, ct), ct);
         // The caller may stop waiting (client gone), but the write itself is not cancelled halfway.
         return await done.Task.WaitAsync(ct);
     }
@@ -47,7 +56,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             {
                 await WriteBatchAsync(batch, stoppingToken);
             }
-            catch (DbUpdateException) when (batch.Count > 1)
+            catch (Exception failure) when (failure is DbUpdateException or DbException && batch.Count > 1)
             {
                 // A key taken by another instance between our check and the insert: write one by one,
                 // so only the duplicate learns of it.
@@ -74,6 +83,10 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        _submissions ??= new PreparedInsert<Submission>(db);
+        _sealed ??= new PreparedInsert<Protection.ProtectedValue>(db);
+        // On SQLite this is BEGIN IMMEDIATE: the checks below see no commit that could still come between them and the insert.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
         // Retries of one request may sit in the same batch: the first carries it, the others follow it.
         var keyed = batch.Where(p => p.Submission.IdempotencyKey is not null)
@@ -85,10 +98,10 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             .ToListAsync(ct);
 
         var results = new List<(Pending P, Func<SubmitOutcome> Outcome)>();
-        var toInsert = new List<Submission>();
+        var candidates = new List<Pending>();
         foreach (var p in batch.Where(p => p.Submission.IdempotencyKey is null))
         {
-            toInsert.Add(p.Submission);
+            candidates.Add(p);
             results.Add((p, () => new SubmitOutcome(p.Submission, false, false)));
         }
         foreach (var group in keyed)
@@ -96,7 +109,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             var earlier = existing.FirstOrDefault(s => s.FormId == group.Key.FormId && s.IdempotencyKey == group.Key.IdempotencyKey);
             var first = group.First();
             var stored = earlier ?? first.Submission;
-            if (earlier is null) toInsert.Add(first.Submission);
+            if (earlier is null) candidates.Add(first);
             foreach (var p in group)
             {
                 var replayed = !ReferenceEquals(p, first) || earlier is not null;
@@ -105,10 +118,19 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             }
         }
 
+        // A version published since a submission's answers were checked (here or on another instance)
+        // sends it back to be checked against the new one: one query for the whole batch.
+        var checkForms = candidates.Where(p => p.RequireCurrent).Select(p => p.Submission.FormId).Distinct().ToList();
+        var current = checkForms.Count == 0 ? [] : await db.Forms.AsNoTracking().Where(f => checkForms.Contains(f.Id))
+            .Select(f => new { f.Id, f.CurrentVersion }).ToDictionaryAsync(f => f.Id, f => f.CurrentVersion, ct);
+        var stale = candidates.Where(p => p.RequireCurrent && current.GetValueOrDefault(p.Submission.FormId) != p.Submission.FormVersionNumber)
+            .Select(p => p.Submission).ToHashSet();
+        var toInsert = candidates.Select(p => p.Submission).Where(s => !stale.Contains(s)).ToList();
+
         if (toInsert.Count > 0)
         {
-            db.Submissions.AddRange(toInsert);
-            db.ProtectedValues.AddRange(toInsert.SelectMany(s => s.Sealed));
+            await _submissions.InsertAsync(db, toInsert, ct);
+            await _sealed.InsertAsync(db, [.. toInsert.SelectMany(s => s.Sealed)], ct);
             var drafts = toInsert.Where(s => s.FromDraftId is not null).ToDictionary(s => s.FromDraftId!.Value);
             if (drafts.Count > 0)
             {
@@ -122,9 +144,15 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
                 // The draft's sealed answers now live under the submission.
                 var owners = ids.Select(i => i.ToString()).ToList();
                 db.ProtectedValues.RemoveRange(await db.ProtectedValues.Where(v => v.OwnerType == DraftService.DraftOwner && owners.Contains(v.OwnerId)).ToListAsync(ct));
+                await db.SaveChangesAsync(ct);
             }
-            await db.SaveChangesAsync(ct); // one transaction, one durable commit for the whole batch
+            await transaction.CommitAsync(ct); // one durable commit for the whole batch
         }
-        foreach (var (p, outcome) in results) p.Done.TrySetResult(outcome());
+        foreach (var (p, outcome) in results)
+        {
+            // Retries that follow a submission sent back go back with it.
+            var o = outcome();
+            p.Done.TrySetResult(stale.Contains(o.Stored) ? new SubmitOutcome(p.Submission, false, false, NotCurrent: true) : o);
+        }
     }
 }

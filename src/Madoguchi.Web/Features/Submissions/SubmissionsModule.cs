@@ -21,6 +21,7 @@ public static class SubmissionsModule
 
     public static WebApplicationBuilder AddSubmissions(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<PublishedForms>();
         builder.Services.AddSingleton<SubmissionWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SubmissionWriter>());
         builder.Services.AddScoped<SubmissionService>();
@@ -126,7 +127,7 @@ public static class PublishedDefinitions
 }
 
 /// <summary>Checks answers against the pinned form version and hands them to the <see cref="SubmissionWriter"/>.</summary>
-public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter writer, IDataProtectionProvider protection, TimeProvider clock, ResidentMail mail, Protection.PersonalDataVault vault)
+public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms forms, SubmissionWriter writer, IDataProtectionProvider protection, TimeProvider clock, ResidentMail mail, Protection.PersonalDataVault vault)
 {
     public abstract record Result
     {
@@ -137,20 +138,35 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         public sealed record Accepted(Submission Submission, string ReceiptNumber, string StatusUrl, int Version, bool Replayed) : Result;
     }
 
+    /// <summary>How often a submission without a version is checked again after a newer version was published meanwhile.</summary>
+    private const int Attempts = 3;
+
     private IDataProtector Protector => protection.CreateProtector("Madoguchi.Submissions.StatusSecret");
 
     public async Task<Result> SubmitAsync(string slug, int? versionNumber, JsonObject answers, AnswerChecker.Mode mode, string language,
         string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null)
     {
-        var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
-            .Select(f => new { f.Id, Current = f.CurrentVersion!.Value }).FirstOrDefaultAsync(ct);
-        if (form is null) return new Result.FormNotFound();
-        var number = versionNumber ?? form.Current;
-        var version = await db.FormVersions.AsNoTracking().Where(v => v.FormId == form.Id && v.Number == number)
-            .Select(v => new { v.Id, v.Number }).FirstOrDefaultAsync(ct);
-        if (version is null) return new Result.VersionNotFound(number, form.Current);
+        for (var attempt = 1; ; attempt++)
+        {
+            // The cached current version is confirmed by the writer, in the transaction that stores the submission.
+            var current = await forms.CurrentAsync(db, slug, validate: false, ct);
+            if (current is null) return new Result.FormNotFound();
+            var version = versionNumber is not { } n || n == current.Number ? current : await forms.VersionAsync(db, current.FormId, n, ct);
+            if (version is null) return new Result.VersionNotFound(versionNumber!.Value, current.Number);
+            // Without a version the resident gets the current one; on the last attempt the version the
+            // answers were checked against stands (it is a published version all the same).
+            var requireCurrent = versionNumber is null && attempt < Attempts;
+            var result = await SubmitToAsync(version, answers, mode, language, idempotencyKey, channel, requireCurrent, fromDraftId, ct);
+            if (result is not null) return result;
+            forms.Forget(slug);
+        }
+    }
 
-        var definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
+    /// <returns>Null when the form has a newer current version than <paramref name="version"/> and <paramref name="requireCurrent"/> is set.</returns>
+    private async Task<Result?> SubmitToAsync(PublishedVersion version, JsonObject answers, AnswerChecker.Mode mode, string language,
+        string? idempotencyKey, string channel, bool requireCurrent, Guid? fromDraftId, CancellationToken ct)
+    {
+        var definition = version.Definition;
         var checkedAnswers = AnswerChecker.Check(definition, answers, mode);
         if (!checkedAnswers.IsValid) return new Result.Refused(checkedAnswers.Errors);
 
@@ -161,12 +177,14 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         var answersJson = plain.ToJsonString();
         var submission = new Submission
         {
-            FormId = form.Id,
-            FormVersionId = version.Id,
+            FormId = version.FormId,
+            FormVersionId = version.VersionId,
             FormVersionNumber = version.Number,
             ReceiptNumber = ReceiptNumbers.NewReceiptNumber(),
             SecretHash = ReceiptNumbers.Hash(secret),
-            SecretProtected = Protector.Protect(secret),
+            // Kept recoverable only where a retry under the same key must be answered with the same
+            // status link; without a key nothing ever asks for it back.
+            SecretProtected = idempotencyKey is null ? "" : Protector.Protect(secret),
             AnswersJson = answersJson,
             Language = language,
             SubmittedAt = clock.GetUtcNow(),
@@ -179,7 +197,8 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         {
             submission.Sealed.Add(await vault.SealAsync(SubmissionOwner, submission.Id.ToString(), path, json, ct));
         }
-        var outcome = await writer.SubmitAsync(submission, ct);
+        var outcome = await writer.SubmitAsync(submission, requireCurrent, ct);
+        if (outcome.NotCurrent) return null;
         if (outcome.KeyReusedWithOtherAnswers) return new Result.KeyReused();
         var stored = outcome.Stored;
         var storedSecret = outcome.Replayed ? Protector.Unprotect(stored.SecretProtected) : secret;

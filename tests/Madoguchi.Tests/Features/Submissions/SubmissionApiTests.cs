@@ -211,4 +211,45 @@ public sealed class SubmissionApiTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.False(response.Headers.Contains("Set-Cookie"));
     }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task A_version_published_by_another_instance_is_the_one_the_next_submission_and_draft_get()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+        // The first submission makes this instance remember version 1 as current.
+        Assert.Equal(1, (await BodyAsync(await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers())))["version"]!.GetValue<int>());
+
+        // Version 2 (a new required field) is published through the CLI, a separate instance this app is not told about.
+        var v2 = JsonNode.Parse(SubmissionKit.FormJson)!;
+        v2["pages"]![0]!["items"]!.AsArray().Add(JsonNode.Parse("""{ "type": "text", "key": "workplace", "required": true, "label": { "ja": "勤務先" } }"""));
+        var file = Path.Combine(Path.GetTempPath(), $"madoguchi-v2-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, v2.ToJsonString(), Ct);
+        try
+        {
+            Assert.Equal(0, (await CliRunner.RunAsync(app.Database, "form", "import", file, "--procedure", "KT-T0001")).ExitCode);
+            Assert.Equal(0, (await CliRunner.RunAsync(app.Database, "form", "publish", SubmissionKit.Slug)).ExitCode);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        // Answers for version 1 are now checked against version 2 and miss its new field.
+        Assert.Equal(("workplace", "required", "入力してください。"), (await ErrorsAsync(await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers()))).Single());
+        var answers = SubmissionKit.GoodAnswers();
+        answers["workplace"] = "江東区役所";
+        var accepted = await BodyAsync(await SubmissionKit.PostAsync(client, answers));
+        Assert.Equal(2, accepted["version"]!.GetValue<int>());
+        // A client that pinned version 1 still gets it.
+        Assert.Equal(1, (await BodyAsync(await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), version: 1)))["version"]!.GetValue<int>());
+
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        Assert.Equal(new[] { 1, 1, 2 }, (await db.Submissions.Select(s => s.FormVersionNumber).ToListAsync(Ct)).Order());
+        var started = await scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Submissions.DraftService>().StartAsync(SubmissionKit.Slug, "ja", Ct);
+        Assert.Equal(2, started!.Value.Draft.FormVersionNumber);
+    }
 }

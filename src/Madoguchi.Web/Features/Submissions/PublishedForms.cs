@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Forms;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Submissions;
+
+/// <summary>A published version of a form, parsed: what a draft or a submission is pinned to.</summary>
+public sealed record PublishedVersion(Guid FormId, Guid VersionId, int Number, FormDefinition Definition);
+
+/// <summary>
+/// The one lookup of "form slug → its current published version" for drafts and submissions, kept
+/// in memory so that a submission costs no query before its answers are checked. A cached current
+/// version can go stale only when a publish happens (here or on another instance), so every use
+/// checks it against the database where that is cheap: the <see cref="SubmissionWriter"/> compares it
+/// with Forms.CurrentVersion inside the transaction that stores the submission (one query per batch)
+/// and the caller retries on a newer version; a new draft reads Forms.CurrentVersion by key.
+/// Versions themselves never change once published, so (form, number) → version is cached for good.
+/// </summary>
+public sealed class PublishedForms
+{
+    private readonly ConcurrentDictionary<string, PublishedVersion> _current = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(Guid FormId, int Number), PublishedVersion> _versions = new();
+
+    /// <summary>The current version of the published form, or null when there is no such published form.</summary>
+    /// <param name="validate">Confirm the cached version is still current (one query by key); without it, the caller must check later.</param>
+    public async Task<PublishedVersion?> CurrentAsync(MadoguchiDbContext db, string slug, bool validate, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (_current.TryGetValue(slug, out var cached))
+        {
+            if (!validate) return cached;
+            var current = await db.Forms.AsNoTracking().Where(f => f.Id == cached.FormId).Select(f => f.CurrentVersion).FirstOrDefaultAsync(ct);
+            if (current == cached.Number) return cached;
+            Forget(slug);
+        }
+        var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
+            .Select(f => new { f.Id, Current = f.CurrentVersion!.Value }).FirstOrDefaultAsync(ct);
+        if (form is null) return null;
+        var version = await VersionAsync(db, form.Id, form.Current, ct)
+            ?? throw new InvalidOperationException($"form '{slug}' names version {form.Current}, which does not exist");
+        _current[slug] = version;
+        return version;
+    }
+
+    /// <summary>Version <paramref name="number"/> of a form, or null when it was never published.</summary>
+    public async Task<PublishedVersion?> VersionAsync(MadoguchiDbContext db, Guid formId, int number, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (_versions.TryGetValue((formId, number), out var known)) return known;
+        var id = await db.FormVersions.AsNoTracking().Where(v => v.FormId == formId && v.Number == number).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
+        if (id is null) return null;
+        var version = new PublishedVersion(formId, id.Value, number, await PublishedDefinitions.GetAsync(db, id.Value, ct));
+        return _versions.GetOrAdd((formId, number), version);
+    }
+
+    /// <summary>Drops the cached current version of a form (a newer one was published); the next use reads it again.</summary>
+    public void Forget(string slug) => _current.TryRemove(slug, out _);
+}
