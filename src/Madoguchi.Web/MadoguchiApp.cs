@@ -2,6 +2,7 @@ using Madoguchi.Web.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Madoguchi.Web.Features.Applicants;
 using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Forms;
@@ -71,6 +72,7 @@ public static class MadoguchiApp
         builder.AddForms();
         builder.AddProtection();
         builder.AddSubmissions();
+        builder.AddApplicants();
         builder.AddMail();
         builder.AddAudit();
         return builder;
@@ -107,6 +109,7 @@ public static class MadoguchiApp
         app.MapPostcodes();
         app.MapForms();
         app.MapSubmissions();
+        app.MapApplicants();
         return app;
     }
 }

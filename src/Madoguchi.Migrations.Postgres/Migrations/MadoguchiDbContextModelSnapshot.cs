@@ -816,6 +816,10 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ApplicantSubject")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -840,6 +844,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<string>("PrefilledJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("ResumeCodeHash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -856,12 +863,12 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("FormId");
-
                     b.HasIndex("FormVersionId");
 
                     b.HasIndex("ResumeCodeHash")
                         .IsUnique();
+
+                    b.HasIndex("FormId", "ApplicantSubject");
 
                     b.ToTable("Drafts");
                 });
@@ -875,6 +882,10 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<string>("AnswersJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("ApplicantSubject")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Channel")
                         .IsRequired()

@@ -809,6 +809,10 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ApplicantSubject")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -833,6 +837,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PrefilledJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ResumeCodeHash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -849,12 +856,12 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("FormId");
-
                     b.HasIndex("FormVersionId");
 
                     b.HasIndex("ResumeCodeHash")
                         .IsUnique();
+
+                    b.HasIndex("FormId", "ApplicantSubject");
 
                     b.ToTable("Drafts");
                 });
@@ -867,6 +874,10 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.Property<string>("AnswersJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApplicantSubject")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Channel")

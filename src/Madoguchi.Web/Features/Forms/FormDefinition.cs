@@ -16,6 +16,9 @@ public sealed record FormDefinition(
 {
     public const int DefaultDraftExpiryDays = 30;
 
+    /// <summary>Sign-in through the municipality's identity provider (Features/Applicants); null when the form does not offer it.</summary>
+    public Applicants.FormSignIn? SignIn { get; init; }
+
     /// <summary>Every field with a key, in form order, including those inside groups.</summary>
     public IEnumerable<FormField> AllFields => Pages.SelectMany(p => p.Items).SelectMany(i => i switch
     {

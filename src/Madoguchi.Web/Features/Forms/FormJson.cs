@@ -33,6 +33,7 @@ public static class FormJson
             Text(w, "title", form.Title);
             Text(w, "description", form.Description);
             w.WriteNumber("draftExpiryDays", form.DraftExpiryDays);
+            Applicants.SignInFormat.Write(w, form.SignIn);
             w.WriteStartArray("pages");
             foreach (var page in form.Pages)
             {

@@ -118,7 +118,7 @@ public static partial class FormParser
 
         public FormDefinition? Root(JsonElement root)
         {
-            if (!Object(root, "$", ["slug", "procedure", "title", "description", "draftExpiryDays", "pages"])) return null;
+            if (!Object(root, "$", ["slug", "procedure", "title", "description", "draftExpiryDays", "signIn", "pages"])) return null;
             var slug = RequiredString(root, "$", "slug", 64);
             if (slug is not null && !SlugPattern().IsMatch(slug))
             {
@@ -148,8 +148,9 @@ public static partial class FormParser
                     index++;
                 }
             }
+            var signIn = root.TryGetProperty("signIn", out var signInJson) ? Applicants.SignInFormat.Read(signInJson, pages, Errors) : null;
             if (slug is null || title is null || Errors.Count > 0) return null;
-            return new FormDefinition(slug, procedure, title, description, (int)expiry, pages);
+            return new FormDefinition(slug, procedure, title, description, (int)expiry, pages) { SignIn = signIn };
         }
 
         private FormPage? Page(JsonElement p, string path, int index, HashSet<string> pageKeys)

@@ -29,9 +29,15 @@ public sealed class Draft
     public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>When the draft and its attachments are purged (the form's draftExpiryDays after the last save).</summary>
     public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>The signed-in resident (Features/Applicants: a hash of issuer and subject, never the raw identifier); null when started without sign-in.</summary>
+    public string? ApplicantSubject { get; set; }
+    /// <summary>Answers prefilled from the identity provider: field key → SHA-256 of the value given (tells whether the resident changed it).</summary>
+    public string? PrefilledJson { get; set; }
 
     internal static void Configure(EntityTypeBuilder<Draft> e)
     {
+        e.Property(x => x.ApplicantSubject).HasMaxLength(64);
+        e.HasIndex(x => new { x.FormId, x.ApplicantSubject });
         e.Property(x => x.Language).HasMaxLength(8);
         e.Property(x => x.SecretHash).HasMaxLength(64);
         e.Property(x => x.ResumeCodeHash).HasMaxLength(64);

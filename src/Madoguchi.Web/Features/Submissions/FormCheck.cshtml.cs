@@ -82,6 +82,7 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
     {
         var opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         if (opened is null || opened.Slug != Slug) return false;
+        if (!await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return false;
         Opened = opened;
         Normalised = AnswerChecker.Check(opened.Definition, await drafts.AnswersAsync(opened.Draft, ct), AnswerChecker.Mode.Lenient).Answers;
         Visible = [.. opened.Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];

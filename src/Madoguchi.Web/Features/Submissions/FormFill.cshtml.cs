@@ -73,6 +73,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         }
         Attachments = await files.OfDraftAsync(Opened.Draft.Id, ct);
 
+        var before = Answers.DeepClone().AsObject();
         foreach (var item in Current.Items)
         {
             switch (item)
@@ -85,6 +86,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
                     break;
             }
         }
+        Applicants.ApplicantPrefill.KeepLocked(Definition, Opened.Draft, before, Answers);
         await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct);
         Refresh();
 
@@ -110,6 +112,8 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         var opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         // No draft of this form on this device: back to the start page, never someone else's answers.
         if (opened is null || opened.Slug != Slug) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        // A signed-in resident's draft opens only with the same resident's sign-in.
+        if (!await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}?signin=again");
         Opened = opened;
         Answers = await drafts.AnswersAsync(opened.Draft, ct);
         Refresh();

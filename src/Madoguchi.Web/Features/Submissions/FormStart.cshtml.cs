@@ -21,6 +21,9 @@ public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, Dra
 
     public FormDefinition? Definition { get; private set; }
 
+    /// <summary>An anonymous start of a form that requires sign-in (Features/Applicants) was refused.</summary>
+    public bool SignInRefused { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var version = await forms.CurrentVersionAsync(Slug, ct);
@@ -31,6 +34,15 @@ public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, Dra
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        if (await forms.CurrentVersionAsync(Slug, ct) is { } current && await PublishedDefinitions.GetAsync(db, current.Id, ct) is var definitionNow
+            && !Applicants.SignInOffer.AnonymousAllowed(definitionNow))
+        {
+            // Only through the provider: the sign-in callback starts the draft of a verified resident.
+            Definition = definitionNow;
+            SignInRefused = true;
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
         var started = await drafts.StartAsync(Slug, Lang.Code(lang.Current), ct);
         if (started is not { } s) return NotFound();
         FormFilling.WriteCookie(Response, s.Draft.Id, s.Secret);

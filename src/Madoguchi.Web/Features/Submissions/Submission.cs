@@ -37,6 +37,8 @@ public sealed class Submission
     public string? RequestHash { get; set; }
     /// <summary>"api" or "web".</summary>
     public string Channel { get; set; } = "web";
+    /// <summary>The signed-in resident who submitted (hash of issuer and subject, from the draft); null without sign-in.</summary>
+    public string? ApplicantSubject { get; set; }
 
     /// <summary>
     /// The draft this submission finishes (web): its attachments pass to the submission and the draft
@@ -58,6 +60,7 @@ public sealed class Submission
         e.Property(x => x.IdempotencyKey).HasMaxLength(200);
         e.Property(x => x.RequestHash).HasMaxLength(64);
         e.Property(x => x.Channel).HasMaxLength(8);
+        e.Property(x => x.ApplicantSubject).HasMaxLength(64);
         // Unique per form: the database, not a check before the insert, decides which retry wins.
         e.HasIndex(x => new { x.FormId, x.IdempotencyKey }).IsUnique();
         e.HasIndex(x => new { x.FormId, x.SubmittedAt });

@@ -140,7 +140,10 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
                     a.SubmissionId = drafts[a.DraftId!.Value].Id;
                     a.DraftId = null;
                 }
-                db.Drafts.RemoveRange(await db.Drafts.Where(d => ids.Contains(d.Id)).ToListAsync(ct));
+                var finished = await db.Drafts.Where(d => ids.Contains(d.Id)).ToListAsync(ct);
+                // A signed-in resident's submission keeps who signed in (the draft goes).
+                foreach (var d in finished) drafts[d.Id].ApplicantSubject ??= d.ApplicantSubject;
+                db.Drafts.RemoveRange(finished);
                 // The draft's sealed answers now live under the submission.
                 var owners = ids.Select(i => i.ToString()).ToList();
                 db.ProtectedValues.RemoveRange(await db.ProtectedValues.Where(v => v.OwnerType == DraftService.DraftOwner && owners.Contains(v.OwnerId)).ToListAsync(ct));

@@ -108,6 +108,9 @@ public sealed class EndpointSecurityTests
         ["/forms/{slug}/{step}"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/forms/{slug}/check"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/forms/resume"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        // Residents' sign-in (Features/Applicants): the callback without the provider's answer, and where a lost one lands.
+        ["/forms/applicant/signin/callback"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/forms/applicant/signin/failed"] = (Expect.Ok, Expect.Ok, Expect.Ok),
     };
 
     [Fact]
