@@ -240,13 +240,13 @@
       li.appendChild(a);
       list.appendChild(li);
       var control = error.control || error.target;
-      var spanId = control.id ? control.id + "-cerror" : null;
-      var span = spanId && document.getElementById(spanId);
+      var spanId = (control.id || error.target.id) + "-cerror";
+      var span = document.getElementById(spanId);
       if (!span) {
         span = document.createElement("span");
         span.className = "dads-form-control__error";
         span.setAttribute("data-client-error", "");
-        if (spanId) span.id = spanId;
+        span.id = spanId;
         var legend = control.querySelector(":scope > legend, :scope > label");
         var hint = control.querySelector(":scope > .dads-form-control__hint");
         var after = hint || legend;
@@ -256,7 +256,7 @@
         span.textContent += " ＊" + error.message;
       }
       error.target.setAttribute("aria-invalid", "true");
-      if (span.id) describedBy(error.target, span.id);
+      describedBy(error.target, spanId);
     });
     var heading = document.querySelector("main h1");
     heading.parentNode.insertBefore(summary, heading);

@@ -49,6 +49,8 @@ public sealed partial class SaveForLaterTests
         Assert.NotEmpty(shownFirst);
         // The address answered on the form is offered; the resident may change it or leave it empty.
         Assert.Matches("id=\"resume-email\"[^>]*value=\"hanako@example.jp\"", saved);
+        // The form posts to another page: it must carry its own antiforgery token.
+        Assert.Matches("<form[^>]*data-testid=\"resume-mail\"[^>]*>(?:(?!</form>)[\\s\\S])*name=\"__RequestVerificationToken\"", saved);
 
         var sent = await Html(await MadoguchiFactory.PostFormAsync(phone, "/forms/save", new() { ["Email"] = "ｈａｎａｋｏ@example.jp" }, getUrl: $"{Base}/applicant"));
         Assert.Contains("hanako@example.jp", sent, StringComparison.Ordinal);
