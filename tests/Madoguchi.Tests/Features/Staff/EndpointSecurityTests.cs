@@ -108,6 +108,8 @@ public sealed class EndpointSecurityTests
         ["/forms/{slug}/{step}"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/forms/{slug}/check"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/forms/resume"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        // Mailing a resume link is a POST with the draft cookie; a GET only points to the resume page.
+        ["/forms/save"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
     };
 
     [Fact]
