@@ -28,13 +28,15 @@ public sealed class AppServer : IAsyncDisposable
         BaseUrl = baseUrl;
     }
 
-    public static async Task<AppServer> StartAsync()
+    /// <param name="settings">Configuration for this server (e.g. <see cref="SmtpCapture.Settings"/>), given as command-line settings.</param>
+    public static async Task<AppServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "madoguchi-browser", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var storage = Storage.Parse(Path.Combine(folder, "madoguchi.db"));
         await DataModule.MigrateAsync(storage);
-        var app = MadoguchiApp.Create(["--urls", "http://127.0.0.1:0"], storage, quiet: true);
+        string[] args = ["--urls", "http://127.0.0.1:0", .. (settings ?? new Dictionary<string, string?>()).Select(s => $"--{s.Key}={s.Value}")];
+        var app = MadoguchiApp.Create(args, storage, quiet: true);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new AppServer(app, folder, address.TrimEnd('/'));

@@ -126,6 +126,28 @@ public sealed class AttachmentStore(MadoguchiDbContext db, Storage storage, Viru
         return true;
     }
 
+    /// <summary>
+    /// A group item was removed: its files go, and the files of the items after it move up one place
+    /// (<c>family[2].x</c> → <c>family[1].x</c>) so each file stays with the item it was attached to.
+    /// </summary>
+    public async Task RemoveGroupItemAsync(Guid draftId, string groupKey, int index, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(groupKey);
+        var prefix = groupKey + "[";
+        var inGroup = await db.Attachments.Where(a => a.DraftId == draftId && a.SubmissionId == null && a.FieldKey.StartsWith(prefix)).ToListAsync(ct);
+        var removed = new List<Attachment>();
+        foreach (var a in inGroup)
+        {
+            var close = a.FieldKey.IndexOf("].", prefix.Length, StringComparison.Ordinal);
+            if (close < 0 || !int.TryParse(a.FieldKey.AsSpan(prefix.Length, close - prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var i)) continue;
+            if (i == index) removed.Add(a);
+            else if (i > index) a.FieldKey = $"{prefix}{i - 1}{a.FieldKey[close..]}";
+        }
+        db.Attachments.RemoveRange(removed);
+        await db.SaveChangesAsync(ct);
+        foreach (var a in removed) DeleteFile(storage, a.StoredPath);
+    }
+
     /// <summary>Opens the file of an attachment that belongs to the given draft or submission; null otherwise.</summary>
     public async Task<(Attachment Attachment, Stream Content)?> OpenAsync(Guid attachmentId, Guid? draftId, Guid? submissionId, CancellationToken ct)
     {

@@ -14,13 +14,14 @@ namespace Madoguchi.Web.Features.Submissions;
 /// One page of a form. Leaving the page always saves what was typed into the draft (valid or not,
 /// so nothing is lost), then checks this page only; the next page depends on the saved answers.
 /// Adding and removing group items and attaching files are plain submit buttons, so all of it works
-/// without JavaScript.
+/// without JavaScript. With JavaScript, wwwroot/js/form-fill.js posts the same form with
+/// action=autosave (answers only, no files) and gets JSON back.
 /// </summary>
 [AllowAnonymous]
 [ResponseCache(NoStore = true)]
 [RequestFormLimits(MultipartBodyLengthLimit = 60L * 1024 * 1024)]
 [RequestSizeLimit(60L * 1024 * 1024)]
-public sealed class FormFillModel(DraftService drafts, AttachmentStore files, Lang lang) : PageModel
+public sealed class FormFillModel(DraftService drafts, AttachmentStore files, Lang lang, MailOutbox mail, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Slug { get; set; } = "";
@@ -39,6 +40,10 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     public List<Attachment> Attachments { get; private set; } = [];
     public List<AnswerError> Errors { get; private set; } = [];
     public string? ResumeCode { get; private set; }
+    /// <summary>Whether the saved page offers to e-mail the resume link (a mail server is configured).</summary>
+    public bool MailEnabled => mail.Enabled;
+    /// <summary>The group item a remove button took out on this post, whose files must follow.</summary>
+    private (string Group, int Index)? _removedItem;
     public Language Language => lang.Current;
 
     public int Step => Visible.FindIndex(p => p.Key == Current.Key) + 1;
@@ -57,9 +62,11 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         if (await LoadAsync(ct) is { } redirect) return redirect;
         var form = Request.Form;
         action ??= "next";
+        // Autosave stores typed answers only: a file chosen but not yet attached waits for its button.
+        var autosave = action == "autosave";
 
         // Uploads and removals first, so the answers below list the files as they now are.
-        foreach (var file in form.Files.Where(f => f.Length > 0))
+        foreach (var file in form.Files.Where(f => f.Length > 0 && !autosave))
         {
             var field = FileField(file.Name);
             if (field is null) continue;
@@ -67,7 +74,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             var saved = await files.SaveAsync(Opened.Draft, field, file.Name, content, file.FileName, ct);
             if (!saved.Ok) Errors.Add(new(file.Name, saved.ErrorCode!, new FieldMessage(saved.Message!, saved.Message!, WebUtility.HtmlEncode(saved.Message!))));
         }
-        if (action.StartsWith("remove-file:", StringComparison.Ordinal) && Guid.TryParse(action["remove-file:".Length..], out var fileId))
+        if (!autosave && action.StartsWith("remove-file:", StringComparison.Ordinal) && Guid.TryParse(action["remove-file:".Length..], out var fileId))
         {
             await files.RemoveAsync(Opened.Draft.Id, fileId, ct);
         }
@@ -86,8 +93,18 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
                     break;
             }
         }
+        if (_removedItem is var (groupKey, removedIndex))
+        {
+            await files.RemoveGroupItemAsync(Opened.Draft.Id, groupKey, removedIndex, ct);
+            Attachments = await files.OfDraftAsync(Opened.Draft.Id, ct);
+        }
         Applicants.ApplicantPrefill.KeepLocked(Definition, Opened.Draft, before, Answers);
         await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct);
+        if (autosave)
+        {
+            var at = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), JapanTime.Zone);
+            return new JsonResult(new { saved = true, time = at.ToString("H:mm", CultureInfo.InvariantCulture) });
+        }
         Refresh();
 
         if (action == "later")
@@ -165,6 +182,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             && int.TryParse(action[$"remove:{group.Key}:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < items.Count)
         {
             items.RemoveAt(index);
+            _removedItem = (group.Key, index);
         }
         return items.Count == 0 ? null : new JsonArray([.. items]);
     }

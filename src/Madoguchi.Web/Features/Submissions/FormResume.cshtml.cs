@@ -6,14 +6,21 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Madoguchi.Web.Features.Submissions;
 
-/// <summary>Opens a saved draft on this device from its resume code; guesses are rate limited like status lookups.</summary>
+/// <summary>
+/// Opens a saved draft on this device from its resume code; guesses are rate limited like status
+/// lookups. The e-mailed link (?code=…) only fills the code in: opening the draft waits for the
+/// resident's POST, because mail scanners follow links and would otherwise use up the one-time code.
+/// </summary>
 [AllowAnonymous]
 [ResponseCache(NoStore = true)]
 [EnableRateLimiting(RateLimits.Lookup)]
 public sealed class FormResumeModel(DraftService drafts) : PageModel
 {
-    [BindProperty]
+    [BindProperty(SupportsGet = true)]
     public string? Code { get; set; }
+
+    /// <summary>The page was opened from the e-mailed link: the code is already filled in.</summary>
+    public bool FromLink => HttpMethods.IsGet(Request.Method) && !string.IsNullOrWhiteSpace(Code);
 
     public bool NoMatch { get; private set; }
 

@@ -75,9 +75,14 @@ public static class Mails
         };
     }
 
-    /// <summary>"Save and continue later": the resume code, the page to type it on, and the expiry date.</summary>
+    /// <summary>
+    /// "Save and continue later": a link that opens the resume page with the code filled in (the
+    /// resident still presses the button, see FormResumeModel), the page and code to type by hand, and
+    /// the expiry date.
+    /// </summary>
     public static MailMessageText ResumeLink(string to, string language, string formTitle, string code, string resumeUrl, DateTimeOffset expiresAt)
     {
+        var link = $"{resumeUrl}?code={Uri.EscapeDataString(code)}";
         var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(expiresAt, JapanTime.Zone).DateTime);
         var wareki = Wareki.Format(date);
         var seireki = date.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
@@ -87,7 +92,10 @@ public static class Mails
                 $"""
                 Your answers to "{formTitle}" are saved.
 
-                To continue, open {resumeUrl} and enter this resume code:
+                To continue on any device, open this link:
+                {link}
+
+                Or open {resumeUrl} and enter this resume code:
                 {code}
 
                 The code works once. Your saved answers are kept until {date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)} ({wareki}); after that they are deleted.
@@ -98,8 +106,10 @@ public static class Mails
                 「{formTitle}」の 答えを 保存しました。
 
                 続きを する ときは、ここを 開いて ください。
+                {link}
+
+                または、ここを 開いて、この コードを 入れて ください。
                 {resumeUrl}
-                そして、この コードを 入れて ください。
                 {code}
 
                 コードは 1回だけ 使えます。
@@ -110,7 +120,10 @@ public static class Mails
                 $"""
                 「{formTitle}」の入力内容を一時保存しました。
 
-                続きを入力するには、次のページを開き、再開コードを入力してください。
+                続きを入力するには、次のリンクを開いてください（パソコンなど別の端末でも開けます）。
+                {link}
+
+                リンクが開けない場合は、次のページを開き、再開コードを入力してください。
                 {resumeUrl}
                 再開コード: {code}
 

@@ -111,6 +111,8 @@ public sealed class EndpointSecurityTests
         // Residents' sign-in (Features/Applicants): the callback without the provider's answer, and where a lost one lands.
         ["/forms/applicant/signin/callback"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/forms/applicant/signin/failed"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        // Mailing a resume link is a POST with the draft cookie; a GET only points to the resume page.
+        ["/forms/save"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
     };
 
     [Fact]

@@ -167,7 +167,7 @@ public sealed class MailTests
     }
 
     /// <summary>A real SMTP server on loopback collecting the mails it receives.</summary>
-    private sealed class Smtp : MessageStore, IAsyncDisposable
+    internal sealed class Smtp : MessageStore, IAsyncDisposable
     {
         private readonly System.Threading.Channels.Channel<MimeKit.MimeMessage> _inbox = System.Threading.Channels.Channel.CreateUnbounded<MimeKit.MimeMessage>();
         private SmtpServer.SmtpServer? _server;
