@@ -7,6 +7,8 @@ using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Shared.Localization;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.Extensions.Primitives;
@@ -30,22 +32,55 @@ public static partial class FormPreview
     [GeneratedRegex("""name="__RequestVerificationToken"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="__RequestVerificationToken""")]
     private static partial Regex AntiforgeryField();
 
-    public static async Task<IReadOnlyList<FormError>> CheckAsync(IServiceScopeFactory scopes, FormDefinition definition, Procedure procedure, IReadOnlyList<Scenario> scenarios, CancellationToken ct)
+    /// <param name="db">The caller's context: the check runs on its connection, inside its transaction if it has one (a savepoint then).</param>
+    public static async Task<IReadOnlyList<FormError>> CheckAsync(MadoguchiDbContext db, IServiceScopeFactory scopes, FormDefinition definition, Procedure procedure, IReadOnlyList<Scenario> scenarios, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(scopes);
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(procedure);
         ArgumentNullException.ThrowIfNull(scenarios);
-        await using var scope = scopes.CreateAsyncScope();
-        var sp = scope.ServiceProvider;
+        // The caller's connection and transaction: the procedure may not be committed yet (demo load),
+        // and SQLite would make a second writer wait for the caller's lock forever.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+            var transaction = db.Database.CurrentTransaction!;
+            await transaction.CreateSavepointAsync(Savepoint, ct);
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                // A context of its own (its own change tracker) on the same connection: the caller's pending changes stay the caller's.
+                var mine = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+                mine.Database.SetDbConnection(db.Database.GetDbConnection());
+                await mine.Database.UseTransactionAsync(transaction.GetDbTransaction(), ct);
+                return await RenderAllAsync(scope.ServiceProvider, mine, definition, procedure, scenarios, ct);
+            }
+            finally
+            {
+                await transaction.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
+                if (own is not null) await own.RollbackAsync(CancellationToken.None);
+                own?.Dispose();
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private const string Savepoint = "publish_check";
+
+    private static async Task<IReadOnlyList<FormError>> RenderAllAsync(IServiceProvider sp, MadoguchiDbContext db, FormDefinition definition, Procedure procedure, IReadOnlyList<Scenario> scenarios, CancellationToken ct)
+    {
         var endpoint = await FillEndpointAsync(sp);
-        var db = sp.GetRequiredService<MadoguchiDbContext>();
         var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
         var json = FormJson.Write(definition with { ProcedureCode = procedure.Code });
         var sha = FormJson.Sha256(json);
         var form = new Form
         {
-            Slug = $"publish-check-{Guid.NewGuid():N}"[..48],
+            Slug = $"publish-check-{Guid.NewGuid():N}",
             ProcedureId = procedure.Id,
             Title = definition.Title.Ja,
             WorkingJson = json,
@@ -68,7 +103,6 @@ public static partial class FormPreview
             ExpiresAt = now.AddDays(1),
         };
         var problems = new List<FormError>();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
             db.AddRange(form, version, draft);
@@ -85,7 +119,7 @@ public static partial class FormPreview
                 var shown = await RenderAsync(sp, endpoint, form.Slug, page.Key, cookie, null, ct);
                 if (shown.Status != StatusCodes.Status200OK)
                 {
-                    problems.Add(new FormError(path, $"{where}: 申請画面を表示できませんでした（HTTP {shown.Status}）。ページの表示条件を確かめてください。"));
+                    problems.Add(new FormError(path, $"{where}: 申請画面を表示できませんでした（HTTP {shown.Status}{shown.Error}）。ページの表示条件と項目を確かめてください。"));
                     continue;
                 }
                 problems.AddRange(RenderedPageCheck.Check(shown.Html, where).Select(m => new FormError(path, m)));
@@ -98,7 +132,7 @@ public static partial class FormPreview
                 var wrong = await RenderAsync(sp, endpoint, form.Slug, page.Key, $"{cookie}; {shown.Cookies}", posted, ct);
                 if (wrong.Status != StatusCodes.Status200OK)
                 {
-                    if (expected.Count > 0) problems.Add(new FormError(path, $"{where}: 誤った回答を送っても誤りが示されませんでした（HTTP {wrong.Status}）。"));
+                    if (expected.Count > 0) problems.Add(new FormError(path, $"{where}: 誤った回答を送っても誤りが示されませんでした（HTTP {wrong.Status}{wrong.Error}）。"));
                     continue;
                 }
                 problems.AddRange(RenderedPageCheck.CheckErrors(wrong.Html, where, expected).Select(m => new FormError(path, m)));
@@ -106,7 +140,6 @@ public static partial class FormPreview
         }
         finally
         {
-            await transaction.RollbackAsync(CancellationToken.None);
             PublishedDefinitions.Forget(version.Id);
         }
         // The same fault shows in every scenario of a page: say it once.
@@ -116,7 +149,7 @@ public static partial class FormPreview
     /// <summary>Posted values that fail each field of the page (answers the scenario needs stay as they are), and the fields expected to fail.</summary>
     private static (Dictionary<string, StringValues> Posted, List<(string Path, string Id)> Expected) WrongAnswers(FormPage page, Scenario scenario)
     {
-        var posted = new Dictionary<string, StringValues>(StringComparer.Ordinal);
+        var posted = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
         var expected = new List<(string, string)>();
         var given = new HashSet<string>(scenario.Given, StringComparer.Ordinal);
         var shownKeys = new HashSet<string>(StringComparer.Ordinal);
@@ -192,7 +225,7 @@ public static partial class FormPreview
         };
     }
 
-    private sealed record Rendered(int Status, string Html, string Cookies);
+    private sealed record Rendered(int Status, string Html, string Cookies, string Error);
 
     /// <summary>One request to the fill page's endpoint, in this scope (so on the transaction's connection), in Japanese.</summary>
     private static async Task<Rendered> RenderAsync(IServiceProvider sp, Endpoint endpoint, string slug, string step, string cookie, Dictionary<string, StringValues>? form, CancellationToken ct)
@@ -228,6 +261,12 @@ public static partial class FormPreview
                 {
                     await endpoint.RequestDelegate!(context);
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A page that cannot be drawn is a problem of the form, reported like the others.
+                    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                    context.Items["error"] = e.Message;
+                }
                 finally
                 {
                     accessor.HttpContext = null;
@@ -236,7 +275,7 @@ public static partial class FormPreview
         }
         await run;
         var cookies = string.Join("; ", context.Response.Headers.SetCookie.Select(c => c?.Split(';')[0]).Where(c => c is not null && !c.StartsWith(FormFilling.CookieName + "=", StringComparison.Ordinal)));
-        return new Rendered(context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()), cookies);
+        return new Rendered(context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()), cookies, context.Items["error"] is string error ? $": {error}" : "");
     }
 
     private static async Task<Endpoint> FillEndpointAsync(IServiceProvider sp)

@@ -47,7 +47,7 @@ public sealed class PublishChecks(MadoguchiDbContext db, IServiceScopeFactory sc
         ArgumentNullException.ThrowIfNull(procedure);
         var errors = Definition(definition, procedure.UsesMyNumber, out var sound);
         // Pages are rendered only from a definition the parser accepts: the page code relies on its guarantees.
-        if (sound) errors.AddRange(await FormPreview.CheckAsync(scopes, definition, procedure, Scenarios(definition), ct));
+        if (sound) errors.AddRange(await FormPreview.CheckAsync(db, scopes, definition, procedure, Scenarios(definition), ct));
         return errors;
     }
 
@@ -355,7 +355,8 @@ public sealed class PublishChecks(MadoguchiDbContext db, IServiceScopeFactory sc
                 {
                     var need = NeedOf(p);
                     if (need.Problem is not null || Witness(need) is not { } w) continue;
-                    var merged = mine.FirstOrDefault(s => w.All(kv => !s.TryGetValue(kv.Key, out var v) || JsonNode.DeepEquals(v, kv.Value)));
+                    // The page as first shown stays a scenario of its own: its fields are then all posted wrong.
+                    var merged = p.Item is null ? null : mine.Skip(1).FirstOrDefault(s => w.All(kv => !s.TryGetValue(kv.Key, out var v) || JsonNode.DeepEquals(v, kv.Value)));
                     if (merged is null) mine.Add(w);
                     else foreach (var (k, v) in w) merged[k] = v;
                 }
