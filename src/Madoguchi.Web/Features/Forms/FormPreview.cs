@@ -9,6 +9,10 @@ using Madoguchi.Web.Shared.Localization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.Extensions.Primitives;
@@ -280,12 +284,20 @@ public static partial class FormPreview
 
     private static async Task<Endpoint> FillEndpointAsync(IServiceProvider sp)
     {
-        var endpoint = sp.GetRequiredService<EndpointDataSource>().Endpoints
-            .FirstOrDefault(e => e.Metadata.GetMetadata<PageActionDescriptor>()?.ViewEnginePath == FillPage)
-            ?? throw new InvalidOperationException($"the page {FillPage} is not mapped; publish checks need the app's Razor Pages");
-        if (endpoint.Metadata.GetMetadata<CompiledPageActionDescriptor>() is not null) return endpoint;
-        // Routing loads a page's compiled descriptor when it first matches; do the same.
-        var compiled = await sp.GetRequiredService<PageLoader>().LoadAsync(endpoint.Metadata.GetMetadata<PageActionDescriptor>()!, endpoint.Metadata);
-        return compiled.Endpoint ?? endpoint;
+        // From the page's action descriptor, not the routing table: a CLI command never starts the
+        // host, so routing never collects the endpoints (nor builds the page's), while the descriptors are always there.
+        var page = sp.GetRequiredService<IActionDescriptorCollectionProvider>().ActionDescriptors.Items
+            .OfType<PageActionDescriptor>().FirstOrDefault(d => d.ViewEnginePath == FillPage)
+            ?? throw new InvalidOperationException($"the page {FillPage} is missing; publish checks need the app's Razor Pages");
+        var compiled = page as CompiledPageActionDescriptor ?? await sp.GetRequiredService<PageLoader>().LoadAsync(page, EndpointMetadataCollection.Empty);
+        // What the page's endpoint does: an action invoker for the descriptor (filters, binding, handler, view).
+        var invokers = sp.GetRequiredService<IActionInvokerFactory>();
+        RequestDelegate run = context =>
+        {
+            var invoker = invokers.CreateInvoker(new ActionContext(context, new RouteData(context.Request.RouteValues), compiled))
+                ?? throw new InvalidOperationException($"no invoker for the page {FillPage}");
+            return invoker.InvokeAsync();
+        };
+        return new Endpoint(run, new EndpointMetadataCollection(compiled.EndpointMetadata ?? []), FillPage);
     }
 }
