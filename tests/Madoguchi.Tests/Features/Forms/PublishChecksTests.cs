@@ -314,6 +314,8 @@ public sealed class PublishChecksTests
     }
 
     [Fact]
+    // The pages are rendered in a transaction (a savepoint) that is rolled back: engine-dependent.
+    [Trait(Traits.Storage, "true")]
     public async Task The_demo_forms_and_the_minimal_form_pass_every_check_on_their_rendered_pages()
     {
         var (app, procedure) = await AppAsync();
@@ -349,6 +351,8 @@ public sealed class PublishChecksTests
     }
 
     [Fact]
+    // The pages are rendered in a transaction (a savepoint) that is rolled back: engine-dependent.
+    [Trait(Traits.Storage, "true")]
     public async Task Publishing_refuses_with_every_problem_at_once_and_writes_nothing_while_the_designer_can_ask_first()
     {
         var (app, procedure) = await AppAsync();
