@@ -98,8 +98,10 @@ public static partial class FormParser
         }
         using (doc)
         {
-            var reader = new Reader(procedureUsesMyNumber);
+            var reader = new Reader();
             var definition = reader.Root(doc.RootElement);
+            // Whether the procedure may collect 個人番号 is a publish check; import applies it too, to refuse early.
+            if (definition is not null && PublishChecks.MyNumber(definition, procedureUsesMyNumber) is { Count: > 0 } myNumber) reader.Errors.AddRange(myNumber);
             return new(reader.Errors.Count == 0 ? definition : null, reader.Errors);
         }
     }
@@ -107,7 +109,7 @@ public static partial class FormParser
     /// <summary>Where a field sits, for the rules on conditions and postcode links.</summary>
     private sealed record Known(FormField Field, int Page, string? Group);
 
-    private sealed class Reader(bool usesMyNumber)
+    private sealed class Reader
     {
         public List<FormError> Errors { get; } = [];
         private readonly Dictionary<string, Known> _fields = new(StringComparer.Ordinal);
@@ -287,10 +289,6 @@ public static partial class FormParser
             {
                 if (sensitive == false) Error(path + ".sensitive", "個人番号（my-number）は常に機微情報です。sensitive を false にせず、省くか true にしてください。");
                 sensitive = true;
-                if (!usesMyNumber)
-                {
-                    Error(path + ".type", "この手続は個人番号を利用する手続とされていないため、個人番号（my-number）の項目は置けません。法令で個人番号を利用する手続なら、先に棚卸で「個人番号利用」を設定してください。");
-                }
             }
             var settings = Settings(f, path, type);
             if (key is null || label is null || settings is null) return null;

@@ -15,7 +15,7 @@ public sealed class FormRefusedException(string message, IReadOnlyList<FormError
 /// Importing, publishing and reading form definitions; the CLI, the API and the demo share it.
 /// Each write is one SaveChanges, so a refused import or publish leaves nothing half-written.
 /// </summary>
-public sealed class FormService(MadoguchiDbContext db, TimeProvider clock, Audit.AuditTrail audit)
+public sealed class FormService(MadoguchiDbContext db, TimeProvider clock, Audit.AuditTrail audit, PublishChecks checks)
 {
     /// <summary>The value of Procedure.Tool for procedures whose forms Madoguchi publishes.</summary>
     public const string Tool = "Madoguchi";
@@ -94,9 +94,9 @@ public sealed class FormService(MadoguchiDbContext db, TimeProvider clock, Audit
             throw new FormRefusedException($"手続 {procedure.Code}（{procedure.Name}）は棚卸でオンライン化不可（{procedure.IneligibleReason}）とされています。" +
                                            "公開するなら、先に棚卸でオンライン化可に直してください。");
         }
-        // The procedure's 個人番号 flag may have changed since the import: check the definition again.
-        var parsed = FormParser.Parse(form.WorkingJson, procedure.UsesMyNumber);
-        if (!parsed.IsValid) throw new FormRefusedException($"フォーム '{slug}' の定義は現在の手続の設定では公開できません。", parsed.Errors);
+        // Checked at every publish: the procedure's 個人番号 flag or the pages may have changed since the import.
+        var problems = await checks.CheckAsync(form.WorkingJson, procedure, ct);
+        if (problems.Count > 0) throw new FormRefusedException($"フォーム '{slug}' は公開できません。次の {problems.Count} 件を直してから公開してください。何も公開していません。", problems);
 
         var now = clock.GetUtcNow();
         var latest = await db.FormVersions.Where(v => v.FormId == form.Id).OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct);

@@ -15,6 +15,7 @@ public static class FormsModule
     public static WebApplicationBuilder AddForms(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<FormService>();
+        builder.Services.AddScoped<PublishChecks>();
         return builder;
     }
 

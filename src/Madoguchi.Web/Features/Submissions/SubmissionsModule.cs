@@ -124,6 +124,9 @@ public static class PublishedDefinitions
         var json = await db.FormVersions.AsNoTracking().Where(v => v.Id == versionId).Select(v => v.DefinitionJson).SingleAsync(ct);
         return Parsed.GetOrAdd(versionId, FormService.Definition(json));
     }
+
+    /// <summary>Drops a version that never became real (the stand-in of a publish check, rolled back).</summary>
+    public static void Forget(Guid versionId) => Parsed.TryRemove(versionId, out _);
 }
 
 /// <summary>Checks answers against the pinned form version and hands them to the <see cref="SubmissionWriter"/>.</summary>
