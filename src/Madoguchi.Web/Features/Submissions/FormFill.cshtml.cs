@@ -39,6 +39,8 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     public List<Attachment> Attachments { get; private set; } = [];
     public List<AnswerError> Errors { get; private set; } = [];
     public string? ResumeCode { get; private set; }
+    /// <summary>Questions to fill again since the draft moved to a newer version of the form.</summary>
+    public List<DraftService.Refill> Refill { get; private set; } = [];
     public Language Language => lang.Current;
 
     public int Step => Visible.FindIndex(p => p.Key == Current.Key) + 1;
@@ -48,13 +50,15 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await LoadAsync(ct) is { } redirect) return redirect;
+        if (await LoadAsync(ct, moveToCurrentVersion: true) is { } redirect) return redirect;
+        Refill = DraftService.PendingRefill(Opened.Draft, Definition, Answers, Visible);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string? action, CancellationToken ct)
     {
-        if (await LoadAsync(ct) is { } redirect) return redirect;
+        // The page posted belongs to the version the draft is pinned to: keep what was typed there first.
+        if (await LoadAsync(ct, moveToCurrentVersion: false) is { } redirect) return redirect;
         var form = Request.Form;
         action ??= "next";
 
@@ -86,6 +90,11 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             }
         }
         await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct);
+        if (await drafts.MoveToCurrentVersionAsync(Opened, ct) is not null)
+        {
+            // A newer version was published meanwhile: show the page again on it, with what to fill again.
+            return Redirect($"/forms/{Slug}/{Current.Key}");
+        }
         Refresh();
 
         if (action == "later")
@@ -105,11 +114,12 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         return Redirect(next is null ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{next.Key}");
     }
 
-    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct, bool moveToCurrentVersion)
     {
         var opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         // No draft of this form on this device: back to the start page, never someone else's answers.
         if (opened is null || opened.Slug != Slug) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        if (moveToCurrentVersion) opened = await drafts.MoveToCurrentVersionAsync(opened, ct) ?? opened;
         Opened = opened;
         Answers = await drafts.AnswersAsync(opened.Draft, ct);
         Refresh();
