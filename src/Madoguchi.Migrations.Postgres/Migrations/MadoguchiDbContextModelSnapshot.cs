@@ -840,6 +840,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<string>("RefillPaths")
+                        .HasColumnType("text");
+
                     b.Property<string>("ResumeCodeHash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

@@ -833,6 +833,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RefillPaths")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ResumeCodeHash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
