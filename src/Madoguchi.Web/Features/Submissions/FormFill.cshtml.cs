@@ -51,7 +51,6 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct, moveToCurrentVersion: true) is { } redirect) return redirect;
-        Refill = DraftService.PendingRefill(Opened.Draft, Definition, Answers, Visible);
         return Page();
     }
 
@@ -134,6 +133,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     {
         Normalised = AnswerChecker.Check(Definition, Answers, AnswerChecker.Mode.Lenient).Answers;
         Visible = [.. Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];
+        Refill = DraftService.PendingRefill(Opened.Draft, Definition, Answers, Visible);
     }
 
     /// <summary>The file field (on this page) an upload input belongs to: <c>key</c> or <c>group[i].key</c>.</summary>
