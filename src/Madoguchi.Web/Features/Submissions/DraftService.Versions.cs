@@ -36,6 +36,20 @@ public sealed partial class DraftService
         var chain = new List<FormDefinition>();
         foreach (var id in versions) chain.Add(await PublishedDefinitions.GetAsync(db, id, ct));
 
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Claim the move first: of two requests opening the draft at once, one moves it and the other
+        // finds it moved (moving it twice would read the moved answers as if they were the old ones).
+        var claimed = await db.Drafts.Where(d => d.Id == draft.Id && d.FormVersionNumber == draft.FormVersionNumber)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.FormVersionNumber, to), ct);
+        if (claimed == 0)
+        {
+            await tx.RollbackAsync(ct);
+            await db.Entry(draft).ReloadAsync(ct);
+            return opened with { Definition = await PublishedDefinitions.GetAsync(db, draft.FormVersionId, ct) };
+        }
+        // Answers saved by another request since this one loaded the draft are the ones to carry over.
+        await db.Entry(draft).ReloadAsync(ct);
+
         var answers = await AnswersAsync(draft, ct, "下書きを新しい版のフォームへ移すため");
         for (var i = 1; i < chain.Count; i++) answers = VersionChanges.Migrate(chain[i - 1], chain[i], answers);
 
@@ -64,8 +78,9 @@ public sealed partial class DraftService
         draft.FormVersionId = versions[^1];
         draft.FormVersionNumber = to;
         draft.RefillPaths = refill.Count == 0 ? null : JsonSerializer.Serialize(refill);
-        // One SaveChanges: the re-pinned draft, its re-sealed answers and the dropped attachments' rows.
+        // One transaction: the re-pinned draft, its re-sealed answers and the dropped attachments' rows.
         await SaveAsync(draft, answers, page, ct);
+        await tx.CommitAsync(ct);
         // Files after the rows, as the purge does: a crash in between leaves an orphan file, never a dangling row.
         foreach (var file in dropped) AttachmentStore.DeleteFile(storage, file.StoredPath);
         return opened with { Definition = target };
