@@ -69,7 +69,7 @@ internal static class FormCommands
                 throw new CliException(e.Message);
             }
             var v = published.Version;
-            Cli.Info(published.Created
+            Cli.Info(published.Created || published.WentLive
                 ? $"フォーム '{published.Form.Slug}' の版 {v.Number} を公開しました（SHA-256 {v.Sha256}）。"
                 : $"フォーム '{published.Form.Slug}' の定義は公開中の版 {v.Number} と同じです。新しい版は作っていません。");
             foreach (var c in published.InventoryChanges)

@@ -25,7 +25,11 @@ public sealed partial class FormService(MadoguchiDbContext db, TimeProvider cloc
         /// <summary>Published versions recreated from an export with all versions (not live until form publish).</summary>
         public int VersionsAdded { get; init; }
     }
-    public sealed record PublishResult(Form Form, FormVersion Version, bool Created, IReadOnlyList<ProcedureHistory.FieldChange> InventoryChanges);
+    public sealed record PublishResult(Form Form, FormVersion Version, bool Created, IReadOnlyList<ProcedureHistory.FieldChange> InventoryChanges)
+    {
+        /// <summary>An existing version (imported with --all-versions) became the current one.</summary>
+        public bool WentLive { get; init; }
+    }
     public sealed record ListItem(string Slug, string Procedure, string ProcedureName, string Title, int? Version, bool UnpublishedChanges);
     public sealed record PublishedItem(string Slug, string Procedure, string Title, int Version);
     public sealed record Exported(string Json, int? Version);
@@ -147,7 +151,7 @@ public sealed partial class FormService(MadoguchiDbContext db, TimeProvider cloc
                 Detail = $"version={version.Number} procedure={procedure.Code} sha256={version.Sha256}",
             }, ct);
         }
-        return new PublishResult(form, version, created, changes);
+        return new PublishResult(form, version, created, changes) { WentLive = wentLive && !created };
     }
 
     /// <summary>The working definition, or published version <paramref name="version"/>.</summary>

@@ -79,6 +79,15 @@ public sealed class FormVersionsExportTests
         var live = JsonNode.Parse(await client.GetStringAsync("/api/v1/forms/test-form", Ct))!;
         Assert.Equal(3, live["version"]!.GetValue<int>());
 
+        // A file whose working definition is its newest version: publishing makes that version live, no new one.
+        await using var third = await WithProcedureAsync();
+        var history = JsonNode.Parse(exported.Stdout)!.AsObject();
+        history.Remove("working");
+        var noWorking = await CliRunner.RunAsync(third.Database, "form", "import", await WriteAsync(history.ToJsonString()), "--procedure", "KT-1");
+        Assert.True(noWorking.ExitCode == 0, noWorking.Stderr);
+        Assert.Contains("版 2 を公開しました", (await CliRunner.RunAsync(third.Database, "form", "publish", "test-form")).Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, JsonNode.Parse(await third.CreateClient().GetStringAsync("/api/v1/forms/test-form", Ct))!["version"]!.GetValue<int>());
+
         // Importing the file again adds nothing: its versions are already here.
         var again = await CliRunner.RunAsync(target.Database, "form", "import", path, "--procedure", "KT-1");
         Assert.True(again.ExitCode == 0, again.Stderr);
