@@ -39,6 +39,11 @@ internal static class FormCommands
                 throw new CliException(e.Message + (e.Errors.Count > 0 ? " 上の各箇所を直してもう一度取り込んでください。" : ""));
             }
             var f = imported.Form;
+            if (imported.VersionsAdded > 0)
+            {
+                Cli.Info($"フォーム '{f.Slug}' の公開済みの版を {imported.VersionsAdded} 件取り込みました（まだ住民には見えません）。最新の版を公開するには `./madoguchi form publish {f.Slug}`。");
+                return Cli.Ok;
+            }
             Cli.Info(imported.Created ? $"フォーム '{f.Slug}'（{f.Title}）を取り込みました。公開するには `./madoguchi form publish {f.Slug}`。"
                 : imported.Changed ? $"フォーム '{f.Slug}' の作業中の定義を更新しました。公開中の版（{f.CurrentVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "なし"}）は変わりません。"
                 : $"フォーム '{f.Slug}' の定義は取り込み済みのものと同じです。何も変えていません。");
@@ -64,7 +69,7 @@ internal static class FormCommands
                 throw new CliException(e.Message);
             }
             var v = published.Version;
-            Cli.Info(published.Created
+            Cli.Info(published.Created || published.WentLive
                 ? $"フォーム '{published.Form.Slug}' の版 {v.Number} を公開しました（SHA-256 {v.Sha256}）。"
                 : $"フォーム '{published.Form.Slug}' の定義は公開中の版 {v.Number} と同じです。新しい版は作っていません。");
             foreach (var c in published.InventoryChanges)
@@ -81,11 +86,18 @@ internal static class FormCommands
     {
         var slug = new Argument<string>("SLUG") { Description = "フォームの slug" };
         var version = new Option<int?>("--version") { Description = "公開済みの版の番号（省略時は作業中の定義）" };
-        var command = new Command("export", "フォーム定義を JSON で標準出力に書き出します（form import でそのまま取り込めます）") { slug, version };
+        var all = new Option<bool>("--all-versions") { Description = "公開済みのすべての版と作業中の定義を1つのファイルに（他の団体とフォームを共有するとき）" };
+        var command = new Command("export", "フォーム定義を JSON で標準出力に書き出します（form import でそのまま取り込めます）") { slug, version, all };
         command.SetAction((result, ct) => Cli.RunAsync(result, ct, async sp =>
         {
             try
             {
+                if (result.GetValue(all))
+                {
+                    if (result.GetValue(version) is not null) throw new CliException("--version と --all-versions は同時に指定できません。どちらか一方にしてください。");
+                    await Cli.Stdout.WriteAsync(await sp.GetRequiredService<FormService>().ExportAllVersionsAsync(result.GetValue(slug)!, ct));
+                    return Cli.Ok;
+                }
                 var exported = await sp.GetRequiredService<FormService>().ExportAsync(result.GetValue(slug)!, result.GetValue(version), ct);
                 await Cli.Stdout.WriteAsync(exported.Json);
                 return Cli.Ok;

@@ -18,6 +18,8 @@ public sealed record FormDefinition(
 
     /// <summary>Sign-in through the municipality's identity provider (Features/Applicants); null when the form does not offer it.</summary>
     public Applicants.FormSignIn? SignIn { get; init; }
+    /// <summary>How the answers of the previous version map onto this one (docs/forms-format.md, "Changes between versions").</summary>
+    public VersionChangeSet? Changes { get; init; }
 
     /// <summary>Every field with a key, in form order, including those inside groups.</summary>
     public IEnumerable<FormField> AllFields => Pages.SelectMany(p => p.Items).SelectMany(i => i switch
@@ -138,3 +140,12 @@ public enum ConditionOperator { Equals, In, Filled }
 
 /// <summary>Show a page or an item only when an earlier answer equals a value, is one of several, or is filled.</summary>
 public sealed record FormCondition(string Field, ConditionOperator Operator, IReadOnlyList<string> Values);
+
+/// <summary>
+/// The declared changes from version <see cref="From"/>: keys renamed (old → new, fields or groups,
+/// inside groups too) and keys removed. Added fields need no declaration; renames and removals do,
+/// so no answer of a resident's draft is ever dropped without the author having said so.
+/// </summary>
+public sealed record VersionChangeSet(int From, IReadOnlyList<KeyRename> Renamed, IReadOnlyList<string> Removed);
+
+public sealed record KeyRename(string Old, string New);

@@ -34,6 +34,7 @@ public static class FormJson
             Text(w, "description", form.Description);
             w.WriteNumber("draftExpiryDays", form.DraftExpiryDays);
             Applicants.SignInFormat.Write(w, form.SignIn);
+            Changes(w, form.Changes);
             w.WriteStartArray("pages");
             foreach (var page in form.Pages)
             {
@@ -136,6 +137,26 @@ public static class FormJson
         if (s.MaxFiles is int files) w.WriteNumber("maxFiles", files);
         Text(w, "statement", s.Statement);
         if (s.Autocomplete is { } ac) w.WriteString("autocomplete", ac);
+    }
+
+    private static void Changes(Utf8JsonWriter w, VersionChangeSet? changes)
+    {
+        if (changes is null) return;
+        w.WriteStartObject("changes");
+        w.WriteNumber("from", changes.From);
+        if (changes.Renamed.Count > 0)
+        {
+            w.WriteStartObject("renamed");
+            foreach (var r in changes.Renamed) w.WriteString(r.Old, r.New);
+            w.WriteEndObject();
+        }
+        if (changes.Removed.Count > 0)
+        {
+            w.WriteStartArray("removed");
+            foreach (var k in changes.Removed) w.WriteStringValue(k);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
     }
 
     private static void Text(Utf8JsonWriter w, string name, LocalizedText? text)

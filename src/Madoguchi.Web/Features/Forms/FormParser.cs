@@ -120,7 +120,7 @@ public static partial class FormParser
 
         public FormDefinition? Root(JsonElement root)
         {
-            if (!Object(root, "$", ["slug", "procedure", "title", "description", "draftExpiryDays", "signIn", "pages"])) return null;
+            if (!Object(root, "$", ["slug", "procedure", "title", "description", "draftExpiryDays", "signIn", "changes", "pages"])) return null;
             var slug = RequiredString(root, "$", "slug", 64);
             if (slug is not null && !SlugPattern().IsMatch(slug))
             {
@@ -130,6 +130,7 @@ public static partial class FormParser
             var title = Text(root, "$", "title", required: true);
             var description = Text(root, "$", "description", required: false);
             var expiry = OptionalInteger(root, "$", "draftExpiryDays", 1, 365) ?? FormDefinition.DefaultDraftExpiryDays;
+            var changes = Changes(root);
             var pages = new List<FormPage>();
             if (!root.TryGetProperty("pages", out var pagesJson))
             {
@@ -152,7 +153,66 @@ public static partial class FormParser
             }
             var signIn = root.TryGetProperty("signIn", out var signInJson) ? Applicants.SignInFormat.Read(signInJson, pages, Errors) : null;
             if (slug is null || title is null || Errors.Count > 0) return null;
-            return new FormDefinition(slug, procedure, title, description, (int)expiry, pages) { SignIn = signIn };
+            return new FormDefinition(slug, procedure, title, description, (int)expiry, pages) { SignIn = signIn, Changes = changes };
+        }
+
+        /// <summary>
+        /// The declaration's own shape; whether its keys exist in this and the previous version is
+        /// checked at publishing (<see cref="VersionChanges.Check"/>), when the previous version is known.
+        /// </summary>
+        private VersionChangeSet? Changes(JsonElement root)
+        {
+            if (!root.TryGetProperty("changes", out var c)) return null;
+            const string path = "$.changes";
+            if (!Object(c, path, ["from", "renamed", "removed"])) return null;
+            var before = Errors.Count;
+            var from = RequiredInteger(c, path, "from", 1, 1_000_000, "直前の版の番号（整数）");
+            var renamed = new List<KeyRename>();
+            if (c.TryGetProperty("renamed", out var r))
+            {
+                if (r.ValueKind != JsonValueKind.Object)
+                {
+                    Error(path + ".renamed", "renamed は {\"元のkey\": \"新しいkey\"} の形のオブジェクトで書いてください。");
+                }
+                else
+                {
+                    var targets = new HashSet<string>(StringComparer.Ordinal);
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var p in r.EnumerateObject())
+                    {
+                        var pp = $"{path}.renamed.{p.Name}";
+                        if (!seen.Add(p.Name)) Error(pp, $"'{p.Name}' の名前の変更が2回書かれています。1つにしてください。");
+                        else if (!KeyPattern().IsMatch(p.Name)) Error(pp, $"'{p.Name}' は項目の key の形ではありません。直前の版の項目の key を書いてください。");
+                        else if (p.Value.ValueKind != JsonValueKind.String || !KeyPattern().IsMatch(p.Value.GetString()!))
+                            Error(pp, $"'{p.Name}' の変更先は、この定義の項目の key を文字列で書いてください（'{p.Value.GetRawText()}' は使えません）。");
+                        else if (p.Value.GetString() == p.Name) Error(pp, $"'{p.Name}' を同じ名前に変えています。名前を変えていないなら renamed から外してください。");
+                        else if (!targets.Add(p.Value.GetString()!)) Error(pp, $"変更先 '{p.Value.GetString()}' が複数の項目に使われています。2つの回答を1つの項目にまとめることはできません。");
+                        else renamed.Add(new KeyRename(p.Name, p.Value.GetString()!));
+                    }
+                }
+            }
+            var removed = new List<string>();
+            if (c.TryGetProperty("removed", out var rm))
+            {
+                if (rm.ValueKind != JsonValueKind.Array)
+                {
+                    Error(path + ".removed", "removed は削除した項目の key の配列で書いてください（例: [\"fax\"]）。");
+                }
+                else
+                {
+                    var i = 0;
+                    foreach (var e in rm.EnumerateArray())
+                    {
+                        var ep = $"{path}.removed[{i++}]";
+                        var key = e.ValueKind == JsonValueKind.String ? e.GetString()! : null;
+                        if (key is null || !KeyPattern().IsMatch(key)) Error(ep, $"removed には直前の版の項目の key を文字列で書いてください（'{e.GetRawText()}' は使えません）。");
+                        else if (removed.Contains(key)) Error(ep, $"'{key}' が removed に2回書かれています。");
+                        else if (renamed.Any(x => x.Old == key)) Error(ep, $"'{key}' は renamed と removed の両方に書かれています。名前を変えたのか削除したのか、どちらか一方にしてください。");
+                        else removed.Add(key);
+                    }
+                }
+            }
+            return Errors.Count > before || from is null ? null : new VersionChangeSet((int)from, renamed, removed);
         }
 
         private FormPage? Page(JsonElement p, string path, int index, HashSet<string> pageKeys)

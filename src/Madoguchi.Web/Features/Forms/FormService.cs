@@ -15,13 +15,21 @@ public sealed class FormRefusedException(string message, IReadOnlyList<FormError
 /// Importing, publishing and reading form definitions; the CLI, the API and the demo share it.
 /// Each write is one SaveChanges, so a refused import or publish leaves nothing half-written.
 /// </summary>
-public sealed class FormService(MadoguchiDbContext db, TimeProvider clock, Audit.AuditTrail audit, PublishChecks checks)
+public sealed partial class FormService(MadoguchiDbContext db, TimeProvider clock, Audit.AuditTrail audit, PublishChecks checks)
 {
     /// <summary>The value of Procedure.Tool for procedures whose forms Madoguchi publishes.</summary>
     public const string Tool = "Madoguchi";
 
-    public sealed record ImportResult(Form Form, bool Created, bool Changed);
-    public sealed record PublishResult(Form Form, FormVersion Version, bool Created, IReadOnlyList<ProcedureHistory.FieldChange> InventoryChanges);
+    public sealed record ImportResult(Form Form, bool Created, bool Changed)
+    {
+        /// <summary>Published versions recreated from an export with all versions (not live until form publish).</summary>
+        public int VersionsAdded { get; init; }
+    }
+    public sealed record PublishResult(Form Form, FormVersion Version, bool Created, IReadOnlyList<ProcedureHistory.FieldChange> InventoryChanges)
+    {
+        /// <summary>An existing version (imported with --all-versions) became the current one.</summary>
+        public bool WentLive { get; init; }
+    }
     public sealed record ListItem(string Slug, string Procedure, string ProcedureName, string Title, int? Version, bool UnpublishedChanges);
     public sealed record PublishedItem(string Slug, string Procedure, string Title, int Version);
     public sealed record Exported(string Json, int? Version);
@@ -34,6 +42,7 @@ public sealed class FormService(MadoguchiDbContext db, TimeProvider clock, Audit
         var code = procedureCode.Trim();
         var procedure = await db.Procedures.FirstOrDefaultAsync(p => p.Code == code, ct)
             ?? throw new FormRefusedException($"手続ID '{code}' は棚卸にありません。`./madoguchi inventory export` などで手続IDを確かめてください。");
+        if (IsVersionsExport(json)) return await ImportVersionsAsync(json, procedure, actor, ct);
         var parsed = FormParser.Parse(json, procedure.UsesMyNumber);
         var errors = parsed.Errors.ToList();
         var definition = parsed.Definition;
@@ -104,6 +113,12 @@ public sealed class FormService(MadoguchiDbContext db, TimeProvider clock, Audit
         var version = latest;
         if (created)
         {
+            // Every answer of the previous version must map onto the new one (renamed, removed or kept).
+            var mapping = VersionChanges.Check(latest is null ? null : Definition(latest.DefinitionJson), latest?.Number ?? 0, Definition(form.WorkingJson));
+            if (mapping.Count > 0)
+            {
+                throw new FormRefusedException($"フォーム '{slug}' は、版 {latest?.Number} の回答の引き継ぎ方（changes）に誤りが {mapping.Count} 件あるため公開できません。何も公開していません。", mapping);
+            }
             version = new FormVersion
             {
                 FormId = form.Id,
@@ -114,8 +129,10 @@ public sealed class FormService(MadoguchiDbContext db, TimeProvider clock, Audit
                 PublishedBy = actor,
             };
             db.FormVersions.Add(version);
-            form.CurrentVersion = version.Number;
         }
+        // Versions imported from another installation (form import of an export with --all-versions) go live here.
+        var wentLive = form.CurrentVersion != version!.Number;
+        form.CurrentVersion = version.Number;
 
         var before = ProcedureHistory.Snapshot(procedure);
         if (procedure.Status != OnlineStatus.Done)
@@ -126,7 +143,7 @@ public sealed class FormService(MadoguchiDbContext db, TimeProvider clock, Audit
         procedure.Tool = Tool;
         var changes = ProcedureHistory.Diff(before, ProcedureHistory.Snapshot(procedure));
         ProcedureHistory.Record(db, procedure, before, actor, $"form publish: {slug} v{version!.Number}", now);
-        if (created || changes.Count > 0)
+        if (created || wentLive || changes.Count > 0)
         {
             await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActions.FormPublished, "form", slug)
             {
@@ -134,7 +151,7 @@ public sealed class FormService(MadoguchiDbContext db, TimeProvider clock, Audit
                 Detail = $"version={version.Number} procedure={procedure.Code} sha256={version.Sha256}",
             }, ct);
         }
-        return new PublishResult(form, version, created, changes);
+        return new PublishResult(form, version, created, changes) { WentLive = wentLive && !created };
     }
 
     /// <summary>The working definition, or published version <paramref name="version"/>.</summary>

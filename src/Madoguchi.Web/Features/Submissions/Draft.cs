@@ -25,6 +25,11 @@ public sealed class Draft
     public string? ResumeCodeHash { get; set; }
     /// <summary>Key of the page the resident was on, to continue there.</summary>
     public string? CurrentPage { get; set; }
+    /// <summary>
+    /// Answer paths (JSON array) the resident is asked to fill again after the draft was moved to a newer
+    /// form version: new required questions and answers the new rules refuse. Keys only, never values.
+    /// </summary>
+    public string? RefillPaths { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>When the draft and its attachments are purged (the form's draftExpiryDays after the last save).</summary>

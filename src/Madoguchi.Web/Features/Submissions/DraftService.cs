@@ -10,7 +10,7 @@ namespace Madoguchi.Web.Features.Submissions;
 /// (cookie or resume link) or with a short resume code typed on another device, and purged with
 /// their files once expired. Expiry moves forward with each save (the resident is told the date).
 /// </summary>
-public sealed class DraftService(MadoguchiDbContext db, PublishedForms forms, Storage storage, TimeProvider clock, Protection.PersonalDataVault vault)
+public sealed partial class DraftService(MadoguchiDbContext db, PublishedForms forms, Storage storage, TimeProvider clock, Protection.PersonalDataVault vault)
 {
     /// <summary>Owner type of a draft's sealed answers in the vault (field = answer path).</summary>
     public const string DraftOwner = "draft";
@@ -86,12 +86,12 @@ public sealed class DraftService(MadoguchiDbContext db, PublishedForms forms, St
     }
 
     /// <summary>The draft's answers with its sealed answers put back (each read recorded by the vault).</summary>
-    public async Task<JsonObject> AnswersAsync(Draft draft, CancellationToken ct)
+    public async Task<JsonObject> AnswersAsync(Draft draft, CancellationToken ct, string purpose = "申請者による下書きの表示")
     {
         ArgumentNullException.ThrowIfNull(draft);
         var plain = JsonNode.Parse(draft.AnswersJson) as JsonObject ?? [];
         if (!await db.ProtectedValues.AnyAsync(v => v.OwnerType == DraftOwner && v.OwnerId == draft.Id.ToString(), ct)) return plain;
-        var sealedValues = await vault.GetAllAsync(DraftOwner, draft.Id.ToString(), "申請者による下書きの表示", ct);
+        var sealedValues = await vault.GetAllAsync(DraftOwner, draft.Id.ToString(), purpose, ct);
         return SensitiveAnswers.Merge(plain, sealedValues);
     }
 

@@ -40,7 +40,7 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!await LoadAsync(ct)) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        if (!await LoadAsync(ct, moveToCurrentVersion: true)) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
         Errors = AnswerChecker.Check(Opened!.Definition, await drafts.AnswersAsync(Opened.Draft, ct), AnswerChecker.Mode.Lenient).Errors;
         return Page();
     }
@@ -50,13 +50,15 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
         var cookie = FormFilling.ReadCookie(Request);
         if (cookie is null) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
         var key = FormFilling.IdempotencyKey(cookie.Value.Id, cookie.Value.Secret);
-        if (!await LoadAsync(ct))
+        if (!await LoadAsync(ct, moveToCurrentVersion: false))
         {
             // The draft is gone once submitted: a resent submit finds the submission by its key.
             Receipt = await submissions.FindAsync(Slug, key, ct);
             if (Receipt is null) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
             return Done();
         }
+        // A newer version was published since these answers were checked: move the draft and show them again.
+        if (await drafts.MoveToCurrentVersionAsync(Opened!, ct) is not null) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}/check");
         var result = await submissions.SubmitAsync(Slug, Opened!.Draft.FormVersionNumber, await drafts.AnswersAsync(Opened.Draft, ct), AnswerChecker.Mode.Lenient,
             Lang.Code(lang.Current), key, "web", ct, fromDraftId: Opened.Draft.Id);
         switch (result)
@@ -78,11 +80,12 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
         return Page();
     }
 
-    private async Task<bool> LoadAsync(CancellationToken ct)
+    private async Task<bool> LoadAsync(CancellationToken ct, bool moveToCurrentVersion)
     {
         var opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         if (opened is null || opened.Slug != Slug) return false;
         if (!await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return false;
+        if (moveToCurrentVersion) opened = await drafts.MoveToCurrentVersionAsync(opened, ct) ?? opened;
         Opened = opened;
         Normalised = AnswerChecker.Check(opened.Definition, await drafts.AnswersAsync(opened.Draft, ct), AnswerChecker.Mode.Lenient).Answers;
         Visible = [.. opened.Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];

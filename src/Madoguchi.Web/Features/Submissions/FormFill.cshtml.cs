@@ -44,6 +44,8 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     public bool MailEnabled => mail.Enabled;
     /// <summary>The group item a remove button took out on this post, whose files must follow.</summary>
     private (string Group, int Index)? _removedItem;
+    /// <summary>Questions to fill again since the draft moved to a newer version of the form.</summary>
+    public List<DraftService.Refill> Refill { get; private set; } = [];
     public Language Language => lang.Current;
 
     public int Step => Visible.FindIndex(p => p.Key == Current.Key) + 1;
@@ -53,13 +55,14 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await LoadAsync(ct) is { } redirect) return redirect;
+        if (await LoadAsync(ct, moveToCurrentVersion: true) is { } redirect) return redirect;
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string? action, CancellationToken ct)
     {
-        if (await LoadAsync(ct) is { } redirect) return redirect;
+        // The page posted belongs to the version the draft is pinned to: keep what was typed there first.
+        if (await LoadAsync(ct, moveToCurrentVersion: false) is { } redirect) return redirect;
         var form = Request.Form;
         action ??= "next";
         // Autosave stores typed answers only: a file chosen but not yet attached waits for its button.
@@ -105,6 +108,11 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             var at = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), JapanTime.Zone);
             return new JsonResult(new { saved = true, time = at.ToString("H:mm", CultureInfo.InvariantCulture) });
         }
+        if (await drafts.MoveToCurrentVersionAsync(Opened, ct) is not null)
+        {
+            // A newer version was published meanwhile: show the page again on it, with what to fill again.
+            return Redirect($"/forms/{Slug}/{Current.Key}");
+        }
         Refresh();
 
         if (action == "later")
@@ -124,13 +132,14 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         return Redirect(next is null ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{next.Key}");
     }
 
-    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct, bool moveToCurrentVersion)
     {
         var opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         // No draft of this form on this device: back to the start page, never someone else's answers.
         if (opened is null || opened.Slug != Slug) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
         // A signed-in resident's draft opens only with the same resident's sign-in.
         if (!await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}?signin=again");
+        if (moveToCurrentVersion) opened = await drafts.MoveToCurrentVersionAsync(opened, ct) ?? opened;
         Opened = opened;
         Answers = await drafts.AnswersAsync(opened.Draft, ct);
         Refresh();
@@ -145,6 +154,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     {
         Normalised = AnswerChecker.Check(Definition, Answers, AnswerChecker.Mode.Lenient).Answers;
         Visible = [.. Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];
+        Refill = DraftService.PendingRefill(Opened.Draft, Definition, Answers, Visible);
     }
 
     /// <summary>The file field (on this page) an upload input belongs to: <c>key</c> or <c>group[i].key</c>.</summary>
