@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Features.Funnel;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Platform;
@@ -73,6 +74,7 @@ public static class MadoguchiApp
         builder.AddSubmissions();
         builder.AddMail();
         builder.AddAudit();
+        builder.AddFunnel();
         return builder;
     }
 
@@ -107,6 +109,7 @@ public static class MadoguchiApp
         app.MapPostcodes();
         app.MapForms();
         app.MapSubmissions();
+        app.MapFunnel();
         return app;
     }
 }

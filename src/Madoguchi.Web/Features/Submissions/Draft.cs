@@ -29,6 +29,8 @@ public sealed class Draft
     public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>When the draft and its attachments are purged (the form's draftExpiryDays after the last save).</summary>
     public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>Random id of this draft's funnel events (Features/Funnel); unrelated to <see cref="Id"/> on purpose.</summary>
+    public Guid FunnelId { get; set; } = Guid.NewGuid();
 
     internal static void Configure(EntityTypeBuilder<Draft> e)
     {

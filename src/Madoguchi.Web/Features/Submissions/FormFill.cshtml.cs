@@ -85,8 +85,14 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
                     break;
             }
         }
-        await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct);
         Refresh();
+        // The page is checked before the save so that the funnel row for it is in the same transaction.
+        var check = action == "next" && Errors.Count == 0
+            ? AnswerChecker.Check(Definition, Answers, AnswerChecker.Mode.Lenient, new HashSet<string> { Current.Key })
+            : null;
+        var next = check is { IsValid: true } ? Visible.SkipWhile(p => p.Key != Current.Key).Skip(1).FirstOrDefault() : null;
+        var to = check is not { IsValid: true } ? Current.Key : next?.Key ?? Funnel.FunnelService.CheckPage;
+        await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct, new Funnel.FunnelStep(action == "next", [.. Errors, .. check?.Errors ?? []], to));
 
         if (action == "later")
         {
@@ -95,13 +101,11 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         }
         if (action != "next" || Errors.Count > 0) return Page();
 
-        var check = AnswerChecker.Check(Definition, Answers, AnswerChecker.Mode.Lenient, new HashSet<string> { Current.Key });
-        if (!check.IsValid)
+        if (!check!.IsValid)
         {
             Errors.AddRange(check.Errors);
             return Page();
         }
-        var next = Visible.SkipWhile(p => p.Key != Current.Key).Skip(1).FirstOrDefault();
         return Redirect(next is null ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{next.Key}");
     }
 

@@ -118,7 +118,9 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
                     a.SubmissionId = drafts[a.DraftId!.Value].Id;
                     a.DraftId = null;
                 }
-                db.Drafts.RemoveRange(await db.Drafts.Where(d => ids.Contains(d.Id)).ToListAsync(ct));
+                var finished = await db.Drafts.Where(d => ids.Contains(d.Id)).ToListAsync(ct);
+                db.Drafts.RemoveRange(finished);
+                Funnel.FunnelRecorder.Submitted(db, finished, drafts);
                 // The draft's sealed answers now live under the submission.
                 var owners = ids.Select(i => i.ToString()).ToList();
                 db.ProtectedValues.RemoveRange(await db.ProtectedValues.Where(v => v.OwnerType == DraftService.DraftOwner && owners.Contains(v.OwnerId)).ToListAsync(ct));
