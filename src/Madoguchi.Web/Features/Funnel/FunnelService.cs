@@ -75,11 +75,13 @@ public sealed class FunnelService(MadoguchiDbContext db, OnlineKpiService kpi)
             var mine = journeys.Where(j => j.FormId == f.Id).ToList();
             var apiOf = api.Where(a => a.Key.FormId == f.Id).ToList();
             var total = Figures(mine, apiOf.Sum(a => a.Value), mode);
-            var byVersion = versions.Where(v => v.FormId == f.Id).Select(v => v.Number).OrderBy(n => n)
-                .Select(n => (n, Figures(mine.Where(j => j.Version == n).ToList(), apiOf.Where(a => a.Key.Version == n).Sum(a => a.Value), mode)))
-                .Select(x => new FormVersionKpi(x.n, x.Item2.Started, x.Item2.SubmittedWeb, x.Item2.SubmittedApi, x.Item2.Submitted, x.Item2.Abandoned,
-                    x.Item2.InProgress, x.Item2.CompletionRatePercent, x.Item2.AbandonmentRatePercent, x.Item2.MedianSecondsToComplete))
-                .ToList();
+            var byVersion = new List<FormVersionKpi>();
+            foreach (var n in versions.Where(v => v.FormId == f.Id).Select(v => v.Number).Order())
+            {
+                var v = Figures([.. mine.Where(j => j.Version == n)], apiOf.Where(a => a.Key.Version == n).Sum(a => a.Value), mode);
+                byVersion.Add(new FormVersionKpi(n, v.Started, v.SubmittedWeb, v.SubmittedApi, v.Submitted, v.Abandoned,
+                    v.InProgress, v.CompletionRatePercent, v.AbandonmentRatePercent, v.MedianSecondsToComplete));
+            }
             list.Add(new FormKpi(f.Slug, f.Title, f.Code, string.Join(" ", new[] { f.Bu, f.Ka }.Where(s => s.Length > 0)),
                 total.Started, total.SubmittedWeb, total.SubmittedApi, total.Submitted, total.Abandoned, total.InProgress,
                 total.CompletionRatePercent, total.AbandonmentRatePercent, total.MedianSecondsToComplete, byVersion));
