@@ -18,6 +18,7 @@ internal static class KpiCommands
         kpi.Subcommands.Add(Report("departments", "部別・課別のオンライン化率"));
         kpi.Subcommands.Add(Report("trend", "月末ごとのオンライン化済み手続数（既定: 基準日までの24か月）"));
         kpi.Subcommands.Add(Report("usage", "年度別・手続別のオンライン利用率（オンライン申請件数 ÷ 申請件数）"));
+        kpi.Subcommands.Add(FunnelCommands.KpiForms());
         return kpi;
     }
 

@@ -6,6 +6,7 @@ using Madoguchi.Web.Features.Applicants;
 using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Features.Funnel;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Platform;
@@ -75,6 +76,7 @@ public static class MadoguchiApp
         builder.AddApplicants();
         builder.AddMail();
         builder.AddAudit();
+        builder.AddFunnel();
         return builder;
     }
 
@@ -110,6 +112,7 @@ public static class MadoguchiApp
         app.MapForms();
         app.MapSubmissions();
         app.MapApplicants();
+        app.MapFunnel();
         return app;
     }
 }

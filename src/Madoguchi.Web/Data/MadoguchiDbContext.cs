@@ -1,6 +1,7 @@
 using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Features.Funnel;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
@@ -34,6 +35,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Draft> Drafts => Set<Draft>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<FunnelEvent> FunnelEvents => Set<FunnelEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -57,6 +59,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Attachment.Configure(builder.Entity<Attachment>());
         StaffUser.Configure(builder.Entity<StaffUser>());
         AuditEntry.Configure(builder.Entity<AuditEntry>());
+        FunnelEvent.Configure(builder.Entity<FunnelEvent>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

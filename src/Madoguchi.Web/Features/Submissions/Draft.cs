@@ -38,6 +38,8 @@ public sealed class Draft
     public string? ApplicantSubject { get; set; }
     /// <summary>Answers prefilled from the identity provider: field key → SHA-256 of the value given (tells whether the resident changed it).</summary>
     public string? PrefilledJson { get; set; }
+    /// <summary>Random id of this draft's funnel events (Features/Funnel); unrelated to <see cref="Id"/> on purpose.</summary>
+    public Guid FunnelId { get; set; } = Guid.NewGuid();
 
     internal static void Configure(EntityTypeBuilder<Draft> e)
     {

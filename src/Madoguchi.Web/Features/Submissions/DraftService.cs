@@ -40,6 +40,7 @@ public sealed partial class DraftService(MadoguchiDbContext db, PublishedForms f
             ExpiresAt = now.AddDays(definition.DraftExpiryDays),
         };
         db.Drafts.Add(draft);
+        Funnel.FunnelRecorder.Started(db, draft, definition);
         await db.SaveChangesAsync(ct);
         return (draft, secret);
     }
@@ -54,7 +55,8 @@ public sealed partial class DraftService(MadoguchiDbContext db, PublishedForms f
     }
 
     /// <summary>Stores the answers so far and the page reached; pushes the expiry forward.</summary>
-    public async Task SaveAsync(Draft draft, JsonObject answers, string? currentPage, CancellationToken ct)
+    /// <param name="step">What the resident did, for the form's funnel (recorded in the same transaction).</param>
+    public async Task SaveAsync(Draft draft, JsonObject answers, string? currentPage, CancellationToken ct, Funnel.FunnelStep? step = null)
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(answers);
@@ -82,6 +84,7 @@ public sealed partial class DraftService(MadoguchiDbContext db, PublishedForms f
         draft.CurrentPage = currentPage;
         draft.UpdatedAt = now;
         draft.ExpiresAt = now.AddDays(definition.DraftExpiryDays);
+        Funnel.FunnelRecorder.Saved(db, draft, definition, currentPage, step, now);
         await db.SaveChangesAsync(ct);
     }
 

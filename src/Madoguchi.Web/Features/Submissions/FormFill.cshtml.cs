@@ -102,18 +102,26 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             Attachments = await files.OfDraftAsync(Opened.Draft.Id, ct);
         }
         Applicants.ApplicantPrefill.KeepLocked(Definition, Opened.Draft, before, Answers);
-        await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct);
         if (autosave)
         {
+            // Autosave is not a step of the resident's journey: no funnel row for it.
+            await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct);
             var at = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), JapanTime.Zone);
             return new JsonResult(new { saved = true, time = at.ToString("H:mm", CultureInfo.InvariantCulture) });
         }
+        Refresh();
+        // The page is checked before the save so that the funnel row for it is in the same transaction.
+        var check = action == "next" && Errors.Count == 0
+            ? AnswerChecker.Check(Definition, Answers, AnswerChecker.Mode.Lenient, new HashSet<string> { Current.Key })
+            : null;
+        var next = check is { IsValid: true } ? Visible.SkipWhile(p => p.Key != Current.Key).Skip(1).FirstOrDefault() : null;
+        var to = check is not { IsValid: true } ? Current.Key : next?.Key ?? Funnel.FunnelService.CheckPage;
+        await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct, new Funnel.FunnelStep(action == "next", [.. Errors, .. check?.Errors ?? []], to));
         if (await drafts.MoveToCurrentVersionAsync(Opened, ct) is not null)
         {
             // A newer version was published meanwhile: show the page again on it, with what to fill again.
             return Redirect($"/forms/{Slug}/{Current.Key}");
         }
-        Refresh();
 
         if (action == "later")
         {
@@ -122,13 +130,11 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         }
         if (action != "next" || Errors.Count > 0) return Page();
 
-        var check = AnswerChecker.Check(Definition, Answers, AnswerChecker.Mode.Lenient, new HashSet<string> { Current.Key });
-        if (!check.IsValid)
+        if (!check!.IsValid)
         {
             Errors.AddRange(check.Errors);
             return Page();
         }
-        var next = Visible.SkipWhile(p => p.Key != Current.Key).Skip(1).FirstOrDefault();
         return Redirect(next is null ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{next.Key}");
     }
 

@@ -144,6 +144,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
                 // A signed-in resident's submission keeps who signed in (the draft goes).
                 foreach (var d in finished) drafts[d.Id].ApplicantSubject ??= d.ApplicantSubject;
                 db.Drafts.RemoveRange(finished);
+                Funnel.FunnelRecorder.Submitted(db, finished, drafts);
                 // The draft's sealed answers now live under the submission.
                 var owners = ids.Select(i => i.ToString()).ToList();
                 db.ProtectedValues.RemoveRange(await db.ProtectedValues.Where(v => v.OwnerType == DraftService.DraftOwner && owners.Contains(v.OwnerId)).ToListAsync(ct));

@@ -77,6 +77,8 @@ public sealed class EndpointSecurityTests
         ["/api/v1/kpi/departments"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/kpi/trend"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/kpi/usage"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/api/v1/kpi/forms"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/kpi/csv/forms"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/postcodes/{code}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/staff/signin"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/staff/signin/code"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
@@ -98,6 +100,8 @@ public sealed class EndpointSecurityTests
         // Submissions per form: the list shows only one's own department's forms; another's form answers 404.
         ["/staff/forms"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
         ["/staff/forms/{slug}/submissions"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // A form's funnel: no personal data, but still only its department's (and dx, admin, auditor).
+        ["/staff/forms/{slug}/funnel"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Staff API: tried with each member's read token (anonymous: no token).
         ["/api/v1/procedures"] = (Expect.Unauthorized, Expect.Ok, Expect.Ok),
         // Published forms are public; {slug} is the form published below.
