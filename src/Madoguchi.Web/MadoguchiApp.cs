@@ -7,6 +7,7 @@ using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
+using Madoguchi.Web.Features.Intake;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
@@ -73,6 +74,7 @@ public static class MadoguchiApp
         builder.AddSubmissions();
         builder.AddMail();
         builder.AddAudit();
+        builder.AddIntake();
         return builder;
     }
 

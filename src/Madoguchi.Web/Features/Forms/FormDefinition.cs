@@ -16,6 +16,9 @@ public sealed record FormDefinition(
 {
     public const int DefaultDraftExpiryDays = 30;
 
+    /// <summary>Opening time, deadline, capacity and per-person limit ("intake"); null when the form has none.</summary>
+    public Intake.IntakeRules? Intake { get; init; }
+
     /// <summary>Every field with a key, in form order, including those inside groups.</summary>
     public IEnumerable<FormField> AllFields => Pages.SelectMany(p => p.Items).SelectMany(i => i switch
     {

@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Madoguchi.Web.Features.Submissions;
 
 /// <summary>What became of a submission: stored now, or the one stored earlier under the same idempotency key.</summary>
-public sealed record SubmitOutcome(Submission Stored, bool Replayed, bool KeyReusedWithOtherAnswers);
+/// <remarks><see cref="Refused"/> is set when the form's intake limits (capacity, per person) left no place; nothing was stored.</remarks>
+public sealed record SubmitOutcome(Submission Stored, bool Replayed, bool KeyReusedWithOtherAnswers, Intake.IntakeRefusal? Refused = null);
 
 /// <summary>
 /// Writes submissions with group commit: requests that arrive while a transaction is being made
@@ -85,11 +86,12 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             .ToListAsync(ct);
 
         var results = new List<(Pending P, Func<SubmitOutcome> Outcome)>();
+        var refused = new Dictionary<Submission, Intake.IntakeRefusal>(ReferenceEqualityComparer.Instance);
         var toInsert = new List<Submission>();
         foreach (var p in batch.Where(p => p.Submission.IdempotencyKey is null))
         {
             toInsert.Add(p.Submission);
-            results.Add((p, () => new SubmitOutcome(p.Submission, false, false)));
+            results.Add((p, () => new SubmitOutcome(p.Submission, false, false, refused.GetValueOrDefault(p.Submission))));
         }
         foreach (var group in keyed)
         {
@@ -101,10 +103,20 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             {
                 var replayed = !ReferenceEquals(p, first) || earlier is not null;
                 var conflict = replayed && stored.RequestHash != p.Submission.RequestHash;
-                results.Add((p, () => new SubmitOutcome(stored, replayed, conflict)));
+                // Retries of a refused request in the same batch learn the same refusal.
+                results.Add((p, () => refused.TryGetValue(stored, out var no) ? new SubmitOutcome(stored, false, false, no) : new SubmitOutcome(stored, replayed, conflict)));
             }
         }
 
+        // Places under intake limits are taken in the same transaction as the inserts: a refused
+        // submission is left out of the batch instead of failing it, and a failed batch gives its places back.
+        await using var transaction = toInsert.Any(s => s.Claim is not null) ? await db.Database.BeginTransactionAsync(ct) : null;
+        foreach (var s in toInsert.Where(s => s.Claim is not null).ToList())
+        {
+            if (await Intake.IntakeCounters.TryClaimAsync(db, s, s.Claim!, ct) is not { } no) continue;
+            refused[s] = no;
+            toInsert.Remove(s);
+        }
         if (toInsert.Count > 0)
         {
             db.Submissions.AddRange(toInsert);
@@ -125,6 +137,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             }
             await db.SaveChangesAsync(ct); // one transaction, one durable commit for the whole batch
         }
+        if (transaction is not null) await transaction.CommitAsync(ct);
         foreach (var (p, outcome) in results) p.Done.TrySetResult(outcome());
     }
 }

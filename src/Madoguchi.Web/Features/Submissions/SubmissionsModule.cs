@@ -92,6 +92,7 @@ public static class SubmissionsModule
             SubmissionService.Result.FormNotFound => Problem(404, $"公開中のフォーム '{slug}' はありません。", "GET /api/v1/forms で公開中のフォームを確かめてください。"),
             SubmissionService.Result.VersionNotFound r => Invalid([new("version", "unknown-version", $"このフォームに版 {r.Requested} はありません。公開中の版は {r.Current} です。")]),
             SubmissionService.Result.Refused r => Invalid([.. r.Errors.Select(e => new ApiFieldError(e.Field, e.Code, e.Message.Ja))]),
+            SubmissionService.Result.Limited r => Limited(r.Refusal),
             SubmissionService.Result.KeyReused => Problem(422, "この Idempotency-Key は別の内容の申請に使われています。", "新しい申請には新しいキーを使ってください。"),
             SubmissionService.Result.Accepted a => Results.Json(new SubmittedResponse(a.ReceiptNumber, a.StatusUrl, a.Version), statusCode: 201),
             _ => throw new InvalidOperationException(),
@@ -105,6 +106,15 @@ public static class SubmissionsModule
         title: "回答に誤りがあります。",
         detail: string.Join(" ", errors.Take(10).Select(e => $"{e.Field}: {e.Message}")),
         extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    /// <summary>409 for the form's state (not open, closed, full), 422 with the field for this applicant (already applied); both carry the code.</summary>
+    private static IResult Limited(Intake.IntakeRefusal r) => Results.Problem(
+        statusCode: r.Status,
+        title: r.Message.Ja,
+        detail: r.Message.En,
+        extensions: r.Status == StatusCodes.Status422UnprocessableEntity
+            ? new Dictionary<string, object?> { ["code"] = r.Code, ["errors"] = new[] { new ApiFieldError(r.Field ?? "", r.Code, r.Message.Ja) } }
+            : new Dictionary<string, object?> { ["code"] = r.Code });
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(statusCode: status, title: title, detail: detail);
 }
@@ -134,13 +144,15 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         public sealed record VersionNotFound(int Requested, int Current) : Result;
         public sealed record Refused(IReadOnlyList<AnswerError> Errors) : Result;
         public sealed record KeyReused : Result;
+        /// <summary>Refused by the form's intake rules (period, capacity, per person); nothing stored.</summary>
+        public sealed record Limited(Intake.IntakeRefusal Refusal) : Result;
         public sealed record Accepted(Submission Submission, string ReceiptNumber, string StatusUrl, int Version, bool Replayed) : Result;
     }
 
     private IDataProtector Protector => protection.CreateProtector("Madoguchi.Submissions.StatusSecret");
 
     public async Task<Result> SubmitAsync(string slug, int? versionNumber, JsonObject answers, AnswerChecker.Mode mode, string language,
-        string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null)
+        string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null, string? applicantSubject = null)
     {
         var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
             .Select(f => new { f.Id, Current = f.CurrentVersion!.Value }).FirstOrDefaultAsync(ct);
@@ -151,6 +163,11 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         if (version is null) return new Result.VersionNotFound(number, form.Current);
 
         var definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
+        // The intake rules of the current version apply to every application, whichever version it was filled in on:
+        // a deadline moved by a new version moves for everyone.
+        var intake = form.Current == version.Number ? definition.Intake : (await CurrentDefinitionAsync(form.Id, form.Current, ct)).Intake;
+        var now = clock.GetUtcNow();
+        if (Intake.IntakeGate.CheckPeriod(intake, now) is { } outside) return new Result.Limited(outside);
         var checkedAnswers = AnswerChecker.Check(definition, answers, mode);
         if (!checkedAnswers.IsValid) return new Result.Refused(checkedAnswers.Errors);
 
@@ -169,17 +186,19 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
             SecretProtected = Protector.Protect(secret),
             AnswersJson = answersJson,
             Language = language,
-            SubmittedAt = clock.GetUtcNow(),
+            SubmittedAt = now,
             IdempotencyKey = idempotencyKey,
             RequestHash = idempotencyKey is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{version.Number}\n{language}\n{answersJson}"))),
             Channel = channel,
             FromDraftId = fromDraftId,
         };
+        if (Intake.IntakeGate.Prepare(intake, submission, checkedAnswers.Answers, applicantSubject) is { } refusal) return new Result.Limited(refusal);
         foreach (var (path, json) in sensitive)
         {
             submission.Sealed.Add(await vault.SealAsync(SubmissionOwner, submission.Id.ToString(), path, json, ct));
         }
         var outcome = await writer.SubmitAsync(submission, ct);
+        if (outcome.Refused is { } limited) return new Result.Limited(limited);
         if (outcome.KeyReusedWithOtherAnswers) return new Result.KeyReused();
         var stored = outcome.Stored;
         var storedSecret = outcome.Replayed ? Protector.Unprotect(stored.SecretProtected) : secret;
@@ -187,6 +206,12 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         // Only now, with the submission durable, and once: a retry of the same request sends nothing.
         if (!outcome.Replayed) mail.QueueAcknowledgement(stored, definition, statusUrl);
         return new Result.Accepted(stored, stored.ReceiptNumber, statusUrl, stored.FormVersionNumber, outcome.Replayed);
+    }
+
+    private async Task<FormDefinition> CurrentDefinitionAsync(Guid formId, int current, CancellationToken ct)
+    {
+        var id = await db.FormVersions.AsNoTracking().Where(v => v.FormId == formId && v.Number == current).Select(v => v.Id).SingleAsync(ct);
+        return await PublishedDefinitions.GetAsync(db, id, ct);
     }
 
     /// <summary>The submission already made with this idempotency key for the form (a resubmitted page after its draft is gone), or null.</summary>
