@@ -14,23 +14,38 @@ namespace Madoguchi.Web.Features.Submissions;
 [ResponseCache(NoStore = true)]
 // Each start writes a draft row: limited like submissions so an anonymous loop cannot fill the database.
 [EnableRateLimiting(RateLimits.Submit)]
-public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, DraftService drafts, Lang lang) : PageModel
+public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, DraftService drafts, Lang lang, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Slug { get; set; } = "";
 
     public FormDefinition? Definition { get; private set; }
 
+    /// <summary>The form's intake rules and whether residents can apply now; null when the form has none.</summary>
+    public Intake.IntakeNotice? Intake { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var version = await forms.CurrentVersionAsync(Slug, ct);
         if (version is null) return NotFound();
         Definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
+        if (Definition.Intake is { } rules)
+        {
+            var (state, taken) = await Madoguchi.Web.Features.Intake.IntakeGate.StateAsync(db, version.FormId, rules, clock.GetUtcNow(), ct);
+            Intake = new(rules, state, taken);
+        }
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        // Outside the period or when full, no draft is started: the start page says why.
+        var current = await forms.CurrentVersionAsync(Slug, ct);
+        if (current is not null && (await PublishedDefinitions.GetAsync(db, current.Id, ct)).Intake is { } rules
+            && (await Madoguchi.Web.Features.Intake.IntakeGate.StateAsync(db, current.FormId, rules, clock.GetUtcNow(), ct)).State != Madoguchi.Web.Features.Intake.IntakeGate.State.Open)
+        {
+            return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        }
         var started = await drafts.StartAsync(Slug, Lang.Code(lang.Current), ct);
         if (started is not { } s) return NotFound();
         FormFilling.WriteCookie(Response, s.Draft.Id, s.Secret);
