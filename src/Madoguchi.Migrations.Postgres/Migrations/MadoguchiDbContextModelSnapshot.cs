@@ -378,6 +378,60 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("FormVersions");
                 });
 
+            modelBuilder.Entity("Madoguchi.Web.Features.Intake.IntakeCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<int>("Taken")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("IntakeCounters");
+                });
+
+            modelBuilder.Entity("Madoguchi.Web.Features.Intake.IntakeDraw", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("DrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DrawnBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Entrants")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("FormId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Seed")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Winners")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("WinnersJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FormId")
+                        .IsUnique();
+
+                    b.ToTable("IntakeDraws");
+                });
+
             modelBuilder.Entity("Madoguchi.Web.Features.Platform.Closure", b =>
                 {
                     b.Property<DateOnly>("Date")
@@ -899,6 +953,10 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<string>("PersonKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
                     b.Property<string>("ReceiptNumber")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -929,6 +987,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.HasIndex("FormId", "IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("FormId", "PersonKey");
 
                     b.HasIndex("FormId", "SubmittedAt");
 
@@ -1131,6 +1191,15 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                 {
                     b.HasOne("Madoguchi.Web.Features.Forms.Form", null)
                         .WithMany("Versions")
+                        .HasForeignKey("FormId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Web.Features.Intake.IntakeDraw", b =>
+                {
+                    b.HasOne("Madoguchi.Web.Features.Forms.Form", null)
+                        .WithMany()
                         .HasForeignKey("FormId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();

@@ -373,6 +373,60 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("FormVersions");
                 });
 
+            modelBuilder.Entity("Madoguchi.Web.Features.Intake.IntakeCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Taken")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("IntakeCounters");
+                });
+
+            modelBuilder.Entity("Madoguchi.Web.Features.Intake.IntakeDraw", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DrawnAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DrawnBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Entrants")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FormId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Seed")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Winners")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WinnersJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FormId")
+                        .IsUnique();
+
+                    b.ToTable("IntakeDraws");
+                });
+
             modelBuilder.Entity("Madoguchi.Web.Features.Platform.Closure", b =>
                 {
                     b.Property<DateOnly>("Date")
@@ -892,6 +946,10 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PersonKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ReceiptNumber")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -922,6 +980,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("FormId", "IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("FormId", "PersonKey");
 
                     b.HasIndex("FormId", "SubmittedAt");
 
@@ -1120,6 +1180,15 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                 {
                     b.HasOne("Madoguchi.Web.Features.Forms.Form", null)
                         .WithMany("Versions")
+                        .HasForeignKey("FormId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Web.Features.Intake.IntakeDraw", b =>
+                {
+                    b.HasOne("Madoguchi.Web.Features.Forms.Form", null)
+                        .WithMany()
                         .HasForeignKey("FormId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
