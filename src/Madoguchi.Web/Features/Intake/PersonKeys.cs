@@ -47,6 +47,8 @@ public static partial class PersonKeys
     {
         var s = Fold(address);
         s = KanjiBeforeBlock().Replace(s, m => KanjiNumber(m.Value)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? m.Value);
+        // The last number (二十八 in 十一番地の二十八) has no 号 after it: convert it by what precedes it.
+        s = KanjiAfterBlock().Replace(s, m => KanjiNumber(m.Value)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? m.Value);
         s = RoomSuffix().Replace(s, "");
         s = BlockSeparator().Replace(s, "-");
         s = TrailingBlock().Replace(s, "");
@@ -88,6 +90,9 @@ public static partial class PersonKeys
 
     [GeneratedRegex("[〇一二三四五六七八九十]+(?=丁目|番地|番|号)")]
     private static partial Regex KanjiBeforeBlock();
+
+    [GeneratedRegex(@"(?<=\d(?:(?:丁目|番地|番)ノ?|ノ|-))[〇一二三四五六七八九十]+")]
+    private static partial Regex KanjiAfterBlock();
 
     [GeneratedRegex(@"(?<=\d)号室")]
     private static partial Regex RoomSuffix();
