@@ -12,7 +12,12 @@ public static class IntakeKit
 {
     public const string Slug = "shouhinken-test";
 
-    public static string Form(string intake) => $$"""
+    /// <remarks>The e-mail field is required when the intake identifies people by e-mail (the parser insists).</remarks>
+    public static string Form(string intake) => FormText(intake).Replace(
+        "\"key\": \"email\",", intake.Contains("\"by\": \"email\"", StringComparison.Ordinal) ? "\"key\": \"email\", \"required\": true," : "\"key\": \"email\",", StringComparison.Ordinal);
+
+    /// <summary>The form with the e-mail field optional.</summary>
+    public static string FormText(string intake) => $$"""
     {
       "slug": "shouhinken-test",
       "title": { "ja": "プレミアム付商品券の申込（テスト）", "en": "Premium gift vouchers (test)" },

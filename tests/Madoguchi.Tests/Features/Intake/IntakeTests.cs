@@ -189,7 +189,7 @@ public sealed class IntakeTests
         Assert.Contains(bad.Errors, e => e.Path == "$.intake.opens" && e.Message.Contains("2026-05-01T10:00", StringComparison.Ordinal));
         Assert.Contains(bad.Errors, e => e.Path == "$.intake.perPerson.address" && e.Message.Contains("type は email", StringComparison.Ordinal));
 
-        var notRequired = FormParser.Parse(IntakeKit.Form("""{ "perPerson": { "by": "email", "max": 1, "email": "email" } }"""), false);
+        var notRequired = FormParser.Parse(IntakeKit.FormText("""{ "perPerson": { "by": "email", "max": 1, "email": "email" } }"""), false);
         Assert.Contains(notRequired.Errors, e => e.Path == "$.intake.perPerson.email" && e.Message.Contains("required: true", StringComparison.Ordinal));
 
         var lotteryWithoutDeadline = FormParser.Parse(IntakeKit.Form("""{ "mode": "lottery" }"""), false);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Audit;
+using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Intake;
 using Madoguchi.Web.Features.Staff;
 using Microsoft.EntityFrameworkCore;
@@ -41,12 +42,13 @@ public sealed class LotteryTests
         await IntakeKit.PublishAsync(app, Lottery);
         var receipts = await ApplyAsync(app, 30);
 
-        // Before the deadline there is no draw.
-        var early = await CliRunner.RunAsync(app.Database, "form", "draw", IntakeKit.Slug, "--winners", "10", "--seed", "koto-2025");
-        Assert.NotEqual(0, early.ExitCode);
-        Assert.Contains("締切（令和7年4月10日 17:00）前", early.Stderr);
+        // Before the deadline there is no draw (the app's clock; the CLI below runs on the real one, long after it).
+        await using (var scope = app.Scope())
+        {
+            var early = await Assert.ThrowsAsync<FormRefusedException>(() => scope.ServiceProvider.GetRequiredService<IntakeLottery>().DrawAsync(IntakeKit.Slug, 10, "koto-2025", "test", Ct));
+            Assert.Contains("締切（令和7年4月10日 17:00）前", early.Message);
+        }
 
-        app.Clock.Set(AfterDeadline);
         var drawn = await CliRunner.RunAsync(app.Database, "form", "draw", IntakeKit.Slug, "--winners", "10", "--seed", "koto-2025");
         Assert.True(drawn.ExitCode == 0, drawn.Stderr);
         var winners = drawn.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
@@ -66,8 +68,8 @@ public sealed class LotteryTests
         Assert.NotEqual(0, again.ExitCode);
         Assert.Contains("抽選済み", again.Stderr);
 
-        await using var scope = app.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        await using var check = app.Scope();
+        var db = check.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
         var entry = await db.AuditEntries.SingleAsync(e => e.Action == AuditActions.FormDrawn, Ct);
         Assert.Contains("seed=koto-2025", entry.Detail);
         Assert.Contains("entrants=30 winners=10", entry.Detail);
@@ -135,7 +137,8 @@ public sealed class LotteryTests
         Assert.Contains("締切後に抽選", page);
         Assert.DoesNotContain("data-testid=\"draw\"", page);
         var posted = await MadoguchiFactory.PostFormAsync(staff, $"/staff/forms/{IntakeKit.Slug}/intake", new() { ["Input.Winners"] = "1" });
-        Assert.Equal(HttpStatusCode.Forbidden, posted.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Contains("/staff/denied", posted.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Equal(0, await db.IntakeDraws.CountAsync(Ct));
     }
 
