@@ -98,6 +98,8 @@ public sealed class EndpointSecurityTests
         // Submissions per form: the list shows only one's own department's forms; another's form answers 404.
         ["/staff/forms"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
         ["/staff/forms/{slug}/submissions"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // Intake rules and the lottery of a form: same department scope as its submissions.
+        ["/staff/forms/{slug}/intake"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Staff API: tried with each member's read token (anonymous: no token).
         ["/api/v1/procedures"] = (Expect.Unauthorized, Expect.Ok, Expect.Ok),
         // Published forms are public; {slug} is the form published below.
