@@ -136,8 +136,14 @@ public sealed class IntakeTests
         Assert.Equal(HttpStatusCode.Redirect, (await MadoguchiFactory.PostFormAsync(client, $"/forms/{IntakeKit.Slug}", [])).StatusCode);
         var fill = await MadoguchiFactory.PostFormAsync(client, $"/forms/{IntakeKit.Slug}/applicant", new()
         {
-            ["applicantName.family"] = "江東", ["applicantName.given"] = "花子", ["applicantName.familyKana"] = "コウトウ", ["applicantName.givenKana"] = "ハナコ",
-            ["birthDate"] = "1980-01-01", ["address"] = "東京都江東区東陽4-11-28", ["email"] = "hanako@example.jp", ["action"] = "next",
+            ["applicantName.family"] = "江東",
+            ["applicantName.given"] = "花子",
+            ["applicantName.familyKana"] = "コウトウ",
+            ["applicantName.givenKana"] = "ハナコ",
+            ["birthDate"] = "1980-01-01",
+            ["address"] = "東京都江東区東陽4-11-28",
+            ["email"] = "hanako@example.jp",
+            ["action"] = "next",
         });
         Assert.Equal(HttpStatusCode.Redirect, fill.StatusCode);
         // ... and an application with the same e-mail address (other case) arrives first through the API.
