@@ -6,7 +6,7 @@ namespace Madoguchi.Cli;
 
 internal static class FormCommands
 {
-    public static Command Create() => new("form", "申請フォーム / online application forms (docs/forms-format.md)") { Import(), Publish(), Export(), List() };
+    public static Command Create() => new("form", "申請フォーム / online application forms (docs/forms-format.md)") { Import(), Publish(), Export(), List(), IntakeCommands.Draw() };
 
     private static Command Import()
     {

@@ -9,6 +9,7 @@ using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Funnel;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
+using Madoguchi.Web.Features.Intake;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
@@ -77,6 +78,7 @@ public static class MadoguchiApp
         builder.AddMail();
         builder.AddAudit();
         builder.AddFunnel();
+        builder.AddIntake();
         return builder;
     }
 

@@ -36,6 +36,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<FunnelEvent> FunnelEvents => Set<FunnelEvent>();
+    public DbSet<Features.Intake.IntakeCounter> IntakeCounters => Set<Features.Intake.IntakeCounter>();
+    public DbSet<Features.Intake.IntakeDraw> IntakeDraws => Set<Features.Intake.IntakeDraw>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -60,6 +62,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         StaffUser.Configure(builder.Entity<StaffUser>());
         AuditEntry.Configure(builder.Entity<AuditEntry>());
         FunnelEvent.Configure(builder.Entity<FunnelEvent>());
+        Features.Intake.IntakeCounter.Configure(builder.Entity<Features.Intake.IntakeCounter>());
+        Features.Intake.IntakeDraw.Configure(builder.Entity<Features.Intake.IntakeDraw>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -123,11 +123,14 @@ public static class AuditActions
     public const string PersonalDataViewed = "personal-data.viewed";
     public const string AuditSearched = "audit.searched";
     public const string AuditExported = "audit.exported";
+    /// <summary>A lottery form's winners drawn (seed in the detail).</summary>
+    public const string FormDrawn = "form.drawn";
 
     public static readonly string[] All =
     [
         SignIn, SignInFailed, SignInLocked, SecondFactor, SecondFactorFailed, SecondFactorEnrolled, SignOut, SignOutEverywhere,
         UserCreated, RoleGranted, PermissionGranted, PermissionRevoked, TokenCreated, TokenRevoked,
         InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, FormImported, FormPublished, PersonalDataViewed, AuditSearched, AuditExported,
+        FormDrawn,
     ];
 }

@@ -20,6 +20,8 @@ public sealed record FormDefinition(
     public Applicants.FormSignIn? SignIn { get; init; }
     /// <summary>How the answers of the previous version map onto this one (docs/forms-format.md, "Changes between versions").</summary>
     public VersionChangeSet? Changes { get; init; }
+    /// <summary>Opening time, deadline, capacity and per-person limit ("intake"); null when the form has none.</summary>
+    public Intake.IntakeRules? Intake { get; init; }
 
     /// <summary>Every field with a key, in form order, including those inside groups.</summary>
     public IEnumerable<FormField> AllFields => Pages.SelectMany(p => p.Items).SelectMany(i => i switch

@@ -48,6 +48,7 @@ public static class FormJson
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (form.Intake is { } intake) Intake.IntakeRules.Write(w, intake);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";

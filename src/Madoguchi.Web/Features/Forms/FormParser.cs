@@ -115,12 +115,13 @@ public static partial class FormParser
         private readonly Dictionary<string, Known> _fields = new(StringComparer.Ordinal);
         private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
         private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
+        private readonly HashSet<int> _conditionalPages = [];
 
         private void Error(string path, string message) => Errors.Add(new FormError(path, message));
 
         public FormDefinition? Root(JsonElement root)
         {
-            if (!Object(root, "$", ["slug", "procedure", "title", "description", "draftExpiryDays", "signIn", "changes", "pages"])) return null;
+            if (!Object(root, "$", ["slug", "procedure", "title", "description", "draftExpiryDays", "signIn", "changes", "pages", "intake"])) return null;
             var slug = RequiredString(root, "$", "slug", 64);
             if (slug is not null && !SlugPattern().IsMatch(slug))
             {
@@ -152,8 +153,19 @@ public static partial class FormParser
                 }
             }
             var signIn = root.TryGetProperty("signIn", out var signInJson) ? Applicants.SignInFormat.Read(signInJson, pages, Errors) : null;
+            // Read after the pages: the intake rules name fields, which must exist by then.
+            var intake = root.TryGetProperty("intake", out var intakeJson)
+                ? Intake.IntakeRules.Read(intakeJson, "$.intake", IntakeField, Error)
+                : null;
             if (slug is null || title is null || Errors.Count > 0) return null;
-            return new FormDefinition(slug, procedure, title, description, (int)expiry, pages) { SignIn = signIn, Changes = changes };
+            return new FormDefinition(slug, procedure, title, description, (int)expiry, pages) { SignIn = signIn, Changes = changes, Intake = intake };
+        }
+
+        /// <summary>A top-level field for the intake rules, and whether it is always shown (no condition on it or its page).</summary>
+        private (FormField Field, bool AlwaysShown)? IntakeField(string key)
+        {
+            if (!_fields.TryGetValue(key, out var known) || known.Group is not null) return null;
+            return (known.Field, known.Field.ShowWhen is null && !_conditionalPages.Contains(known.Page));
         }
 
         /// <summary>
@@ -248,6 +260,7 @@ public static partial class FormParser
             // Read after the items so that a field of this same page is named as such in the error:
             // a page's condition needs answers from earlier pages, as the server decides it before drawing the page.
             var showWhen = Condition(p, path, index, group: null, pageCondition: true);
+            if (showWhen is not null) _conditionalPages.Add(index);
             return key is null || title is null ? null : new FormPage(key, title, showWhen, items);
         }
 

@@ -69,6 +69,10 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
             case SubmissionService.Result.Refused refused:
                 Errors = refused.Errors;
                 return Page();
+            case SubmissionService.Result.Limited limited:
+                // The draft is kept: a resident refused for the period or a limit can still read what they wrote.
+                Errors = [new AnswerError(limited.Refusal.Field ?? "", limited.Refusal.Code, limited.Refusal.Message)];
+                return Page();
             default:
                 return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
         }

@@ -14,7 +14,7 @@ namespace Madoguchi.Web.Features.Submissions;
 [ResponseCache(NoStore = true)]
 // Each start writes a draft row: limited like submissions so an anonymous loop cannot fill the database.
 [EnableRateLimiting(RateLimits.Submit)]
-public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, DraftService drafts, Lang lang) : PageModel
+public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, DraftService drafts, Lang lang, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Slug { get; set; } = "";
@@ -24,18 +24,33 @@ public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, Dra
     /// <summary>An anonymous start of a form that requires sign-in (Features/Applicants) was refused.</summary>
     public bool SignInRefused { get; private set; }
 
+    /// <summary>The form's intake rules and whether residents can apply now; null when the form has none.</summary>
+    public Intake.IntakeNotice? Intake { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var version = await forms.CurrentVersionAsync(Slug, ct);
         if (version is null) return NotFound();
         Definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
+        if (Definition.Intake is { } rules)
+        {
+            var (state, taken) = await Madoguchi.Web.Features.Intake.IntakeGate.StateAsync(db, version.FormId, rules, clock.GetUtcNow(), ct);
+            Intake = new(rules, state, taken);
+        }
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (await forms.CurrentVersionAsync(Slug, ct) is { } current && await PublishedDefinitions.GetAsync(db, current.Id, ct) is var definitionNow
-            && !Applicants.SignInOffer.AnonymousAllowed(definitionNow))
+        // Outside the period or when full, no draft is started: the start page says why.
+        var current = await forms.CurrentVersionAsync(Slug, ct);
+        var definitionNow = current is null ? null : await PublishedDefinitions.GetAsync(db, current.Id, ct);
+        if (current is not null && definitionNow!.Intake is { } rules
+            && (await Madoguchi.Web.Features.Intake.IntakeGate.StateAsync(db, current.FormId, rules, clock.GetUtcNow(), ct)).State != Madoguchi.Web.Features.Intake.IntakeGate.State.Open)
+        {
+            return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        }
+        if (definitionNow is not null && !Applicants.SignInOffer.AnonymousAllowed(definitionNow))
         {
             // Only through the provider: the sign-in callback starts the draft of a verified resident.
             Definition = definitionNow;

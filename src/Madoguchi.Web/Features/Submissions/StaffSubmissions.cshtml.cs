@@ -31,6 +31,10 @@ public sealed class StaffSubmissionsModel(MadoguchiDbContext db, StaffScope scop
     public string Title { get; private set; } = "";
     public int Total { get; private set; }
     public IReadOnlyList<Item> Items { get; private set; } = [];
+    /// <summary>Receipt → the form's other receipts from the same person (intake person key), across channels.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Duplicates { get; private set; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>Winners of the form's lottery, or null before a draw.</summary>
+    public IReadOnlySet<string>? Winners { get; private set; }
 
     private sealed record FormRef(Guid Id, string Title, Guid? DepartmentId);
 
@@ -71,6 +75,8 @@ public sealed class StaffSubmissionsModel(MadoguchiDbContext db, StaffScope scop
             items.Add(new Item(s.ReceiptNumber, s.SubmittedAt, s.FormVersionNumber, s.Channel, SubmissionAnswers.Lines(definition, answers, files)));
         }
         Items = items;
+        Duplicates = await Intake.DuplicateMarks.ForAsync(db, form.Id, submissions, ct);
+        if (await db.IntakeDraws.AsNoTracking().FirstOrDefaultAsync(d => d.FormId == form.Id, ct) is { } draw) Winners = draw.WinnerReceipts().ToHashSet();
         Response.Headers.CacheControl = "no-store";
         return Page();
     }

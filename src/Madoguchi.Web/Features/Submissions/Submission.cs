@@ -41,6 +41,15 @@ public sealed class Submission
     public string? ApplicantSubject { get; set; }
 
     /// <summary>
+    /// Who applied, as a salted hash (<see cref="Intake.PersonKeys"/>), when the form's intake rules
+    /// identify people: the per-person limit counts these across channels and staff see duplicates.
+    /// </summary>
+    public string? PersonKey { get; set; }
+
+    /// <summary>Limits the writer enforces in the insert's transaction (<see cref="Intake.IntakeGate"/>). Not stored.</summary>
+    public Intake.IntakeClaim? Claim { get; set; }
+
+    /// <summary>
     /// The draft this submission finishes (web): its attachments pass to the submission and the draft
     /// is deleted in the same transaction as the insert. Not stored.
     /// </summary>
@@ -53,6 +62,9 @@ public sealed class Submission
     {
         e.Ignore(x => x.FromDraftId);
         e.Ignore(x => x.Sealed);
+        e.Ignore(x => x.Claim);
+        e.Property(x => x.PersonKey).HasMaxLength(80);
+        e.HasIndex(x => new { x.FormId, x.PersonKey });
         e.Property(x => x.ReceiptNumber).HasMaxLength(20);
         e.HasIndex(x => x.ReceiptNumber).IsUnique();
         e.Property(x => x.SecretHash).HasMaxLength(64);

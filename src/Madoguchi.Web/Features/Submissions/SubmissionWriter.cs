@@ -9,7 +9,8 @@ namespace Madoguchi.Web.Features.Submissions;
 /// What became of a submission: stored now, or the one stored earlier under the same idempotency key;
 /// or not stored because its form has a newer current version than the one it was checked against.
 /// </summary>
-public sealed record SubmitOutcome(Submission Stored, bool Replayed, bool KeyReusedWithOtherAnswers, bool NotCurrent = false);
+/// <remarks><see cref="Refused"/> is set when the form's intake limits (capacity, per person) left no place; nothing was stored.</remarks>
+public sealed record SubmitOutcome(Submission Stored, bool Replayed, bool KeyReusedWithOtherAnswers, bool NotCurrent = false, Intake.IntakeRefusal? Refused = null);
 
 /// <summary>
 /// Writes submissions with group commit: requests that arrive while a transaction is being made
@@ -98,11 +99,12 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             .ToListAsync(ct);
 
         var results = new List<(Pending P, Func<SubmitOutcome> Outcome)>();
+        var refused = new Dictionary<Submission, Intake.IntakeRefusal>(ReferenceEqualityComparer.Instance);
         var candidates = new List<Pending>();
         foreach (var p in batch.Where(p => p.Submission.IdempotencyKey is null))
         {
             candidates.Add(p);
-            results.Add((p, () => new SubmitOutcome(p.Submission, false, false)));
+            results.Add((p, () => new SubmitOutcome(p.Submission, false, false, Refused: refused.GetValueOrDefault(p.Submission))));
         }
         foreach (var group in keyed)
         {
@@ -114,7 +116,8 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             {
                 var replayed = !ReferenceEquals(p, first) || earlier is not null;
                 var conflict = replayed && stored.RequestHash != p.Submission.RequestHash;
-                results.Add((p, () => new SubmitOutcome(stored, replayed, conflict)));
+                // Retries of a refused request in the same batch learn the same refusal.
+                results.Add((p, () => refused.TryGetValue(stored, out var no) ? new SubmitOutcome(stored, false, false, Refused: no) : new SubmitOutcome(stored, replayed, conflict)));
             }
         }
 
@@ -127,22 +130,30 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             .Select(p => p.Submission).ToHashSet();
         var toInsert = candidates.Select(p => p.Submission).Where(s => !stale.Contains(s)).ToList();
 
+        // Places under intake limits are taken in the same transaction as the inserts: a refused
+        // submission is left out of the batch instead of failing it, and a failed batch gives its places back.
+        foreach (var s in toInsert.Where(s => s.Claim is not null).ToList())
+        {
+            if (await Intake.IntakeCounters.TryClaimAsync(db, s, s.Claim!, ct) is not { } no) continue;
+            refused[s] = no;
+            toInsert.Remove(s);
+        }
         if (toInsert.Count > 0)
         {
+            var drafts = toInsert.Where(s => s.FromDraftId is not null).ToDictionary(s => s.FromDraftId!.Value);
+            var ids = drafts.Keys.ToList();
+            var finished = ids.Count == 0 ? [] : await db.Drafts.Where(d => ids.Contains(d.Id)).ToListAsync(ct);
+            // A signed-in resident's submission keeps who signed in (the draft goes); set before the row is written.
+            foreach (var d in finished) drafts[d.Id].ApplicantSubject ??= d.ApplicantSubject;
             await _submissions.InsertAsync(db, toInsert, ct);
             await _sealed.InsertAsync(db, [.. toInsert.SelectMany(s => s.Sealed)], ct);
-            var drafts = toInsert.Where(s => s.FromDraftId is not null).ToDictionary(s => s.FromDraftId!.Value);
             if (drafts.Count > 0)
             {
-                var ids = drafts.Keys.ToList();
                 foreach (var a in await db.Attachments.Where(a => a.DraftId != null && ids.Contains(a.DraftId.Value)).ToListAsync(ct))
                 {
                     a.SubmissionId = drafts[a.DraftId!.Value].Id;
                     a.DraftId = null;
                 }
-                var finished = await db.Drafts.Where(d => ids.Contains(d.Id)).ToListAsync(ct);
-                // A signed-in resident's submission keeps who signed in (the draft goes).
-                foreach (var d in finished) drafts[d.Id].ApplicantSubject ??= d.ApplicantSubject;
                 db.Drafts.RemoveRange(finished);
                 Funnel.FunnelRecorder.Submitted(db, finished, drafts);
                 // The draft's sealed answers now live under the submission.

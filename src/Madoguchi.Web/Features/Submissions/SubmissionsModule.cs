@@ -93,6 +93,7 @@ public static class SubmissionsModule
             SubmissionService.Result.FormNotFound => Problem(404, $"公開中のフォーム '{slug}' はありません。", "GET /api/v1/forms で公開中のフォームを確かめてください。"),
             SubmissionService.Result.VersionNotFound r => Invalid([new("version", "unknown-version", $"このフォームに版 {r.Requested} はありません。公開中の版は {r.Current} です。")]),
             SubmissionService.Result.Refused r => Invalid([.. r.Errors.Select(e => new ApiFieldError(e.Field, e.Code, e.Message.Ja))]),
+            SubmissionService.Result.Limited r => Limited(r.Refusal),
             SubmissionService.Result.KeyReused => Problem(422, "この Idempotency-Key は別の内容の申請に使われています。", "新しい申請には新しいキーを使ってください。"),
             SubmissionService.Result.Accepted a => Results.Json(new SubmittedResponse(a.ReceiptNumber, a.StatusUrl, a.Version), statusCode: 201),
             _ => throw new InvalidOperationException(),
@@ -106,6 +107,15 @@ public static class SubmissionsModule
         title: "回答に誤りがあります。",
         detail: string.Join(" ", errors.Take(10).Select(e => $"{e.Field}: {e.Message}")),
         extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    /// <summary>409 for the form's state (not open, closed, full), 422 with the field for this applicant (already applied); both carry the code.</summary>
+    private static IResult Limited(Intake.IntakeRefusal r) => Results.Problem(
+        statusCode: r.Status,
+        title: r.Message.Ja,
+        detail: r.Message.En,
+        extensions: r.Status == StatusCodes.Status422UnprocessableEntity
+            ? new Dictionary<string, object?> { ["code"] = r.Code, ["errors"] = new[] { new ApiFieldError(r.Field ?? "", r.Code, r.Message.Ja) } }
+            : new Dictionary<string, object?> { ["code"] = r.Code });
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(statusCode: status, title: title, detail: detail);
 }
@@ -138,6 +148,8 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
         public sealed record VersionNotFound(int Requested, int Current) : Result;
         public sealed record Refused(IReadOnlyList<AnswerError> Errors) : Result;
         public sealed record KeyReused : Result;
+        /// <summary>Refused by the form's intake rules (period, capacity, per person); nothing stored.</summary>
+        public sealed record Limited(Intake.IntakeRefusal Refusal) : Result;
         public sealed record Accepted(Submission Submission, string ReceiptNumber, string StatusUrl, int Version, bool Replayed) : Result;
     }
 
@@ -147,7 +159,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
     private IDataProtector Protector => protection.CreateProtector("Madoguchi.Submissions.StatusSecret");
 
     public async Task<Result> SubmitAsync(string slug, int? versionNumber, JsonObject answers, AnswerChecker.Mode mode, string language,
-        string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null)
+        string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null, string? applicantSubject = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -159,17 +171,21 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
             // Without a version the resident gets the current one; on the last attempt the version the
             // answers were checked against stands (it is a published version all the same).
             var requireCurrent = versionNumber is null && attempt < Attempts;
-            var result = await SubmitToAsync(version, answers, mode, language, idempotencyKey, channel, requireCurrent, fromDraftId, ct);
+            var result = await SubmitToAsync(version, current.Definition.Intake, answers, mode, language, idempotencyKey, channel, requireCurrent, fromDraftId, applicantSubject, ct);
             if (result is not null) return result;
             forms.Forget(slug);
         }
     }
 
     /// <returns>Null when the form has a newer current version than <paramref name="version"/> and <paramref name="requireCurrent"/> is set.</returns>
-    private async Task<Result?> SubmitToAsync(PublishedVersion version, JsonObject answers, AnswerChecker.Mode mode, string language,
-        string? idempotencyKey, string channel, bool requireCurrent, Guid? fromDraftId, CancellationToken ct)
+    /// <param name="intake">The intake rules of the form's current version: they apply to every application, whichever
+    /// version it was filled in on (a deadline moved by a new version moves for everyone).</param>
+    private async Task<Result?> SubmitToAsync(PublishedVersion version, Intake.IntakeRules? intake, JsonObject answers, AnswerChecker.Mode mode, string language,
+        string? idempotencyKey, string channel, bool requireCurrent, Guid? fromDraftId, string? applicantSubject, CancellationToken ct)
     {
         var definition = version.Definition;
+        var now = clock.GetUtcNow();
+        if (Intake.IntakeGate.CheckPeriod(intake, now) is { } outside) return new Result.Limited(outside);
         var checkedAnswers = AnswerChecker.Check(definition, answers, mode);
         if (!checkedAnswers.IsValid) return new Result.Refused(checkedAnswers.Errors);
 
@@ -190,18 +206,20 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
             SecretProtected = idempotencyKey is null ? "" : Protector.Protect(secret),
             AnswersJson = answersJson,
             Language = language,
-            SubmittedAt = clock.GetUtcNow(),
+            SubmittedAt = now,
             IdempotencyKey = idempotencyKey,
             RequestHash = idempotencyKey is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{version.Number}\n{language}\n{answersJson}"))),
             Channel = channel,
             FromDraftId = fromDraftId,
         };
+        if (Intake.IntakeGate.Prepare(intake, submission, checkedAnswers.Answers, applicantSubject) is { } refusal) return new Result.Limited(refusal);
         foreach (var (path, json) in sensitive)
         {
             submission.Sealed.Add(await vault.SealAsync(SubmissionOwner, submission.Id.ToString(), path, json, ct));
         }
         var outcome = await writer.SubmitAsync(submission, requireCurrent, ct);
         if (outcome.NotCurrent) return null;
+        if (outcome.Refused is { } limited) return new Result.Limited(limited);
         if (outcome.KeyReusedWithOtherAnswers) return new Result.KeyReused();
         var stored = outcome.Stored;
         var storedSecret = outcome.Replayed ? Protector.Unprotect(stored.SecretProtected) : secret;

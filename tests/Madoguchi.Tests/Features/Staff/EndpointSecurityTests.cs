@@ -102,6 +102,8 @@ public sealed class EndpointSecurityTests
         ["/staff/forms/{slug}/submissions"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // A form's funnel: no personal data, but still only its department's (and dx, admin, auditor).
         ["/staff/forms/{slug}/funnel"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // Intake rules and the lottery of a form: same department scope as its submissions.
+        ["/staff/forms/{slug}/intake"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Staff API: tried with each member's read token (anonymous: no token).
         ["/api/v1/procedures"] = (Expect.Unauthorized, Expect.Ok, Expect.Ok),
         // Published forms are public; {slug} is the form published below.
