@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
+using Madoguchi.Web.Features.Designer;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Features.Insight;
@@ -73,6 +74,7 @@ public static class MadoguchiApp
         builder.AddSubmissions();
         builder.AddMail();
         builder.AddAudit();
+        builder.AddDesigner();
         return builder;
     }
 

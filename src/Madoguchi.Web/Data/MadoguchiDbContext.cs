@@ -34,6 +34,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Draft> Drafts => Set<Draft>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Features.Designer.FormEdit> FormEdits => Set<Features.Designer.FormEdit>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -57,6 +58,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Attachment.Configure(builder.Entity<Attachment>());
         StaffUser.Configure(builder.Entity<StaffUser>());
         AuditEntry.Configure(builder.Entity<AuditEntry>());
+        Features.Designer.FormEdit.Configure(builder.Entity<Features.Designer.FormEdit>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

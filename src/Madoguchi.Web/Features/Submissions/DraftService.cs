@@ -22,7 +22,8 @@ public sealed class DraftService(MadoguchiDbContext db, Storage storage, TimePro
 
     public async Task<(Draft Draft, string Secret)?> StartAsync(string slug, string language, CancellationToken ct)
     {
-        var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
+        // A form whose new applications were stopped starts no draft; drafts already started carry on.
+        var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null && f.UnpublishedAt == null)
             .Select(f => new { f.Id, Current = f.CurrentVersion!.Value }).FirstOrDefaultAsync(ct);
         if (form is null) return null;
         var version = await db.FormVersions.AsNoTracking().Where(v => v.FormId == form.Id && v.Number == form.Current)

@@ -90,6 +90,7 @@ public static class SubmissionsModule
         return result switch
         {
             SubmissionService.Result.FormNotFound => Problem(404, $"公開中のフォーム '{slug}' はありません。", "GET /api/v1/forms で公開中のフォームを確かめてください。"),
+            SubmissionService.Result.Closed => Problem(410, $"フォーム '{slug}' は受付を停止しています。", "新しい申請は受け付けていません。担当の課にお問い合わせください。"),
             SubmissionService.Result.VersionNotFound r => Invalid([new("version", "unknown-version", $"このフォームに版 {r.Requested} はありません。公開中の版は {r.Current} です。")]),
             SubmissionService.Result.Refused r => Invalid([.. r.Errors.Select(e => new ApiFieldError(e.Field, e.Code, e.Message.Ja))]),
             SubmissionService.Result.KeyReused => Problem(422, "この Idempotency-Key は別の内容の申請に使われています。", "新しい申請には新しいキーを使ってください。"),
@@ -131,6 +132,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
     public abstract record Result
     {
         public sealed record FormNotFound : Result;
+        public sealed record Closed : Result;
         public sealed record VersionNotFound(int Requested, int Current) : Result;
         public sealed record Refused(IReadOnlyList<AnswerError> Errors) : Result;
         public sealed record KeyReused : Result;
@@ -143,8 +145,10 @@ public sealed class SubmissionService(MadoguchiDbContext db, SubmissionWriter wr
         string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null)
     {
         var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
-            .Select(f => new { f.Id, Current = f.CurrentVersion!.Value }).FirstOrDefaultAsync(ct);
+            .Select(f => new { f.Id, Current = f.CurrentVersion!.Value, Closed = f.UnpublishedAt != null }).FirstOrDefaultAsync(ct);
         if (form is null) return new Result.FormNotFound();
+        // Stopped forms take no new applications; a draft started before the stop may still be sent.
+        if (form.Closed && fromDraftId is null) return new Result.Closed();
         var number = versionNumber ?? form.Current;
         var version = await db.FormVersions.AsNoTracking().Where(v => v.FormId == form.Id && v.Number == number)
             .Select(v => new { v.Id, v.Number }).FirstOrDefaultAsync(ct);
