@@ -284,6 +284,51 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("ProcedureVolumes");
                 });
 
+            modelBuilder.Entity("Madoguchi.Web.Features.Designer.FormEdit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FormId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousKeyChanges")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FormId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("FormEdits");
+                });
+
             modelBuilder.Entity("Madoguchi.Web.Features.Forms.Form", b =>
                 {
                     b.Property<Guid>("Id")
@@ -295,6 +340,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.Property<int?>("CurrentVersion")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("DesignerKeyChanges")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("ProcedureId")
                         .HasColumnType("TEXT");
@@ -308,6 +356,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("UnpublishedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
@@ -1101,6 +1152,15 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasOne("Madoguchi.Web.Features.Catalog.Procedure", null)
                         .WithMany("Volumes")
                         .HasForeignKey("ProcedureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Web.Features.Designer.FormEdit", b =>
+                {
+                    b.HasOne("Madoguchi.Web.Features.Forms.Form", null)
+                        .WithMany()
+                        .HasForeignKey("FormId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
