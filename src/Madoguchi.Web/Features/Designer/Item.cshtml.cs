@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Madoguchi.Web.Features.Designer;
 
 /// <summary>
-/// Edits one item (or adds a new one: <c>?page=0&amp;add=text</c>, in a group with <c>&amp;group=2</c>):
+/// Edits one item (or adds a new one: <c>?p=0&amp;add=text</c>, in a group with <c>&amp;group=2</c>):
 /// labels and help in ja/en/やさしい日本語, required, validation settings, the condition, options.
 /// The item is rebuilt from the input and the whole definition checked by the parser before saving.
 /// </summary>
@@ -64,7 +64,7 @@ public sealed class ItemModel(DesignerStore store) : PageModel
     }
 
     [BindProperty(SupportsGet = true)] public string Slug { get; set; } = "";
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageIndex { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageIndex { get; set; }
     [BindProperty(SupportsGet = true)] public int? Index { get; set; }
     [BindProperty(SupportsGet = true)] public int? Sub { get; set; }
     /// <summary>The kind of a new item.</summary>
