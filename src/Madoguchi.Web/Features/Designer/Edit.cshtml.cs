@@ -92,7 +92,9 @@ public sealed class EditModel(DesignerStore store, FormService forms) : PageMode
         if (!outcome.Saved) return Refused(outcome);
         TempData["Notice"] = $"項目「{name}」を{(delta < 0 ? "上" : "下")}へ移動しました。";
         var to = moved.Value.At;
-        return Redirect($"/staff/designer/{Slug}?focus={op}-{to.Anchor}#{to.Anchor}");
+        // The fragment names the button itself: browsers focus a focusable fragment target, so the
+        // keyboard user stays on the item even without designer.js.
+        return Redirect($"/staff/designer/{Slug}?focus={op}-{to.Anchor}#{op}-{to.Anchor}");
     }
 
     private async Task<IActionResult> PageOpAsync(string op, int page, string actor, CancellationToken ct)
@@ -122,7 +124,7 @@ public sealed class EditModel(DesignerStore store, FormService forms) : PageMode
         var outcome = await store.SaveAsync(Loaded, Sha, next, $"ページ「{title}」を{(delta < 0 ? "前" : "後")}へ移動", actor, null, ct);
         if (!outcome.Saved) return Refused(outcome);
         TempData["Notice"] = $"ページ「{title}」を{(delta < 0 ? "前" : "後")}へ移動しました。";
-        return Redirect($"/staff/designer/{Slug}?focus={op}-{page + delta}#page-{page + delta}");
+        return Redirect($"/staff/designer/{Slug}?focus={op}-{page + delta}#{op}-{page + delta}");
     }
 
     private async Task<IActionResult> AddPageAsync(string actor, CancellationToken ct)

@@ -124,7 +124,7 @@ public sealed class ItemModel(DesignerStore store) : PageModel
             return Page();
         }
         TempData["Notice"] = outcome.Saved ? $"項目「{name}」を保存しました。" : "変更はありませんでした。";
-        return Redirect($"/staff/designer/{Slug}?focus=up-{at.Anchor}#{at.Anchor}");
+        return Redirect($"/staff/designer/{Slug}?focus=up-{at.Anchor}#up-{at.Anchor}");
     }
 
     private static readonly (string Suffix, string Input)[] Inputs =

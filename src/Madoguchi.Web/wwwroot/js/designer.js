@@ -5,9 +5,11 @@
 (function () {
   "use strict";
   var focus = new URLSearchParams(window.location.search).get("focus");
-  if (focus) {
-    var button = document.getElementById(focus);
-    if (button) button.focus();
+  var button = focus ? document.getElementById(focus) : null;
+  if (button) {
+    button.focus();
+    // Scrolling to the URL's fragment after load may move focus again: settle it once the page is loaded.
+    window.addEventListener("load", function () { if (document.activeElement !== button) button.focus(); });
   }
   var widths = document.querySelector("[data-preview-width]");
   var preview = document.getElementById("preview");

@@ -85,7 +85,7 @@ public sealed class DesignerPagesTests
 
         var imported = (await FormAsync(app)).WorkingJson;
         var moved = await PressAsync(app, staff, "down:0:0");
-        Redirected(moved, "/staff/designer/designer-test?focus=down-item-0-1#item-0-1");
+        Redirected(moved, "/staff/designer/designer-test?focus=down-item-0-1#down-item-0-1");
         Assert.Equal(["reason", "fullName", "reasonOther"], Keys((await WorkingAsync(app)).Pages[0]));
 
         // The last item of a page goes down to the top of the next page; a group's field stays in its group.
@@ -101,7 +101,7 @@ public sealed class DesignerPagesTests
         var refused = await PressAsync(app, staff, "page-up:1");
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("項目 'reason' はこれより前にありません", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(Ct)));
-        Redirected(await PressAsync(app, staff, "up:1:0"), "/staff/designer/designer-test?focus=up-item-0-2#item-0-2");
+        Redirected(await PressAsync(app, staff, "up:1:0"), "/staff/designer/designer-test?focus=up-item-0-2#up-item-0-2");
         Redirected(await PressAsync(app, staff, "page-up:1"), "/staff/designer/");
         Assert.Equal("family", (await WorkingAsync(app)).Pages[0].Key);
 
