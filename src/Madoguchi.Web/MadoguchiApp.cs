@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Madoguchi.Web.Features.Applicants;
 using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
+using Madoguchi.Web.Features.Designer;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Funnel;
 using Madoguchi.Web.Features.Home;
@@ -79,6 +80,7 @@ public static class MadoguchiApp
         builder.AddAudit();
         builder.AddFunnel();
         builder.AddIntake();
+        builder.AddDesigner();
         return builder;
     }
 

@@ -38,6 +38,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<FunnelEvent> FunnelEvents => Set<FunnelEvent>();
     public DbSet<Features.Intake.IntakeCounter> IntakeCounters => Set<Features.Intake.IntakeCounter>();
     public DbSet<Features.Intake.IntakeDraw> IntakeDraws => Set<Features.Intake.IntakeDraw>();
+    public DbSet<Features.Designer.FormEdit> FormEdits => Set<Features.Designer.FormEdit>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -64,6 +65,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         FunnelEvent.Configure(builder.Entity<FunnelEvent>());
         Features.Intake.IntakeCounter.Configure(builder.Entity<Features.Intake.IntakeCounter>());
         Features.Intake.IntakeDraw.Configure(builder.Entity<Features.Intake.IntakeDraw>());
+        Features.Designer.FormEdit.Configure(builder.Entity<Features.Designer.FormEdit>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -120,6 +120,8 @@ public static class AuditActions
     public const string InventoryExported = "inventory.exported";
     public const string FormImported = "form.imported";
     public const string FormPublished = "form.published";
+    public const string FormEdited = "form.edited";
+    public const string FormUnpublished = "form.unpublished";
     public const string PersonalDataViewed = "personal-data.viewed";
     public const string AuditSearched = "audit.searched";
     public const string AuditExported = "audit.exported";

@@ -25,6 +25,13 @@ public sealed class Form
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string UpdatedBy { get; set; } = "";
+    /// <summary>
+    /// Set when staff stop new applications (unpublish): residents can no longer start or submit
+    /// without a draft; drafts already started and submissions stay. Publishing again clears it.
+    /// </summary>
+    public DateTimeOffset? UnpublishedAt { get; set; }
+    /// <summary>Field keys renamed or removed in the designer since publishing, as JSON (see Designer/KeyChanges).</summary>
+    public string? DesignerKeyChanges { get; set; }
 
     public List<FormVersion> Versions { get; set; } = [];
 

@@ -133,6 +133,8 @@ public sealed partial class FormService(MadoguchiDbContext db, TimeProvider cloc
         // Versions imported from another installation (form import of an export with --all-versions) go live here.
         var wentLive = form.CurrentVersion != version!.Number;
         form.CurrentVersion = version.Number;
+        // Publishing (again) reopens a form whose new applications were stopped in the designer.
+        form.UnpublishedAt = null;
 
         var before = ProcedureHistory.Snapshot(procedure);
         if (procedure.Status != OnlineStatus.Done)
@@ -187,18 +189,22 @@ public sealed partial class FormService(MadoguchiDbContext db, TimeProvider cloc
     /// <summary>Published forms, for residents and API clients.</summary>
     public async Task<IReadOnlyList<PublishedItem>> PublishedAsync(CancellationToken ct)
     {
-        var rows = await db.Forms.AsNoTracking().Where(f => f.CurrentVersion != null).OrderBy(f => f.Slug)
+        var rows = await db.Forms.AsNoTracking().Where(f => f.CurrentVersion != null && f.UnpublishedAt == null).OrderBy(f => f.Slug)
             .Select(f => new { f.Slug, f.Procedure!.Code, Version = f.CurrentVersion!.Value, Json = f.Versions.Where(v => v.Number == f.CurrentVersion).Select(v => v.DefinitionJson).First() })
             .ToListAsync(ct);
         // The title comes from the published version, not the working definition, which may have moved on.
         return [.. rows.Select(r => new PublishedItem(r.Slug, r.Code, Definition(r.Json).Title.Ja, r.Version))];
     }
 
-    /// <summary>The newest published version of a form, or null when there is none.</summary>
+    /// <summary>The newest published version of a form, or null when there is none or new applications are stopped.</summary>
     public Task<FormVersion?> CurrentVersionAsync(string slug, CancellationToken ct)
-        => db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
+        => db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null && f.UnpublishedAt == null)
             .SelectMany(f => f.Versions.Where(v => v.Number == f.CurrentVersion))
             .FirstOrDefaultAsync(ct);
+
+    /// <summary>True when the form was published and staff have since stopped new applications.</summary>
+    public Task<bool> IsUnpublishedAsync(string slug, CancellationToken ct)
+        => db.Forms.AsNoTracking().AnyAsync(f => f.Slug == slug && f.CurrentVersion != null && f.UnpublishedAt != null, ct);
 
     /// <summary>Reads a stored (already validated) definition; 個人番号 was allowed when it was stored.</summary>
     public static FormDefinition Definition(string storedJson)

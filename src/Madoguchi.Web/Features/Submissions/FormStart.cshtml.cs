@@ -20,6 +20,8 @@ public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, Dra
     public string Slug { get; set; } = "";
 
     public FormDefinition? Definition { get; private set; }
+    /// <summary>True when staff stopped new applications: the page says so instead of offering a start.</summary>
+    public bool Closed { get; private set; }
 
     /// <summary>An anonymous start of a form that requires sign-in (Features/Applicants) was refused.</summary>
     public bool SignInRefused { get; private set; }
@@ -30,6 +32,12 @@ public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, Dra
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var version = await forms.CurrentVersionAsync(Slug, ct);
+        if (version is null && await forms.IsUnpublishedAsync(Slug, ct))
+        {
+            Closed = true;
+            Response.StatusCode = StatusCodes.Status410Gone;
+            return Page();
+        }
         if (version is null) return NotFound();
         Definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
         if (Definition.Intake is { } rules)
@@ -59,7 +67,7 @@ public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, Dra
             return Page();
         }
         var started = await drafts.StartAsync(Slug, Lang.Code(lang.Current), ct);
-        if (started is not { } s) return NotFound();
+        if (started is not { } s) return await OnGetAsync(ct);
         FormFilling.WriteCookie(Response, s.Draft.Id, s.Secret);
         var definition = await PublishedDefinitions.GetAsync(db, s.Draft.FormVersionId, ct);
         var first = FormFilling.VisiblePages(definition, []).FirstOrDefault();

@@ -91,6 +91,7 @@ public static class SubmissionsModule
         return result switch
         {
             SubmissionService.Result.FormNotFound => Problem(404, $"公開中のフォーム '{slug}' はありません。", "GET /api/v1/forms で公開中のフォームを確かめてください。"),
+            SubmissionService.Result.Closed => Problem(410, $"フォーム '{slug}' は受付を停止しています。", "新しい申請は受け付けていません。担当の課にお問い合わせください。"),
             SubmissionService.Result.VersionNotFound r => Invalid([new("version", "unknown-version", $"このフォームに版 {r.Requested} はありません。公開中の版は {r.Current} です。")]),
             SubmissionService.Result.Refused r => Invalid([.. r.Errors.Select(e => new ApiFieldError(e.Field, e.Code, e.Message.Ja))]),
             SubmissionService.Result.Limited r => Limited(r.Refusal),
@@ -145,6 +146,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
     public abstract record Result
     {
         public sealed record FormNotFound : Result;
+        public sealed record Closed : Result;
         public sealed record VersionNotFound(int Requested, int Current) : Result;
         public sealed record Refused(IReadOnlyList<AnswerError> Errors) : Result;
         public sealed record KeyReused : Result;
@@ -161,6 +163,9 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
     public async Task<Result> SubmitAsync(string slug, int? versionNumber, JsonObject answers, AnswerChecker.Mode mode, string language,
         string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null, string? applicantSubject = null)
     {
+        // Stopped forms take no new applications; a draft started before the stop may still be sent.
+        // (The cached lookup below cannot know: stopping does not change the current version.)
+        if (fromDraftId is null && await db.Forms.AsNoTracking().AnyAsync(f => f.Slug == slug && f.UnpublishedAt != null, ct)) return new Result.Closed();
         for (var attempt = 1; ; attempt++)
         {
             // The cached current version is confirmed by the writer, in the transaction that stores the submission.

@@ -119,6 +119,8 @@ public static class Texts
         ["fill.expiry.before"] = new("入力途中の内容は、最後に保存してから", "Unfinished answers are kept for", "とちゅうの こたえは"),
         ["fill.expiry.after"] = new("日間保存され、その後削除されます。", "days after your last save, then deleted.", "<ruby>日<rt>にち</rt></ruby> のこります。そのあと けします。"),
         ["fill.start"] = new("申請を始める", "Start now", "はじめる"),
+        ["fill.closed.title"] = new("この申請の受付は停止しています", "This application is closed", "この <ruby>申請<rt>しんせい</rt></ruby>は いま できません"),
+        ["fill.closed.lead"] = new("新しい申請は受け付けていません。途中まで入力して保存した申請は、続きから送信できます。詳しくは担当の課にお問い合わせください。", "New applications are not accepted. If you saved an application part way, you can still finish and send it. Please contact the section in charge for details.", "<ruby>新<rt>あたら</rt></ruby>しい <ruby>申請<rt>しんせい</rt></ruby>は できません。<ruby>途中<rt>とちゅう</rt></ruby>まで <ruby>書<rt>か</rt></ruby>いた ものは <ruby>続<rt>つづ</rt></ruby>きが できます。"),
         ["fill.resume.link"] = new("保存した申請の続きをする（再開コードを入力）", "Continue a saved application (enter your resume code)", "つづきを する（コードを <ruby>書<rt>か</rt></ruby>く）"),
         ["applicant.heading"] = new("本人確認をして始める", "Verify your identity and start", "<ruby>本人<rt>ほんにん</rt></ruby><ruby>確認<rt>かくにん</rt></ruby>を して はじめる"),
         ["applicant.lead"] = new("サインインすると、氏名や住所などが本人確認サービスの情報から入力されます。", "If you sign in, your name, address and other details are filled in from the identity service.", "サインインすると、<ruby>名前<rt>なまえ</rt></ruby>や <ruby>住所<rt>じゅうしょ</rt></ruby>が <ruby>自動<rt>じどう</rt></ruby>で <ruby>入<rt>はい</rt></ruby>ります。"),

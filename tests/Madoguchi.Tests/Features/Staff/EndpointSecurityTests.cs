@@ -104,6 +104,14 @@ public sealed class EndpointSecurityTests
         ["/staff/forms/{slug}/funnel"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Intake rules and the lottery of a form: same department scope as its submissions.
         ["/staff/forms/{slug}/intake"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // Form designer: department-scoped like the submissions list; the item page needs ?page=&index= (or &add=), so the bare URL is 404 for all.
+        ["/staff/designer"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        ["/staff/designer/new"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        ["/staff/designer/{slug}"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        ["/staff/designer/{slug}/settings"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        ["/staff/designer/{slug}/pages/{pageKey}"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        ["/staff/designer/{slug}/item"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
+        ["/staff/designer/{slug}/preview"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Staff API: tried with each member's read token (anonymous: no token).
         ["/api/v1/procedures"] = (Expect.Unauthorized, Expect.Ok, Expect.Ok),
         // Published forms are public; {slug} is the form published below.
@@ -160,6 +168,7 @@ public sealed class EndpointSecurityTests
                 .Replace("{code}", "1350016", StringComparison.Ordinal)
                 .Replace("{slug}", "test-form", StringComparison.Ordinal)
                 .Replace("{step}", "first", StringComparison.Ordinal)
+                .Replace("{pageKey}", "first", StringComparison.Ordinal)
                 .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })

@@ -1,0 +1,158 @@
+using Madoguchi.BrowserTests.Infrastructure;
+using Madoguchi.BrowserTests.Pages;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Catalog;
+using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Features.Staff;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Madoguchi.BrowserTests.Features;
+
+/// <summary>
+/// Issue 6: a member of staff builds a three-page form with the keyboard alone (Tab, Enter, arrow
+/// keys and typing; no clicks), reorders it, publishes it, and every designer page passes axe.
+/// </summary>
+public sealed class FormDesignerTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Staff_build_a_three_page_form_with_the_keyboard_only_and_publish_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await AppServer.StartAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            db.Procedures.Add(new Procedure { Code = "KT-K0001", Name = "キーボード手続", Layout = InventoryLayout.Municipal, OnlineEligible = true, ProcedureType = "申請", Actor = "個人" });
+            await db.SaveChangesAsync(ct);
+        }
+        await using var session = await browser.OpenAsync();
+        var page = session.Page;
+        await SignInPage.SignInAsync(page, app, Roles.Dx);
+        var keys = new Keyboard(page);
+
+        await page.GotoAsync(app.Url("/staff/designer"));
+        await Axe.AssertAccessibleAsync(page);
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Link, new() { Name = "新しいフォームを作る" }));
+
+        // Create: the procedure is the first choice after "選んでください".
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "新しいフォームを作る", Level = 1 })).ToBeVisibleAsync();
+        await Axe.AssertAccessibleAsync(page);
+        await keys.FocusAsync(page.GetByLabel("手続"));
+        await page.Keyboard.PressAsync("ArrowDown");
+        await keys.TypeAsync(page.GetByLabel("アドレス（slug）"), "keyboard-form");
+        await keys.TypeAsync(page.GetByLabel("フォームの名前（日本語）"), "キーボードで作った申請");
+        await keys.TypeAsync(page.GetByLabel("最初のページの見出し"), "申請する人");
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Button, new() { Name = "作成する" }));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "キーボードで作った申請 の編集", Level = 1 })).ToBeVisibleAsync();
+        await Axe.AssertAccessibleAsync(page);
+
+        // Page 1: two fields (text is the first kind in the list).
+        await AddFieldAsync(keys, page, 0, 0, "fullName", "氏名", required: true, axe: true);
+        await AddFieldAsync(keys, page, 0, 0, "address", "住所", required: false);
+
+        // Page 2 and 3: added, titled on their own page, each with a field.
+        foreach (var (title, p, key, label, arrows) in new[] { ("連絡先", 1, "email", "メールアドレス", 3), ("確認", 2, "kind", "申請の区分", 10) })
+        {
+            await keys.ActivateAsync(page.GetByRole(AriaRole.Button, new() { Name = "ページを追加" }));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("ページを編集");
+            if (p == 1) await Axe.AssertAccessibleAsync(page);
+            await keys.TypeAsync(page.GetByLabel("見出し（日本語）"), title, replace: true);
+            await keys.ActivateAsync(page.GetByRole(AriaRole.Button, new() { Name = "保存する", Exact = true }));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"{p + 1}ページ目: {title}" })).ToBeVisibleAsync();
+            await AddFieldAsync(keys, page, p, arrows, key, label, required: true, options: arrows == 10 ? "new|新規\nrenew|更新" : null);
+        }
+
+        // The starting text of each page is no longer needed: remove it from page 1 (keyboard, then Enter).
+        await keys.ActivateAsync(page.Locator("#item-0-0 button[value='remove:0:0']"));
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("削除しました");
+        // Reorder: 住所 above 氏名; with designer.js the focus comes back to the moved button at its new place.
+        await keys.ActivateAsync(page.Locator("#up-item-0-1"));
+        await Expect(page.Locator("#page-0 .designer-item__name").First).ToHaveTextAsync("住所");
+        await Expect(page.Locator("#up-item-0-0")).ToBeFocusedAsync();
+        await Expect(page.Locator("#page-0 .designer-item__name")).ToHaveTextAsync(["住所", "氏名"]);
+
+        // Preview at both widths, with the keyboard.
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Link, new() { Name = "プレビュー（住民に見える画面）" }));
+        await Expect(page.Locator("#preview")).ToHaveAttributeAsync("data-width", "phone");
+        await Axe.AssertAccessibleAsync(page);
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Link, new() { Name = "パソコンの幅" }));
+        await Expect(page.Locator("#preview")).ToHaveAttributeAsync("data-width", "desktop");
+        await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "新規" })).ToBeVisibleAsync();
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Navigation, new() { Name = "パンくずリスト" }).GetByRole(AriaRole.Link, new() { Name = "キーボードで作った申請" }));
+
+        // Settings page, then back without saving.
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Link, new() { Name = "フォームの名前と説明を編集" }));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "フォームの名前と説明", Level = 1 })).ToBeVisibleAsync();
+        await Axe.AssertAccessibleAsync(page);
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Link, new() { Name = "保存せずに戻る" }));
+        await Expect(page.GetByTestId("status")).ToBeVisibleAsync();
+
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Button, new() { Name = "公開する", Exact = true }));
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("第1版を公開しました。");
+        await Expect(page.GetByTestId("status")).ToHaveTextAsync("第1版を公開中");
+        await Axe.AssertAccessibleAsync(page);
+
+        await using var check = app.Services.CreateAsyncScope();
+        var json = await check.ServiceProvider.GetRequiredService<MadoguchiDbContext>().FormVersions.Select(v => v.DefinitionJson).SingleAsync(ct);
+        var d = FormService.Definition(json);
+        Assert.Equal(["申請する人", "連絡先", "確認"], d.Pages.Select(p => p.Title.Ja));
+        Assert.Equal(["address", "fullName", "email", "kind"], d.AllFields.Select(f => f.Key));
+        Assert.True(d.AllFields.Single(f => f.Key == "fullName").Required);
+        Assert.Equal(["new", "renew"], d.AllFields.Single(f => f.Key == "kind").Settings.Options!.Select(o => o.Value));
+    }
+
+    /// <summary>Chooses a kind in page <paramref name="p"/>'s list (<paramref name="arrows"/> presses down from 1行テキスト) and fills the item page.</summary>
+    private static async Task AddFieldAsync(Keyboard keys, IPage page, int p, int arrows, string key, string label, bool required, bool axe = false, string? options = null)
+    {
+        await keys.FocusAsync(page.Locator($"#add-{p}"));
+        for (var i = 0; i < arrows; i++) await page.Keyboard.PressAsync("ArrowDown");
+        await keys.ActivateAsync(page.Locator($"#page-{p} .designer-add button"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("項目を追加");
+        if (axe) await Axe.AssertAccessibleAsync(page);
+        await keys.TypeAsync(page.GetByLabel("項目キー"), key, replace: true);
+        await keys.TypeAsync(page.GetByLabel("ラベル（日本語）"), label);
+        if (options is not null) await keys.TypeAsync(page.GetByLabel("選択肢"), options, replace: true);
+        if (required)
+        {
+            await keys.FocusAsync(page.GetByLabel("必須にする"));
+            await page.Keyboard.PressAsync("Space");
+        }
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Button, new() { Name = "追加する", Exact = true }));
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"項目「{label}」を保存しました。");
+    }
+
+    /// <summary>Moves through a page with Tab only, as a keyboard user does.</summary>
+    private sealed class Keyboard(IPage page)
+    {
+        public async Task FocusAsync(ILocator target)
+        {
+            for (var i = 0; i < 250; i++)
+            {
+                if (await target.EvaluateAsync<bool>("e => e === document.activeElement")) return;
+                await page.Keyboard.PressAsync("Tab");
+            }
+            throw new InvalidOperationException($"Tab never reached {target} on {page.Url}");
+        }
+
+        public async Task ActivateAsync(ILocator target)
+        {
+            await FocusAsync(target);
+            await page.Keyboard.PressAsync("Enter");
+        }
+
+        public async Task TypeAsync(ILocator target, string text, bool replace = false)
+        {
+            await FocusAsync(target);
+            if (replace) await page.Keyboard.PressAsync("Control+A");
+            var lines = text.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (i > 0) await page.Keyboard.PressAsync("Enter");
+                await page.Keyboard.TypeAsync(lines[i]);
+            }
+        }
+    }
+}
