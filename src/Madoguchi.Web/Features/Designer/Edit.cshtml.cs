@@ -145,6 +145,18 @@ public sealed class EditModel(DesignerStore store, FormService forms) : PageMode
         var published = await store.PublishedAsync(Loaded.Form, ct);
         var declared = KeyChanges.Parse(Loaded.Form.DesignerKeyChanges).Against(published?.Definition, Definition);
         var (unpublishedAt, keyChanges) = (Loaded.Form.UnpublishedAt, Loaded.Form.DesignerKeyChanges);
+        var (workingJson, workingSha) = (Loaded.Form.WorkingJson, Loaded.Form.WorkingSha256);
+        if (published is { } p && p.Sha256 != Loaded.Form.WorkingSha256 && Loaded.Form.CurrentVersion is int from)
+        {
+            // The new version declares how answers of the published one map onto it (docs/forms-format.md,
+            // "Changes between versions"), so drafts on it are migrated instead of losing answers.
+            var next = Definition with
+            {
+                Changes = declared.IsEmpty ? null : new VersionChangeSet(from, [.. declared.Renamed.Select(r => new KeyRename(r.Key, r.Value))], [.. declared.Removed]),
+            };
+            Loaded.Form.WorkingJson = FormJson.Write(next);
+            Loaded.Form.WorkingSha256 = FormJson.Sha256(Loaded.Form.WorkingJson);
+        }
         // Publishing reopens a form whose applications were stopped, and settles the pending key changes.
         Loaded.Form.UnpublishedAt = null;
         Loaded.Form.DesignerKeyChanges = null;
@@ -158,6 +170,7 @@ public sealed class EditModel(DesignerStore store, FormService forms) : PageMode
         catch (FormRefusedException e)
         {
             (Loaded.Form.UnpublishedAt, Loaded.Form.DesignerKeyChanges) = (unpublishedAt, keyChanges);
+            (Loaded.Form.WorkingJson, Loaded.Form.WorkingSha256) = (workingJson, workingSha);
             PublishErrors = e.Errors;
             ModelState.AddModelError("", e.Message);
             foreach (var error in e.Errors) ModelState.AddModelError("", $"{DesignerStore.Place(Definition, error.Path)}: {error.Message}");
