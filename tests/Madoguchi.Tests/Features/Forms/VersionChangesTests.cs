@@ -114,7 +114,7 @@ public sealed class VersionChangesTests
             case "field-becomes-group":
                 var fax = Field(next, "fax");
                 Items(next, 0).Remove(fax);
-                Items(next, 1).Add(JsonNode.Parse("""{ "type": "group", "key": "fax", "label": { "ja": "FAX" }, "fields": [ { "type": "text", "key": "faxLine", "label": { "ja": "番号" } } ] }"""));
+                Items(next, 1).Add(JsonNode.Parse("""{ "type": "group", "key": "fax", "label": { "ja": "ファクス" }, "fields": [ { "type": "text", "key": "faxLine", "label": { "ja": "番号" } } ] }"""));
                 break;
             case "wrong-from":
                 next["changes"] = new JsonObject { ["from"] = 2 };
