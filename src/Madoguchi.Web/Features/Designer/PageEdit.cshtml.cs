@@ -37,7 +37,10 @@ public sealed class PageEditModel(DesignerStore store) : PageModel
         var p = Loaded.Definition.Pages[PageIndex];
         Input = new InputModel
         {
-            Key = p.Key, TitleJa = p.Title.Ja, TitleEn = p.Title.En, TitleEasy = p.Title.Easy,
+            Key = p.Key,
+            TitleJa = p.Title.Ja,
+            TitleEn = p.Title.En,
+            TitleEasy = p.Title.Easy,
             ConditionField = p.ShowWhen?.Field,
             ConditionOperator = p.ShowWhen?.Operator switch { ConditionOperator.Equals => "equals", ConditionOperator.In => "in", ConditionOperator.Filled => "filled", _ => null },
             ConditionValues = p.ShowWhen is null ? null : string.Join(", ", p.ShowWhen.Values),

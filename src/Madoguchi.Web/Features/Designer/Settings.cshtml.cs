@@ -36,8 +36,12 @@ public sealed class SettingsModel(DesignerStore store) : PageModel
         var d = loaded.Definition;
         Input = new InputModel
         {
-            TitleJa = d.Title.Ja, TitleEn = d.Title.En, TitleEasy = d.Title.Easy,
-            DescriptionJa = d.Description?.Ja, DescriptionEn = d.Description?.En, DescriptionEasy = d.Description?.Easy,
+            TitleJa = d.Title.Ja,
+            TitleEn = d.Title.En,
+            TitleEasy = d.Title.Easy,
+            DescriptionJa = d.Description?.Ja,
+            DescriptionEn = d.Description?.En,
+            DescriptionEasy = d.Description?.Easy,
             DraftExpiryDays = d.DraftExpiryDays.ToString(CultureInfo.InvariantCulture),
         };
         return Page();

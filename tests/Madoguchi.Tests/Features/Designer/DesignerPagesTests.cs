@@ -42,19 +42,30 @@ public sealed class DesignerPagesTests
 
         var added = await SaveItemAsync(app, staff, "p=0&add=text", new()
         {
-            ["Key"] = "fullName", ["LabelJa"] = "氏名", ["LabelEn"] = "Full name", ["LabelEasy"] = "{名前|なまえ}",
-            ["HelpJa"] = "戸籍のとおりに", ["Required"] = "true", ["MaxLength"] = "４０",
+            ["Key"] = "fullName",
+            ["LabelJa"] = "氏名",
+            ["LabelEn"] = "Full name",
+            ["LabelEasy"] = "{名前|なまえ}",
+            ["HelpJa"] = "戸籍のとおりに",
+            ["Required"] = "true",
+            ["MaxLength"] = "４０",
         }, "hoiku-moushikomi");
         Redirected(added, "/staff/designer/hoiku-moushikomi");
         var radio = await SaveItemAsync(app, staff, "p=0&add=radio", new()
         {
-            ["Key"] = "kind", ["LabelJa"] = "区分", ["Options"] = "new|新規|New|あたらしく\nchange|変更|Change",
+            ["Key"] = "kind",
+            ["LabelJa"] = "区分",
+            ["Options"] = "new|新規|New|あたらしく\nchange|変更|Change",
         }, "hoiku-moushikomi");
         Redirected(radio, "/staff/designer/hoiku-moushikomi");
         var conditional = await SaveItemAsync(app, staff, "p=0&add=date", new()
         {
-            ["Key"] = "changeDate", ["LabelJa"] = "変更日", ["Min"] = "令和7年4月1日",
-            ["ConditionField"] = "kind", ["ConditionOperator"] = "equals", ["ConditionValues"] = "change",
+            ["Key"] = "changeDate",
+            ["LabelJa"] = "変更日",
+            ["Min"] = "令和7年4月1日",
+            ["ConditionField"] = "kind",
+            ["ConditionOperator"] = "equals",
+            ["ConditionValues"] = "change",
         }, "hoiku-moushikomi");
         Redirected(conditional, "/staff/designer/hoiku-moushikomi");
 
@@ -303,7 +314,9 @@ public sealed class DesignerPagesTests
         var sha = (await FormAsync(app)).WorkingSha256;
         var post = await other.PostAsync("/staff/designer/designer-test", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Op"] = "remove:0:0", ["Sha"] = sha, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(otherToken),
+            ["Op"] = "remove:0:0",
+            ["Sha"] = sha,
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(otherToken),
         }), Ct);
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
         Assert.Equal(sha, (await FormAsync(app)).WorkingSha256);
@@ -325,13 +338,21 @@ public sealed class DesignerPagesTests
 
         Redirected(await MadoguchiFactory.PostFormAsync(staff, "/staff/designer/designer-test/pages/family", new()
         {
-            ["Sha"] = sha, ["Input.Key"] = "kazoku", ["Input.TitleJa"] = "家族", ["Input.TitleEn"] = "Family",
-            ["Input.ConditionField"] = "reason", ["Input.ConditionOperator"] = "in", ["Input.ConditionValues"] = "work, other",
+            ["Sha"] = sha,
+            ["Input.Key"] = "kazoku",
+            ["Input.TitleJa"] = "家族",
+            ["Input.TitleEn"] = "Family",
+            ["Input.ConditionField"] = "reason",
+            ["Input.ConditionOperator"] = "in",
+            ["Input.ConditionValues"] = "work, other",
         }), "/staff/designer/");
         sha = (await FormAsync(app)).WorkingSha256;
         Redirected(await MadoguchiFactory.PostFormAsync(staff, "/staff/designer/designer-test/settings", new()
         {
-            ["Sha"] = sha, ["Input.TitleJa"] = "新しい名前", ["Input.DescriptionJa"] = "説明です", ["Input.DraftExpiryDays"] = "14",
+            ["Sha"] = sha,
+            ["Input.TitleJa"] = "新しい名前",
+            ["Input.DescriptionJa"] = "説明です",
+            ["Input.DraftExpiryDays"] = "14",
         }), "/staff/designer/");
         Redirected(await SaveItemAsync(app, staff, "p=1&add=group", new() { ["Key"] = "guardians", ["LabelJa"] = "保護者", ["GroupMin"] = "0", ["GroupMax"] = "2", ["FirstFieldLabel"] = "保護者の氏名" }), "/staff/designer/");
         Redirected(await SaveItemAsync(app, staff, "p=1&group=2&add=phone", new() { ["Key"] = "guardianPhone", ["LabelJa"] = "電話番号" }), "/staff/designer/");
