@@ -13,7 +13,9 @@ namespace Madoguchi.BrowserTests.Features;
 
 /// <summary>
 /// Issue 6: a member of staff builds a three-page form with the keyboard alone (Tab, Enter, arrow
-/// keys and typing; no clicks), reorders it, publishes it, and every designer page passes axe.
+/// keys and typing; no clicks), reorders it, publishes it, and every designer page passes axe. Then
+/// changes a published form (a key renamed, a field removed, a required one added) and publishes
+/// version 2, onto which a resident's version 1 draft resumes and is submitted.
 /// </summary>
 public sealed class FormDesignerTests(BrowserFixture browser)
 {
@@ -175,6 +177,8 @@ public sealed class FormDesignerTests(BrowserFixture browser)
             await Expect(page.GetByTestId("key-changes")).ToContainTextAsync("名前の変更: fullName → applicantName");
             await Expect(page.GetByTestId("key-changes")).ToContainTextAsync("削除: nickname");
             await Axe.AssertAccessibleAsync(page);
+            // A new required question on the page the resident already filled: they must be asked for it.
+            await AddFieldAsync(keys, page, 0, 0, "daytimeContact", "日中の連絡方法", required: true);
 
             await keys.ActivateAsync(page.GetByRole(AriaRole.Button, new() { Name = "変更を公開する", Exact = true }));
             await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("第2版を公開しました。");
@@ -193,10 +197,14 @@ public sealed class FormDesignerTests(BrowserFixture browser)
         await Expect(fill.Field("applicantName")).ToHaveValueAsync("山田 花子");
         await Expect(fill.Field("fullName")).ToHaveCountAsync(0);
         await Expect(fill.Field("nickname")).ToHaveCountAsync(0);
-        // A rename keeps the answer and a removal asks nothing, so nothing is to be filled again.
-        await Expect(p.GetByTestId("refill")).ToHaveCountAsync(0);
+        // The rename keeps the answer and the removal asks nothing; only the new required question is listed.
+        await Expect(p.GetByTestId("refill")).ToContainTextAsync("フォームが新しくなりました");
+        await Expect(p.GetByTestId("refill")).ToContainTextAsync("日中の連絡方法");
+        await Expect(p.GetByTestId("refill")).Not.ToContainTextAsync("氏名");
         await Axe.AssertAccessibleAsync(p);
+        await fill.Field("daytimeContact").FillAsync("携帯電話");
         await fill.NextAsync("連絡先");
+        await Expect(p.GetByTestId("refill")).ToHaveCountAsync(0);
         await fill.Field("contactTime").FillAsync("平日の午前");
         await fill.NextAsync("確認");
         await p.GetByRole(AriaRole.Radio, new() { Name = "新規" }).CheckAsync();
@@ -216,6 +224,7 @@ public sealed class FormDesignerTests(BrowserFixture browser)
         Assert.Equal(2, submission.FormVersionNumber);
         var answers = System.Text.Json.Nodes.JsonNode.Parse(submission.AnswersJson)!.AsObject();
         Assert.Equal("山田 花子", answers["applicantName"]!.GetValue<string>());
+        Assert.Equal("携帯電話", answers["daytimeContact"]!.GetValue<string>());
         Assert.False(answers.ContainsKey("fullName") || answers.ContainsKey("nickname"));
     }
 
