@@ -13,7 +13,9 @@ namespace Madoguchi.BrowserTests.Features;
 
 /// <summary>
 /// Issue 6: a member of staff builds a three-page form with the keyboard alone (Tab, Enter, arrow
-/// keys and typing; no clicks), reorders it, publishes it, and every designer page passes axe.
+/// keys and typing; no clicks), reorders it, publishes it, and every designer page passes axe. Then
+/// changes a published form (a key renamed, a field removed, a required one added) and publishes
+/// version 2, onto which a resident's version 1 draft resumes and is submitted.
 /// </summary>
 public sealed class FormDesignerTests(BrowserFixture browser)
 {
@@ -102,6 +104,128 @@ public sealed class FormDesignerTests(BrowserFixture browser)
         Assert.Equal(["address", "fullName", "email", "kind"], d.AllFields.Select(f => f.Key));
         Assert.True(d.AllFields.Single(f => f.Key == "fullName").Required);
         Assert.Equal(["new", "renew"], d.AllFields.Single(f => f.Key == "kind").Settings.Options!.Select(o => o.Value));
+    }
+
+    private const string VersionedForm = """
+    {
+      "slug": "versioned-form",
+      "title": { "ja": "版を重ねる申請" },
+      "pages": [
+        { "key": "applicant", "title": { "ja": "申請する人" },
+          "items": [
+            { "type": "text", "key": "fullName", "required": true, "label": { "ja": "氏名" } },
+            { "type": "text", "key": "nickname", "label": { "ja": "呼び名" } }
+          ] },
+        { "key": "contact", "title": { "ja": "連絡先" },
+          "items": [ { "type": "text", "key": "contactTime", "required": true, "label": { "ja": "連絡のつく時間帯" } } ] },
+        { "key": "confirm", "title": { "ja": "確認" },
+          "items": [ { "type": "radio", "key": "kind", "required": true, "label": { "ja": "申請の区分" },
+            "options": [ { "value": "new", "label": { "ja": "新規" } }, { "value": "renew", "label": { "ja": "更新" } } ] } ] }
+      ]
+    }
+    """;
+
+    [Fact]
+    public async Task A_draft_started_on_version_1_resumes_on_the_version_2_staff_published_with_the_keyboard_and_is_submitted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await AppServer.StartAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            db.Procedures.Add(new Procedure { Code = "KT-K0002", Name = "版の手続", Layout = InventoryLayout.Municipal, OnlineEligible = true, ProcedureType = "申請", Actor = "個人" });
+            await db.SaveChangesAsync(ct);
+            var forms = scope.ServiceProvider.GetRequiredService<FormService>();
+            await forms.ImportAsync(VersionedForm, "KT-K0002", "test", ct);
+            await forms.PublishAsync("versioned-form", "test", ct);
+        }
+
+        // A resident on a phone fills page 1 of version 1 and saves it for later.
+        string code;
+        await using (var phone = await browser.OpenAsync(width: 375, height: 812))
+        {
+            var page = phone.Page;
+            var form = new FormFillPage(page);
+            await page.GotoAsync(app.Url("/forms/versioned-form"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "申請を始める" }).ClickAsync();
+            await Expect(form.Heading).ToContainTextAsync("申請する人");
+            await form.FillAsync(new Dictionary<string, string> { ["fullName"] = "山田 花子", ["nickname"] = "はなちゃん" });
+            await form.Later.ClickAsync();
+            code = (await page.GetByTestId("resume-code").InnerTextAsync()).Trim();
+            Assert.NotEmpty(code);
+        }
+
+        // Staff, with the keyboard only: rename 氏名's key, remove 呼び名, publish version 2.
+        await using (var session = await browser.OpenAsync())
+        {
+            var page = session.Page;
+            await SignInPage.SignInAsync(page, app, Roles.Dx);
+            var keys = new Keyboard(page);
+            await page.GotoAsync(app.Url("/staff/designer/versioned-form"));
+            await Expect(page.GetByTestId("status")).ToHaveTextAsync("第1版を公開中");
+            await Axe.AssertAccessibleAsync(page);
+
+            await keys.ActivateAsync(page.Locator("#item-0-0 .designer-item__name a"));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("項目を編集: 氏名");
+            await Axe.AssertAccessibleAsync(page);
+            await keys.TypeAsync(page.GetByLabel("項目キー"), "applicantName", replace: true);
+            await keys.ActivateAsync(page.GetByRole(AriaRole.Button, new() { Name = "保存する", Exact = true }));
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("項目「氏名」を保存しました。");
+
+            await keys.ActivateAsync(page.Locator("#item-0-1 button[value='remove:0:1']"));
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("項目「呼び名」を削除しました。");
+            await Expect(page.GetByTestId("key-changes")).ToContainTextAsync("名前の変更: fullName → applicantName");
+            await Expect(page.GetByTestId("key-changes")).ToContainTextAsync("削除: nickname");
+            await Axe.AssertAccessibleAsync(page);
+            // A new required question on the page the resident already filled: they must be asked for it.
+            await AddFieldAsync(keys, page, 0, 0, "daytimeContact", "日中の連絡方法", required: true);
+
+            await keys.ActivateAsync(page.GetByRole(AriaRole.Button, new() { Name = "変更を公開する", Exact = true }));
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("第2版を公開しました。");
+            await Expect(page.GetByTestId("status")).ToHaveTextAsync("第2版を公開中");
+            await Axe.AssertAccessibleAsync(page);
+        }
+
+        // The resident, on another phone, resumes with the code: the draft moves to version 2 with the answer kept.
+        await using var other = await browser.OpenAsync(width: 375, height: 812);
+        var p = other.Page;
+        var fill = new FormFillPage(p);
+        await p.GotoAsync(app.Url("/forms/resume"));
+        await p.GetByLabel("再開コード").FillAsync(code);
+        await p.GetByRole(AriaRole.Button, new() { Name = "続きを開く" }).ClickAsync();
+        await Expect(fill.Heading).ToContainTextAsync("申請する人");
+        await Expect(fill.Field("applicantName")).ToHaveValueAsync("山田 花子");
+        await Expect(fill.Field("fullName")).ToHaveCountAsync(0);
+        await Expect(fill.Field("nickname")).ToHaveCountAsync(0);
+        // The rename keeps the answer and the removal asks nothing; only the new required question is listed.
+        await Expect(p.GetByTestId("refill")).ToContainTextAsync("フォームが新しくなりました");
+        await Expect(p.GetByTestId("refill")).ToContainTextAsync("日中の連絡方法");
+        await Expect(p.GetByTestId("refill")).Not.ToContainTextAsync("氏名");
+        await Axe.AssertAccessibleAsync(p);
+        await fill.Field("daytimeContact").FillAsync("携帯電話");
+        await fill.NextAsync("連絡先");
+        await Expect(p.GetByTestId("refill")).ToHaveCountAsync(0);
+        await fill.Field("contactTime").FillAsync("平日の午前");
+        await fill.NextAsync("確認");
+        await p.GetByRole(AriaRole.Radio, new() { Name = "新規" }).CheckAsync();
+        await fill.NextAsync("入力内容の確認");
+        await Expect(p.Locator("main")).ToContainTextAsync("山田 花子");
+        await Expect(p.Locator("main")).Not.ToContainTextAsync("はなちゃん");
+        await p.GetByRole(AriaRole.Button, new() { Name = "この内容で申請する" }).ClickAsync();
+        var receipt = (await p.GetByTestId("receipt").InnerTextAsync()).Trim();
+        Assert.NotEmpty(receipt);
+        await Axe.AssertAccessibleAsync(p);
+
+        await using var check = app.Services.CreateAsyncScope();
+        var db2 = check.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        var v2 = FormService.Definition(await db2.FormVersions.Where(v => v.Number == 2).Select(v => v.DefinitionJson).SingleAsync(ct));
+        Assert.Equal(1, v2.Changes!.From);
+        var submission = await db2.Submissions.SingleAsync(ct);
+        Assert.Equal(2, submission.FormVersionNumber);
+        var answers = System.Text.Json.Nodes.JsonNode.Parse(submission.AnswersJson)!.AsObject();
+        Assert.Equal("山田 花子", answers["applicantName"]!.GetValue<string>());
+        Assert.Equal("携帯電話", answers["daytimeContact"]!.GetValue<string>());
+        Assert.False(answers.ContainsKey("fullName") || answers.ContainsKey("nickname"));
     }
 
     /// <summary>Chooses a kind in page <paramref name="p"/>'s list (<paramref name="arrows"/> presses down from 1行テキスト) and fills the item page.</summary>
