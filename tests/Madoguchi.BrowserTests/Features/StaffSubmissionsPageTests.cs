@@ -52,7 +52,7 @@ public sealed class StaffSubmissionsPageTests(BrowserFixture browser)
         await page.GotoAsync(app.Url("/staff"));
         await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "申請の受付一覧" }).ClickAsync();
         await Axe.AssertAccessibleAsync(page);
-        await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "ブラウザテストの申請" }).ClickAsync();
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "ブラウザテストの申請", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Name = $"受付番号 {receipt}" })).ToBeVisibleAsync();
         await Expect(page.Locator("main")).ToContainTextAsync("山田 花子 <b>太字</b>");
         await Expect(page.Locator("main")).ToContainTextAsync("令和元年5月1日（2019-05-01）");
