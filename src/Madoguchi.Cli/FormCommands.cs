@@ -75,7 +75,7 @@ internal static class FormCommands
             foreach (var c in published.InventoryChanges)
             {
                 var label = Madoguchi.Web.Features.Catalog.ProcedureHistory.Labels.TryGetValue(c.Field, out var l) ? l : c.Field;
-                Cli.Info($"  棚卸 {published.Form.Procedure!.Code}: {label} {c.Old ?? "（空）"} → {c.New ?? "（空）"}");
+                Cli.Info($"  棚卸 {published.Form.Procedure!.Code}: {label} {Madoguchi.Web.Features.Catalog.ProcedureHistory.Display(c.Field, c.Old) ?? "（空）"} → {Madoguchi.Web.Features.Catalog.ProcedureHistory.Display(c.Field, c.New) ?? "（空）"}");
             }
             return Cli.Ok;
         }));

@@ -53,6 +53,7 @@ public sealed class FormPublishingTests
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("版 1 を公開しました", first.Stderr, StringComparison.Ordinal);
         Assert.Contains("棚卸 KT-1: 利用ツール （空） → Madoguchi", first.Stderr, StringComparison.Ordinal);
+        Assert.Contains("棚卸 KT-1: オンライン化状況 未 → 済", first.Stderr, StringComparison.Ordinal);
 
         // The same definition again (imported twice, published twice) makes no version 2.
         Assert.Equal(0, (await CliRunner.RunAsync(app.Database, "form", "import", v1, "--procedure", "KT-1")).ExitCode);
