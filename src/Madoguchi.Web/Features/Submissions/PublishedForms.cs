@@ -56,4 +56,11 @@ public sealed class PublishedForms
 
     /// <summary>Drops the cached current version of a form (a newer one was published); the next use reads it again.</summary>
     public void Forget(string slug) => _current.TryRemove(slug, out _);
+
+    /// <summary>
+    /// Whether new applications to the form were stopped in the designer. Asked of the database each
+    /// time: stopping does not change the current version, so the cached lookup cannot see it.
+    /// </summary>
+    public static Task<bool> StoppedAsync(Data.MadoguchiDbContext db, string slug, CancellationToken ct)
+        => db.Forms.AsNoTracking().AnyAsync(f => f.Slug == slug && f.UnpublishedAt != null, ct);
 }

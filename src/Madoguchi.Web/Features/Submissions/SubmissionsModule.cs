@@ -164,8 +164,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
         string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null, string? applicantSubject = null)
     {
         // Stopped forms take no new applications; a draft started before the stop may still be sent.
-        // (The cached lookup below cannot know: stopping does not change the current version.)
-        if (fromDraftId is null && await db.Forms.AsNoTracking().AnyAsync(f => f.Slug == slug && f.UnpublishedAt != null, ct)) return new Result.Closed();
+        if (fromDraftId is null && await PublishedForms.StoppedAsync(db, slug, ct)) return new Result.Closed();
         for (var attempt = 1; ; attempt++)
         {
             // The cached current version is confirmed by the writer, in the transaction that stores the submission.
