@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Madoguchi.Web.Features.Applicants;
 using Madoguchi.Web.Features.Audit;
+using Madoguchi.Web.Features.Cases;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Designer;
 using Madoguchi.Web.Features.Forms;
@@ -79,6 +80,7 @@ public static class MadoguchiApp
         builder.AddMail();
         builder.AddAudit();
         builder.AddFunnel();
+        builder.AddCases();
         builder.AddIntake();
         builder.AddDesigner();
         return builder;
@@ -117,6 +119,7 @@ public static class MadoguchiApp
         app.MapSubmissions();
         app.MapApplicants();
         app.MapFunnel();
+        app.MapCases();
         return app;
     }
 }

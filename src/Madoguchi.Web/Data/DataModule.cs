@@ -59,5 +59,6 @@ public static class DataModule
         Directory.CreateDirectory(storage.FilesFolder);
         await using var db = CreateContext(storage);
         await db.Database.MigrateAsync(ct);
+        await Features.Cases.CaseBackfill.RunAsync(db, ct);
     }
 }

@@ -39,6 +39,10 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Intake.IntakeCounter> IntakeCounters => Set<Features.Intake.IntakeCounter>();
     public DbSet<Features.Intake.IntakeDraw> IntakeDraws => Set<Features.Intake.IntakeDraw>();
     public DbSet<Features.Designer.FormEdit> FormEdits => Set<Features.Designer.FormEdit>();
+    public DbSet<Features.Cases.Case> Cases => Set<Features.Cases.Case>();
+    public DbSet<Features.Cases.CaseEvent> CaseEvents => Set<Features.Cases.CaseEvent>();
+    public DbSet<Features.Cases.CorrectionRequest> CorrectionRequests => Set<Features.Cases.CorrectionRequest>();
+    public DbSet<Features.Cases.LedgerSettings> LedgerSettings => Set<Features.Cases.LedgerSettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -66,6 +70,10 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Intake.IntakeCounter.Configure(builder.Entity<Features.Intake.IntakeCounter>());
         Features.Intake.IntakeDraw.Configure(builder.Entity<Features.Intake.IntakeDraw>());
         Features.Designer.FormEdit.Configure(builder.Entity<Features.Designer.FormEdit>());
+        Features.Cases.Case.Configure(builder.Entity<Features.Cases.Case>());
+        Features.Cases.CaseEvent.Configure(builder.Entity<Features.Cases.CaseEvent>());
+        Features.Cases.CorrectionRequest.Configure(builder.Entity<Features.Cases.CorrectionRequest>());
+        Features.Cases.LedgerSettings.Configure(builder.Entity<Features.Cases.LedgerSettings>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

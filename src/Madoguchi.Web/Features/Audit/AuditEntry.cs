@@ -127,6 +127,11 @@ public static class AuditActions
     public const string AuditExported = "audit.exported";
     /// <summary>A lottery form's winners drawn (seed in the detail).</summary>
     public const string FormDrawn = "form.drawn";
+    public const string CaseStatusChanged = "case.status-changed";
+    public const string CaseAssigned = "case.assigned";
+    public const string CaseNoted = "case.noted";
+    public const string CaseCorrectionRequested = "case.correction-requested";
+    public const string CaseCorrected = "case.corrected";
 
     public static readonly string[] All =
     [
@@ -134,5 +139,6 @@ public static class AuditActions
         UserCreated, RoleGranted, PermissionGranted, PermissionRevoked, TokenCreated, TokenRevoked,
         InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, FormImported, FormPublished, PersonalDataViewed, AuditSearched, AuditExported,
         FormDrawn,
+        CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected,
     ];
 }

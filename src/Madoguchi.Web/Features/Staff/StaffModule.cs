@@ -95,6 +95,8 @@ public static class StaffModule
             .AddPolicy(Policies.InventoryExport, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Auditor).AddRequirements(new ScopeRequirement("inventory:export")))
             // The audit trail: read by auditors and admins only (it names staff and where they connected from).
             .AddPolicy(Policies.Audit, p => p.RequireRole(Roles.Admin, Roles.Auditor).AddRequirements(new ScopeRequirement("audit:read")))
+            // Ledgers hold applicants' answers: the procedure's department (checked per case) and admins; not dx or auditors.
+            .AddPolicy(Policies.Cases, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Staff).AddRequirements(new ScopeRequirement("cases:read")))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new ScopeRequirement("admin:write")))
             // 個人番号 is a permission of its own, granted per account: no role (not even admin) implies it,
             // and no token scope carries it.
@@ -144,6 +146,8 @@ public static class Policies
     public const string Audit = "audit";
     /// <summary>Viewing or exporting 個人番号 (DESIGN.md §4.3).</summary>
     public const string MyNumber = "my-number";
+    /// <summary>Working on cases in the ledgers of one's department (administrators: all).</summary>
+    public const string Cases = "cases";
 }
 
 /// <summary>Permissions granted to an account on top of its role, stored as Identity user claims.</summary>

@@ -55,6 +55,9 @@ public sealed class Submission
     /// </summary>
     public Guid? FromDraftId { get; set; }
 
+    /// <summary>What the submission's case starts with (channel, who keyed it, search text); written by the writer with it. Not stored here.</summary>
+    public Cases.CaseStart Case { get; set; } = new();
+
     /// <summary>Sensitive answers, encrypted (<see cref="SensitiveAnswers"/>), inserted with the submission. Not a column.</summary>
     public List<Protection.ProtectedValue> Sealed { get; } = [];
 
@@ -63,6 +66,7 @@ public sealed class Submission
         e.Ignore(x => x.FromDraftId);
         e.Ignore(x => x.Sealed);
         e.Ignore(x => x.Claim);
+        e.Ignore(x => x.Case);
         e.Property(x => x.PersonKey).HasMaxLength(80);
         e.HasIndex(x => new { x.FormId, x.PersonKey });
         e.Property(x => x.ReceiptNumber).HasMaxLength(20);

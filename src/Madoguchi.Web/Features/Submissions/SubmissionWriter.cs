@@ -31,6 +31,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private PreparedInsert<Submission>? _submissions;
     private PreparedInsert<Protection.ProtectedValue>? _sealed;
+    private Cases.CaseIntake? _cases;
 
     /// <param name="requireCurrent">Store only if the submission's version is still its form's current one (checked in the storing transaction).</param>
     public async Task<SubmitOutcome> SubmitAsync(Submission submission, bool requireCurrent, CancellationToken ct)
@@ -86,6 +87,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
         var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
         _submissions ??= new PreparedInsert<Submission>(db);
         _sealed ??= new PreparedInsert<Protection.ProtectedValue>(db);
+        _cases ??= new Cases.CaseIntake(db);
         // On SQLite this is BEGIN IMMEDIATE: the checks below see no commit that could still come between them and the insert.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
@@ -147,6 +149,8 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             foreach (var d in finished) drafts[d.Id].ApplicantSubject ??= d.ApplicantSubject;
             await _submissions.InsertAsync(db, toInsert, ct);
             await _sealed.InsertAsync(db, [.. toInsert.SelectMany(s => s.Sealed)], ct);
+            // Each submission lands in its procedure's ledger in the same commit.
+            await _cases.InsertAsync(db, toInsert, ct);
             if (drafts.Count > 0)
             {
                 foreach (var a in await db.Attachments.Where(a => a.DraftId != null && ids.Contains(a.DraftId.Value)).ToListAsync(ct))

@@ -215,6 +215,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
             RequestHash = idempotencyKey is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{version.Number}\n{language}\n{answersJson}"))),
             Channel = channel,
             FromDraftId = fromDraftId,
+            Case = new Cases.CaseStart(SearchText: Cases.CaseIntake.SearchText(definition, plain)),
         };
         if (Intake.IntakeGate.Prepare(intake, submission, checkedAnswers.Answers, applicantSubject) is { } refusal) return new Result.Limited(refusal);
         foreach (var (path, json) in sensitive)

@@ -1,0 +1,112 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Features.Submissions;
+using Madoguchi.Web.Shared.Japanese;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Cases;
+
+/// <summary>
+/// What a submission brings to its case besides its own columns: the channel (online, or counter and
+/// mail when staff key a paper application), who keyed it, and the text the ledger searches. Not stored on the submission.
+/// </summary>
+public sealed record CaseStart(CaseChannel Channel = CaseChannel.Online, string? KeyedById = null, string KeyedByName = "", string SearchText = "");
+
+/// <summary>
+/// Makes the cases of submissions in the submission writer's transaction: a submission is never
+/// stored without its case, so the ledger holds every application (no re-keying, no sync job).
+/// </summary>
+public sealed class CaseIntake(MadoguchiDbContext model)
+{
+    private readonly PreparedInsert<Case> _cases = new(model);
+    private readonly PreparedInsert<CaseEvent> _events = new(model);
+
+    public async Task InsertAsync(MadoguchiDbContext db, IReadOnlyList<Submission> submissions, CancellationToken ct)
+    {
+        if (submissions.Count == 0) return;
+        var formIds = submissions.Select(s => s.FormId).Distinct().ToList();
+        // One query per batch: the procedure of each form and its 標準処理期間.
+        var procedures = await (from f in db.Forms.AsNoTracking()
+                                join p in db.Procedures.AsNoTracking() on f.ProcedureId equals p.Id
+                                where formIds.Contains(f.Id)
+                                select new { FormId = f.Id, ProcedureId = p.Id, p.StandardProcessingDays })
+            .ToDictionaryAsync(x => x.FormId, ct);
+        var calendar = new BusinessCalendar(await db.Closures.AsNoTracking().ToListAsync(ct));
+        var cases = new List<Case>(submissions.Count);
+        var events = new List<CaseEvent>(submissions.Count);
+        foreach (var s in submissions)
+        {
+            var p = procedures[s.FormId];
+            var receivedOn = JapanTime.DateOf(s.SubmittedAt);
+            var start = s.Case;
+            cases.Add(new Case
+            {
+                Id = s.Id,
+                ProcedureId = p.ProcedureId,
+                FormId = s.FormId,
+                ReceiptNumber = s.ReceiptNumber,
+                Channel = start.Channel,
+                Status = CaseWorkflow.Received,
+                ReceivedAt = s.SubmittedAt,
+                ReceivedOn = receivedOn,
+                DueOn = CaseClock.DueOn(calendar, receivedOn, p.StandardProcessingDays),
+                SearchText = start.SearchText,
+                UpdatedAt = s.SubmittedAt,
+            });
+            events.Add(new CaseEvent
+            {
+                CaseId = s.Id,
+                At = s.SubmittedAt,
+                Kind = CaseEventKinds.Created,
+                ActorId = start.KeyedById,
+                ActorName = start.KeyedById is null ? "申請者" : start.KeyedByName,
+                ToStatus = CaseWorkflow.Received,
+                Public = true,
+            });
+        }
+        await _cases.InsertAsync(db, cases, ct);
+        await _events.InsertAsync(db, events, ct);
+    }
+
+    /// <summary>
+    /// The non-sensitive answers as one text for the ledger's text filter: every answer of a field
+    /// that is not sensitive (sensitive ones are sealed elsewhere), NFKC-normalised so that full-width
+    /// and half-width forms match, file ids left out.
+    /// </summary>
+    public static string SearchText(FormDefinition definition, JsonObject plain)
+    {
+        var sb = new StringBuilder();
+        void Add(FormField f, JsonNode? node)
+        {
+            if (node is null || SensitiveAnswers.IsSensitive(f) || f.Type is FieldType.File or FieldType.Consent) return;
+            // Choices are searched by the words staff see, not by their stored codes.
+            var options = f.Settings.Options ?? [];
+            foreach (var v in Leaves(node))
+            {
+                var text = options.FirstOrDefault(o => o.Value == v)?.Label.Ja ?? v;
+                sb.Append(text.Normalize(NormalizationForm.FormKC)).Append('\n');
+            }
+        }
+        foreach (var item in definition.Pages.SelectMany(p => p.Items))
+        {
+            if (item is FormField f) Add(f, plain[f.Key]);
+            else if (item is FormGroup g && plain[g.Key] is JsonArray rows)
+            {
+                foreach (var row in rows.OfType<JsonObject>())
+                {
+                    foreach (var gf in g.Fields) Add(gf, row[gf.Key]);
+                }
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static IEnumerable<string> Leaves(JsonNode node) => node switch
+    {
+        JsonObject o => o.SelectMany(kv => kv.Value is null ? [] : Leaves(kv.Value)),
+        JsonArray a => a.SelectMany(v => v is null ? [] : Leaves(v)),
+        _ => [node.ToString()],
+    };
+}

@@ -1,0 +1,228 @@
+using System.Security.Claims;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
+using Madoguchi.Web.Features.Staff;
+using Madoguchi.Web.Shared.Japanese;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Cases;
+
+/// <summary>Who changed a case: a member of staff, the applicant (補正) or the system.</summary>
+public sealed record CaseActor(string? Id, string Name)
+{
+    public static readonly CaseActor Applicant = new(null, "申請者");
+    public static CaseActor Staff(StaffUser user) => new(user.Id, user.DisplayName.Length > 0 ? user.DisplayName : user.UserName ?? user.Id);
+}
+
+/// <summary>Told after a change to a case committed (notifications, webhooks). Failures are theirs to handle: the change stands.</summary>
+public interface ICaseObserver
+{
+    Task StatusChangedAsync(Case c, string from, string to, CaseWorkflow workflow, CancellationToken ct);
+}
+
+/// <summary>What became of a requested change; a refusal says why, in Japanese, for the page to show.</summary>
+public abstract record CaseChange
+{
+    public sealed record Done : CaseChange;
+    public sealed record Refused(string Message) : CaseChange;
+    /// <summary>Someone else changed the case since it was read: reload and try again.</summary>
+    public sealed record Conflict : CaseChange;
+}
+
+/// <summary>
+/// The workflow of cases: which cases a member of staff may see (their department's procedures;
+/// administrators all), status changes along the procedure's allowed transitions, assignment,
+/// internal notes, the 補正 clock. Every change is one transaction with its history line and its
+/// audit entry.
+/// </summary>
+public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTrail audit, TimeProvider clock, IEnumerable<ICaseObserver> observers, ILogger<CaseService> log)
+{
+    public const int MaxNoteLength = 4000;
+
+    /// <summary>The cases of the procedures this member of staff may work on.</summary>
+    public async Task<IQueryable<Case>> VisibleAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        var procedures = await scope.ProceduresAsync(user, ct);
+        return db.Cases.Where(c => procedures.Any(p => p.Id == c.ProcedureId));
+    }
+
+    /// <summary>The case if this member of staff may see it, tracked for a change; else null (the page answers 404).</summary>
+    public async Task<Case?> FindAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
+        => await (await VisibleAsync(user, ct)).FirstOrDefaultAsync(c => c.Id == id, ct);
+
+    public async Task<CaseWorkflow> WorkflowAsync(Guid procedureId, CancellationToken ct)
+        => CaseWorkflow.FromSettings(await db.LedgerSettings.AsNoTracking().Where(s => s.ProcedureId == procedureId).Select(s => s.WorkflowJson).FirstOrDefaultAsync(ct));
+
+    private Task<Guid?> DepartmentAsync(Case c, CancellationToken ct)
+        => db.Procedures.Where(p => p.Id == c.ProcedureId).Select(p => p.DepartmentId).FirstOrDefaultAsync(ct);
+
+    /// <summary>Marks the case read (the ledger's unread marker goes) the first time staff open it.</summary>
+    public async Task MarkOpenedAsync(Case c, CancellationToken ct)
+    {
+        if (c.OpenedAt is not null) return;
+        var now = clock.GetUtcNow();
+        // Conditional: of two members of staff opening it at once, the first time stays.
+        await db.Cases.Where(x => x.Id == c.Id && x.OpenedAt == null).ExecuteUpdateAsync(u => u.SetProperty(x => x.OpenedAt, now), ct);
+        c.OpenedAt = now;
+    }
+
+    /// <summary>Moves the case to <paramref name="to"/> if the workflow allows it from its status. A 補正依頼 goes through <see cref="RequestCorrectionAsync"/>.</summary>
+    public async Task<CaseChange> ChangeStatusAsync(Case c, string to, CaseActor actor, string? comment, CancellationToken ct)
+    {
+        var workflow = await WorkflowAsync(c.ProcedureId, ct);
+        var from = c.Status;
+        if (workflow.Find(to) is not { } target) return new CaseChange.Refused($"状態 '{to}' はこの手続のワークフローにありません。");
+        if (!workflow.Allows(from, to))
+        {
+            return new CaseChange.Refused($"「{workflow.Name(from)}」から「{target.Ja}」には移せません。移せる状態: {string.Join("、", workflow.Find(from)?.Next.Select(n => workflow.Name(n)) ?? [])}");
+        }
+        if (target.Kind == StatusKind.Correction) return new CaseChange.Refused("補正依頼は、直してもらう項目とメッセージを指定して依頼してください。");
+        var now = clock.GetUtcNow();
+        var today = JapanTime.Today(clock);
+        Apply(c, to, target.Kind, now, today);
+        if (workflow.Find(from)?.Kind == StatusKind.Correction)
+        {
+            // Leaving 補正 without an answer (e.g. 却下): the clock restarts so a reopened case is not stopped forever.
+            CaseClock.Resume(c, await CalendarAsync(ct), today);
+        }
+        AddEvent(c, CaseEventKinds.Status, actor, now, from, to, comment?.Trim() ?? "", isPublic: true);
+        var result = await SaveAsync(c, AuditActions.CaseStatusChanged, $"{from} → {to}", ct);
+        if (result is CaseChange.Done) await NotifyAsync(c, from, to, workflow, ct);
+        return result;
+    }
+
+    private static void Apply(Case c, string to, StatusKind kind, DateTimeOffset now, DateOnly today)
+    {
+        c.Status = to;
+        c.ClosedAt = kind == StatusKind.Closed ? now : null;
+        c.ClosedOn = kind == StatusKind.Closed ? today : null;
+    }
+
+    /// <summary>Gives the case to a member of staff of the procedure's department (or an administrator); null unassigns.</summary>
+    public async Task<CaseChange> AssignAsync(Case c, string? assigneeId, CaseActor actor, CancellationToken ct)
+    {
+        var name = "（担当なし）";
+        if (assigneeId is not null)
+        {
+            if (await AssignableAsync(c.ProcedureId, ct) is not { } people || !people.TryGetValue(assigneeId, out var found))
+            {
+                return new CaseChange.Refused("この職員には割り当てられません。手続の所管課の職員を選んでください。");
+            }
+            name = found;
+        }
+        if (c.AssigneeId == assigneeId) return new CaseChange.Done();
+        c.AssigneeId = assigneeId;
+        AddEvent(c, CaseEventKinds.Assigned, actor, clock.GetUtcNow(), null, null, name, isPublic: false);
+        return await SaveAsync(c, AuditActions.CaseAssigned, $"担当 {assigneeId ?? "なし"}", ct);
+    }
+
+    /// <summary>Members of staff a case of the procedure can be given to (id → name): its department's staff and managers.</summary>
+    public async Task<IReadOnlyDictionary<string, string>?> AssignableAsync(Guid procedureId, CancellationToken ct)
+    {
+        var department = await db.Procedures.Where(p => p.Id == procedureId).Select(p => p.DepartmentId).FirstOrDefaultAsync(ct);
+        if (department is null) return null;
+        var roles = new[] { Roles.Manager, Roles.Staff };
+        return await (from u in db.Users
+                      where u.DepartmentId == department
+                      where db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && roles.Contains(r.Name!)))
+                      orderby u.DisplayName
+                      select new { u.Id, Name = u.DisplayName != "" ? u.DisplayName : u.UserName! })
+            .ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+    }
+
+    /// <summary>An internal note: staff only, never shown to the applicant.</summary>
+    public async Task<CaseChange> AddNoteAsync(Case c, string? text, CaseActor actor, CancellationToken ct)
+    {
+        var note = text?.Trim() ?? "";
+        if (note.Length == 0) return new CaseChange.Refused("メモが空です。書き残す内容を入力してください。");
+        if (note.Length > MaxNoteLength) return new CaseChange.Refused($"メモが長すぎます（{note.Length}文字）。{MaxNoteLength}文字以内にしてください。");
+        AddEvent(c, CaseEventKinds.Note, actor, clock.GetUtcNow(), null, null, note, isPublic: false);
+        // The note's text is personal data at worst: the audit entry says only that one was written.
+        return await SaveAsync(c, AuditActions.CaseNoted, "メモ追加", ct);
+    }
+
+    /// <summary>
+    /// Puts the case in the workflow's 補正 status and stops its clock, with the request already added
+    /// to the context by the caller (fields, message, secret). The applicant's answer restarts it
+    /// (<see cref="CorrectionAnsweredAsync"/>).
+    /// </summary>
+    public async Task<CaseChange> RequestCorrectionAsync(Case c, CorrectionRequest request, CaseActor actor, CancellationToken ct)
+    {
+        var workflow = await WorkflowAsync(c.ProcedureId, ct);
+        if (workflow.CorrectionStatus is not { } to) return new CaseChange.Refused("この手続のワークフローには補正依頼の状態がありません。");
+        var from = c.Status;
+        if (!workflow.Allows(from, to)) return new CaseChange.Refused($"「{workflow.Name(from)}」の申請には補正依頼を出せません。");
+        var now = clock.GetUtcNow();
+        Apply(c, to, StatusKind.Correction, now, JapanTime.Today(clock));
+        CaseClock.Stop(c, JapanTime.Today(clock));
+        request.CaseId = c.Id;
+        request.RequestedAt = now;
+        request.RequestedById = actor.Id ?? "";
+        db.CorrectionRequests.Add(request);
+        AddEvent(c, CaseEventKinds.CorrectionRequested, actor, now, from, to, request.Message, isPublic: true);
+        var result = await SaveAsync(c, AuditActions.CaseCorrectionRequested, $"補正依頼 {from} → {to}", ct);
+        if (result is CaseChange.Done) await NotifyAsync(c, from, to, workflow, ct);
+        else db.Entry(request).State = EntityState.Detached;
+        return result;
+    }
+
+    /// <summary>
+    /// The applicant resubmitted: the corrected answers become the case's, the clock restarts (the due
+    /// date moves by the business days it was stopped), and the case returns to review.
+    /// </summary>
+    public async Task<CaseChange> CorrectionAnsweredAsync(Case c, CorrectionRequest request, string answersJson, CancellationToken ct)
+    {
+        if (request.AnsweredAt is not null) return new CaseChange.Refused("この補正には既に回答済みです。");
+        var workflow = await WorkflowAsync(c.ProcedureId, ct);
+        var from = c.Status;
+        var to = workflow.AfterCorrection;
+        var now = clock.GetUtcNow();
+        request.AnsweredAt = now;
+        request.AfterJson = answersJson;
+        c.AnswersJson = answersJson;
+        CaseClock.Resume(c, await CalendarAsync(ct), JapanTime.Today(clock));
+        Apply(c, to, StatusKind.Open, now, JapanTime.Today(clock));
+        AddEvent(c, CaseEventKinds.Corrected, CaseActor.Applicant, now, from, to, "", isPublic: true);
+        var result = await SaveAsync(c, AuditActions.CaseCorrected, $"補正回答 {from} → {to}", ct);
+        if (result is CaseChange.Done) await NotifyAsync(c, from, to, workflow, ct);
+        return result;
+    }
+
+    private async Task<BusinessCalendar> CalendarAsync(CancellationToken ct) => new(await db.Closures.AsNoTracking().ToListAsync(ct));
+
+    private void AddEvent(Case c, string kind, CaseActor actor, DateTimeOffset at, string? from, string? to, string text, bool isPublic)
+        => db.CaseEvents.Add(new CaseEvent { CaseId = c.Id, At = at, Kind = kind, ActorId = actor.Id, ActorName = actor.Name, FromStatus = from, ToStatus = to, Text = text, Public = isPublic });
+
+    private async Task<CaseChange> SaveAsync(Case c, string action, string detail, CancellationToken ct)
+    {
+        c.Revision++;
+        c.UpdatedAt = clock.GetUtcNow();
+        try
+        {
+            // The audit entry saves the change with it: both or neither.
+            await audit.AppendAsync(new AuditEvent(action, "case", c.Id.ToString()) { DepartmentId = await DepartmentAsync(c, ct), Detail = detail }, ct);
+            return new CaseChange.Done();
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return new CaseChange.Conflict();
+        }
+    }
+
+    private async Task NotifyAsync(Case c, string from, string to, CaseWorkflow workflow, CancellationToken ct)
+    {
+        foreach (var o in observers)
+        {
+            try
+            {
+                await o.StatusChangedAsync(c, from, to, workflow, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The change is committed; a failed notification is logged, not turned into a failed change.
+                log.LogError(e, "Observer {Observer} failed for case {Case} ({From} → {To})", o.GetType().Name, c.Id, from, to);
+            }
+        }
+    }
+}

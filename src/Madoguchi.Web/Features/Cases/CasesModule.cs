@@ -1,0 +1,16 @@
+namespace Madoguchi.Web.Features.Cases;
+
+/// <summary>
+/// The back office: every application as a case in its procedure's ledger (台帳), with its workflow,
+/// assignee, due date, notes and 補正.
+/// </summary>
+public static class CasesModule
+{
+    public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<CaseService>();
+        return builder;
+    }
+
+    public static WebApplication MapCases(this WebApplication app) => app;
+}
