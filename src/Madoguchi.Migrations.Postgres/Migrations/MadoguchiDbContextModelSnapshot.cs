@@ -121,6 +121,14 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<Guid>("FormId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("LegalHold")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LegalHoldReason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<DateTimeOffset?>("OpenedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -218,6 +226,26 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("CaseEvents");
                 });
 
+            modelBuilder.Entity("Madoguchi.Web.Features.Cases.CaseTally", b =>
+                {
+                    b.Property<Guid>("ProcedureId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("Purged")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ProcedureId", "FiscalYear", "Channel");
+
+                    b.ToTable("CaseTallies");
+                });
+
             modelBuilder.Entity("Madoguchi.Web.Features.Cases.CorrectionRequest", b =>
                 {
                     b.Property<Guid>("Id")
@@ -276,6 +304,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<string>("ColumnsJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int?>("RetentionYears")
+                        .HasColumnType("integer");
 
                     b.Property<string>("TemplatesJson")
                         .IsRequired()

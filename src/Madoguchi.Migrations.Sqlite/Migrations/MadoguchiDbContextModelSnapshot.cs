@@ -116,6 +116,14 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<Guid>("FormId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("LegalHold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LegalHoldReason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("OpenedAt")
                         .HasColumnType("INTEGER");
 
@@ -213,6 +221,26 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("CaseEvents");
                 });
 
+            modelBuilder.Entity("Madoguchi.Web.Features.Cases.CaseTally", b =>
+                {
+                    b.Property<Guid>("ProcedureId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Purged")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProcedureId", "FiscalYear", "Channel");
+
+                    b.ToTable("CaseTallies");
+                });
+
             modelBuilder.Entity("Madoguchi.Web.Features.Cases.CorrectionRequest", b =>
                 {
                     b.Property<Guid>("Id")
@@ -271,6 +299,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<string>("ColumnsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("RetentionYears")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TemplatesJson")
                         .IsRequired()

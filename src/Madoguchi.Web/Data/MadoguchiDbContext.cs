@@ -43,6 +43,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Cases.CaseEvent> CaseEvents => Set<Features.Cases.CaseEvent>();
     public DbSet<Features.Cases.CorrectionRequest> CorrectionRequests => Set<Features.Cases.CorrectionRequest>();
     public DbSet<Features.Cases.LedgerSettings> LedgerSettings => Set<Features.Cases.LedgerSettings>();
+    public DbSet<Features.Cases.CaseTally> CaseTallies => Set<Features.Cases.CaseTally>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -74,6 +75,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Cases.CaseEvent.Configure(builder.Entity<Features.Cases.CaseEvent>());
         Features.Cases.CorrectionRequest.Configure(builder.Entity<Features.Cases.CorrectionRequest>());
         Features.Cases.LedgerSettings.Configure(builder.Entity<Features.Cases.LedgerSettings>());
+        Features.Cases.CaseTally.Configure(builder.Entity<Features.Cases.CaseTally>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

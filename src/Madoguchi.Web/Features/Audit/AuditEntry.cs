@@ -132,6 +132,9 @@ public static class AuditActions
     public const string CaseNoted = "case.noted";
     public const string CaseCorrectionRequested = "case.correction-requested";
     public const string CaseCorrected = "case.corrected";
+    /// <summary>A case deleted at the end of its retention period (ids and dates in the detail, no personal data).</summary>
+    public const string CasePurged = "case.purged";
+    public const string CaseHold = "case.legal-hold";
 
     public static readonly string[] All =
     [
@@ -139,6 +142,6 @@ public static class AuditActions
         UserCreated, RoleGranted, PermissionGranted, PermissionRevoked, TokenCreated, TokenRevoked,
         InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, FormImported, FormPublished, PersonalDataViewed, AuditSearched, AuditExported,
         FormDrawn,
-        CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected,
+        CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected, CasePurged, CaseHold,
     ];
 }

@@ -75,6 +75,9 @@ public sealed class Case
     /// <summary>The non-sensitive answers as one normalised text (NFKC): what the ledger's text filter looks in.</summary>
     public string SearchText { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Under legal hold (訴訟・不服申立て等): never purged at the end of the retention period while set.</summary>
+    public bool LegalHold { get; set; }
+    public string LegalHoldReason { get; set; } = "";
     /// <summary>Bumped by every change: two members of staff changing the same case do not overwrite each other.</summary>
     public int Revision { get; set; }
 
@@ -87,6 +90,7 @@ public sealed class Case
         e.Property(x => x.AssigneeId).HasMaxLength(450);
         e.Property(x => x.ReceiptNumber).HasMaxLength(20);
         e.Property(x => x.Revision).IsConcurrencyToken();
+        e.Property(x => x.LegalHoldReason).HasMaxLength(200);
         e.HasOne<Submissions.Submission>().WithOne().HasForeignKey<Case>(x => x.Id).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<Catalog.Procedure>().WithMany().HasForeignKey(x => x.ProcedureId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(x => x.ReceiptNumber).IsUnique();
@@ -106,6 +110,7 @@ public static class CaseEventKinds
     public const string Note = "note";
     public const string CorrectionRequested = "correction-requested";
     public const string Corrected = "corrected";
+    public const string Hold = "hold";
 }
 
 /// <summary>
@@ -185,6 +190,11 @@ public sealed class LedgerSettings
     public string ColumnsJson { get; set; } = "";
     /// <summary>Status-change notification templates per status and language as JSON; empty for the default texts.</summary>
     public string TemplatesJson { get; set; } = "";
+    /// <summary>
+    /// 保存年限 in years, counted like public records from the 1 April after the fiscal year in which a
+    /// case was closed; null keeps cases for ever (永年).
+    /// </summary>
+    public int? RetentionYears { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
     internal static void Configure(EntityTypeBuilder<LedgerSettings> e)

@@ -9,6 +9,8 @@ public static class CasesModule
     public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<CaseService>();
+        builder.Services.AddScoped<RetentionService>();
+        builder.Services.AddHostedService<RetentionJob>();
         return builder;
     }
 
