@@ -154,6 +154,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -167,7 +170,12 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasIndex("ReceiptNumber")
                         .IsUnique();
 
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
                     b.HasIndex("ProcedureId", "DueOn");
+
+                    b.HasIndex("ProcedureId", "Sequence");
 
                     b.HasIndex("ProcedureId", "AssigneeId", "ReceivedAt");
 

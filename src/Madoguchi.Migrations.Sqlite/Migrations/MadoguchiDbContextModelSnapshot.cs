@@ -149,6 +149,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -162,7 +165,12 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasIndex("ReceiptNumber")
                         .IsUnique();
 
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
                     b.HasIndex("ProcedureId", "DueOn");
+
+                    b.HasIndex("ProcedureId", "Sequence");
 
                     b.HasIndex("ProcedureId", "AssigneeId", "ReceivedAt");
 

@@ -46,6 +46,11 @@ public sealed class Case
 {
     /// <summary>The submission's id: one case per submission.</summary>
     public Guid Id { get; set; }
+    /// <summary>
+    /// 1, 2, 3 … in the order cases were committed (<see cref="CaseIntake"/>): what API clients page by,
+    /// so a client reading while cases arrive sees each exactly once, also across app instances.
+    /// </summary>
+    public long Sequence { get; set; }
     public Guid ProcedureId { get; set; }
     public Guid FormId { get; set; }
     /// <summary>The submission's 受付番号, kept here so the ledger lists and searches without a join.</summary>
@@ -94,6 +99,8 @@ public sealed class Case
         e.HasOne<Submissions.Submission>().WithOne().HasForeignKey<Case>(x => x.Id).OnDelete(DeleteBehavior.Cascade);
         e.HasOne<Catalog.Procedure>().WithMany().HasForeignKey(x => x.ProcedureId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(x => x.ReceiptNumber).IsUnique();
+        e.HasIndex(x => x.Sequence).IsUnique();
+        e.HasIndex(x => new { x.ProcedureId, x.Sequence });
         // The ledger pages newest first by (ReceivedAt, Id) within a procedure; filters narrow it.
         e.HasIndex(x => new { x.ProcedureId, x.ReceivedAt, x.Id });
         e.HasIndex(x => new { x.ProcedureId, x.Status, x.ReceivedAt });

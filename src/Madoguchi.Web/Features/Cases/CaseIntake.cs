@@ -20,6 +20,8 @@ public sealed record CaseStart(CaseChannel Channel = CaseChannel.Online, string?
 /// </summary>
 public sealed class CaseIntake(MadoguchiDbContext model)
 {
+    // Any fixed 64-bit key, the same on every instance.
+    private const long SequenceLockKey = 0x4D61646F_43617365;
     private readonly PreparedInsert<Case> _cases = new(model);
     private readonly PreparedInsert<CaseEvent> _events = new(model);
 
@@ -34,6 +36,13 @@ public sealed class CaseIntake(MadoguchiDbContext model)
                                 select new { FormId = f.Id, ProcedureId = p.Id, p.StandardProcessingDays })
             .ToDictionaryAsync(x => x.FormId, ct);
         var calendar = new BusinessCalendar(await db.Closures.AsNoTracking().ToListAsync(ct));
+        if (!db.Database.IsSqlite())
+        {
+            // Held to commit: writers on other instances number after this batch is visible, so the
+            // sequence is the commit order (SQLite's BEGIN IMMEDIATE already serialises writers).
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [SequenceLockKey], ct);
+        }
+        var next = (await db.Cases.MaxAsync(c => (long?)c.Sequence, ct) ?? 0) + 1;
         var cases = new List<Case>(submissions.Count);
         var events = new List<CaseEvent>(submissions.Count);
         foreach (var s in submissions)
@@ -44,6 +53,7 @@ public sealed class CaseIntake(MadoguchiDbContext model)
             cases.Add(new Case
             {
                 Id = s.Id,
+                Sequence = next++,
                 ProcedureId = p.ProcedureId,
                 FormId = s.FormId,
                 ReceiptNumber = s.ReceiptNumber,

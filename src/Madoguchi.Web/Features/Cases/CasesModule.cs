@@ -14,5 +14,9 @@ public static class CasesModule
         return builder;
     }
 
-    public static WebApplication MapCases(this WebApplication app) => app;
+    public static WebApplication MapCases(this WebApplication app)
+    {
+        app.MapCasesApi();
+        return app;
+    }
 }

@@ -26,6 +26,8 @@ public sealed class ApiTokens(MadoguchiDbContext db, TimeProvider clock, IUserCl
     {
         ["inventory:read"] = Policies.InventoryRead,
         ["inventory:write"] = Policies.InventoryWrite,
+        ["cases:read"] = Policies.Cases,
+        ["cases:write"] = Policies.CasesWrite,
     };
 
     public sealed record Created(ApiToken Token, string Secret);

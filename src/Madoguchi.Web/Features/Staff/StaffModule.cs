@@ -97,6 +97,7 @@ public static class StaffModule
             .AddPolicy(Policies.Audit, p => p.RequireRole(Roles.Admin, Roles.Auditor).AddRequirements(new ScopeRequirement("audit:read")))
             // Ledgers hold applicants' answers: the procedure's department (checked per case) and admins; not dx or auditors.
             .AddPolicy(Policies.Cases, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Staff).AddRequirements(new ScopeRequirement("cases:read")))
+            .AddPolicy(Policies.CasesWrite, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Staff).AddRequirements(new ScopeRequirement("cases:write")))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new ScopeRequirement("admin:write")))
             // 個人番号 is a permission of its own, granted per account: no role (not even admin) implies it,
             // and no token scope carries it.
@@ -148,6 +149,8 @@ public static class Policies
     public const string MyNumber = "my-number";
     /// <summary>Working on cases in the ledgers of one's department (administrators: all).</summary>
     public const string Cases = "cases";
+    /// <summary>Changing cases (status, notes) through the API; pages check the same roles with <see cref="Cases"/>.</summary>
+    public const string CasesWrite = "cases:write";
 }
 
 /// <summary>Permissions granted to an account on top of its role, stored as Identity user claims.</summary>

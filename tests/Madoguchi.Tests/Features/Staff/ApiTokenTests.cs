@@ -131,12 +131,12 @@ public sealed class ApiTokenTests
         {
             var db = scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Data.MadoguchiDbContext>();
             var stored = db.ApiTokens.Single();
-            Assert.DoesNotContain(token.Split('_')[2], stored.SecretHash);
+            Assert.DoesNotContain(token[(ApiTokens.Prefix.Length + 33)..], stored.SecretHash);
             Assert.Equal(new DateTimeOffset(2027, 4, 1, 0, 0, 0, TimeSpan.FromHours(9)), stored.ExpiresAt);
         }
-        var bad = await CliRunner.RunAsync(app.Database, "token", "create", "--email", dx, "--scope", "cases:read");
+        var bad = await CliRunner.RunAsync(app.Database, "token", "create", "--email", dx, "--scope", "payments:read");
         Assert.NotEqual(0, bad.ExitCode);
-        Assert.Contains("スコープ cases:read はありません", bad.Stderr);
+        Assert.Contains("スコープ payments:read はありません", bad.Stderr);
         var list = await CliRunner.RunAsync(app.Database, "token", "list", "--email", dx);
         Assert.Contains("inventory:read", list.Stdout);
         Assert.DoesNotContain(token, list.Stdout);

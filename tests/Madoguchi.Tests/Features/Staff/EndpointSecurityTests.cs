@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Madoguchi.Tests.Features.Staff;
@@ -114,6 +115,10 @@ public sealed class EndpointSecurityTests
         ["/staff/designer/{slug}/preview"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Staff API: tried with each member's read token (anonymous: no token).
         ["/api/v1/procedures"] = (Expect.Unauthorized, Expect.Ok, Expect.Ok),
+        // Cases API ({id} is the case submitted below; {fileId} no file of it): the procedure's department only.
+        ["/api/v1/procedures/{procedureId:guid}/cases"] = (Expect.Unauthorized, Expect.NotFound, Expect.Ok),
+        ["/api/v1/cases/{id:guid}"] = (Expect.Unauthorized, Expect.NotFound, Expect.Ok),
+        ["/api/v1/cases/{id:guid}/files/{fileId:guid}"] = (Expect.Unauthorized, Expect.NotFound, Expect.NotFound),
         // Published forms are public; {slug} is the form published below.
         ["/api/v1/forms"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/forms/{slug}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
@@ -145,6 +150,19 @@ public sealed class EndpointSecurityTests
             await forms.ImportAsync(Madoguchi.Tests.Features.Forms.FormParserTests.Minimal, "KT-1", "test", Ct);
             await forms.PublishAsync("test-form", "test", Ct);
         }
+        Guid caseId;
+        using (var resident = app.CreatePlainClient())
+        {
+            var answers = new System.Text.Json.Nodes.JsonObject
+            {
+                ["kind"] = "a",
+                ["members"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["memberName"] = new System.Text.Json.Nodes.JsonObject { ["family"] = "江東", ["given"] = "花子", ["familyKana"] = "コウトウ", ["givenKana"] = "ハナコ" } }),
+            };
+            using var submitted = await Madoguchi.Tests.Features.Submissions.SubmissionKit.PostAsync(resident, answers, slug: "test-form");
+            Assert.True(submitted.StatusCode == HttpStatusCode.Created, await submitted.Content.ReadAsStringAsync(Ct));
+            await using var scope = app.Scope();
+            caseId = await scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Data.MadoguchiDbContext>().Cases.Select(c => c.Id).SingleAsync(Ct);
+        }
         var (owner, ownerLogin) = await app.SignInNewUserAsync(Roles.Staff, ours.Id);
         var (other, otherLogin) = await app.SignInNewUserAsync(Roles.Staff, theirs.Id);
         var tokens = new Dictionary<HttpClient, string>
@@ -163,7 +181,11 @@ public sealed class EndpointSecurityTests
 
         foreach (var route in routes)
         {
-            var url = route.Replace("{id:guid}", procedure.Id.ToString(), StringComparison.Ordinal)
+            // Case routes take the case's id; other {id} routes the procedure's.
+            var isCase = route.StartsWith("/staff/cases/", StringComparison.Ordinal) || route.StartsWith("/api/v1/cases/", StringComparison.Ordinal);
+            var url = route.Replace("{id:guid}", (isCase ? caseId : procedure.Id).ToString(), StringComparison.Ordinal)
+                .Replace("{procedureId:guid}", procedure.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{fileId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{table}", KpiTable.Names[0], StringComparison.Ordinal)
                 .Replace("{code}", "1350016", StringComparison.Ordinal)
                 .Replace("{slug}", "test-form", StringComparison.Ordinal)
@@ -174,7 +196,7 @@ public sealed class EndpointSecurityTests
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, url);
-                if (url.StartsWith("/api/v1/procedures", StringComparison.Ordinal) && tokens.TryGetValue(client, out var token))
+                if (IsTokenApi(url) && tokens.TryGetValue(client, out var token))
                 {
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 }
@@ -210,17 +232,20 @@ public sealed class EndpointSecurityTests
         Assert.Equal("nosniff", One("X-Content-Type-Options"));
         Assert.Equal("same-origin", One("Referrer-Policy"));
         Assert.StartsWith("max-age=", One("Strict-Transport-Security"));
-        if (url.StartsWith("/staff", StringComparison.Ordinal) || url.StartsWith("/api/v1/procedures", StringComparison.Ordinal) || (who != "anonymous" && !url.StartsWith("/api/", StringComparison.Ordinal)))
+        if (url.StartsWith("/staff", StringComparison.Ordinal) || IsTokenApi(url) || (who != "anonymous" && !url.StartsWith("/api/", StringComparison.Ordinal)))
         {
             Assert.True(r.Headers.CacheControl?.NoStore == true, $"{url} as {who}: no Cache-Control: no-store");
         }
     }
 
+    /// <summary>Staff APIs tried with each member's token (anonymous: none).</summary>
+    private static bool IsTokenApi(string url) => url.StartsWith("/api/v1/procedures", StringComparison.Ordinal) || url.StartsWith("/api/v1/cases", StringComparison.Ordinal);
+
     private static async Task<string> TokenAsync(MadoguchiFactory app, string email)
     {
         await using var scope = app.Scope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByEmailAsync(email);
-        return (await scope.ServiceProvider.GetRequiredService<ApiTokens>().CreateAsync(user!, "matrix", "inventory:read", null, Ct)).Secret;
+        return (await scope.ServiceProvider.GetRequiredService<ApiTokens>().CreateAsync(user!, "matrix", "inventory:read,cases:read", null, Ct)).Secret;
     }
 
     [Fact]

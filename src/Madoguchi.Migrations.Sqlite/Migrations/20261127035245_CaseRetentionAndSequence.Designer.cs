@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Madoguchi.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(MadoguchiDbContext))]
-    [Migration("20261127032219_CaseRetention")]
-    partial class CaseRetention
+    [Migration("20261127035245_CaseRetentionAndSequence")]
+    partial class CaseRetentionAndSequence
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -152,6 +152,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -165,7 +168,12 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasIndex("ReceiptNumber")
                         .IsUnique();
 
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
                     b.HasIndex("ProcedureId", "DueOn");
+
+                    b.HasIndex("ProcedureId", "Sequence");
 
                     b.HasIndex("ProcedureId", "AssigneeId", "ReceivedAt");
 

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Madoguchi.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(MadoguchiDbContext))]
-    [Migration("20261127032307_CaseRetention")]
-    partial class CaseRetention
+    [Migration("20261127035447_CaseRetentionAndSequence")]
+    partial class CaseRetentionAndSequence
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -157,6 +157,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -170,7 +173,12 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasIndex("ReceiptNumber")
                         .IsUnique();
 
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
                     b.HasIndex("ProcedureId", "DueOn");
+
+                    b.HasIndex("ProcedureId", "Sequence");
 
                     b.HasIndex("ProcedureId", "AssigneeId", "ReceivedAt");
 
