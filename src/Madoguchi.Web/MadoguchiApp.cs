@@ -6,6 +6,7 @@ using Madoguchi.Web.Features.Applicants;
 using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Designer;
+using Madoguchi.Web.Features.Exports;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Funnel;
 using Madoguchi.Web.Features.Home;
@@ -81,6 +82,7 @@ public static class MadoguchiApp
         builder.AddFunnel();
         builder.AddIntake();
         builder.AddDesigner();
+        builder.AddExports();
         return builder;
     }
 

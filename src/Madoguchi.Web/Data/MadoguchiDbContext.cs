@@ -39,6 +39,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Intake.IntakeCounter> IntakeCounters => Set<Features.Intake.IntakeCounter>();
     public DbSet<Features.Intake.IntakeDraw> IntakeDraws => Set<Features.Intake.IntakeDraw>();
     public DbSet<Features.Designer.FormEdit> FormEdits => Set<Features.Designer.FormEdit>();
+    public DbSet<Features.Exports.ExportTemplate> ExportTemplates => Set<Features.Exports.ExportTemplate>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -66,6 +67,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Intake.IntakeCounter.Configure(builder.Entity<Features.Intake.IntakeCounter>());
         Features.Intake.IntakeDraw.Configure(builder.Entity<Features.Intake.IntakeDraw>());
         Features.Designer.FormEdit.Configure(builder.Entity<Features.Designer.FormEdit>());
+        Features.Exports.ExportTemplate.Configure(builder.Entity<Features.Exports.ExportTemplate>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -127,6 +127,10 @@ public static class AuditActions
     public const string AuditExported = "audit.exported";
     /// <summary>A lottery form's winners drawn (seed in the detail).</summary>
     public const string FormDrawn = "form.drawn";
+    /// <summary>A ledger written out as CSV or XLSX (format, rows, selection, cp932 replacements in the detail).</summary>
+    public const string LedgerExported = "ledger.exported";
+    public const string ExportTemplateUploaded = "export-template.uploaded";
+    public const string ExportTemplateRemoved = "export-template.removed";
 
     public static readonly string[] All =
     [
@@ -134,5 +138,6 @@ public static class AuditActions
         UserCreated, RoleGranted, PermissionGranted, PermissionRevoked, TokenCreated, TokenRevoked,
         InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, FormImported, FormPublished, PersonalDataViewed, AuditSearched, AuditExported,
         FormDrawn,
+        LedgerExported, ExportTemplateUploaded, ExportTemplateRemoved,
     ];
 }
