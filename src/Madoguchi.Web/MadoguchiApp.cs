@@ -7,6 +7,7 @@ using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Cases;
 using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Designer;
+using Madoguchi.Web.Features.Exports;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Funnel;
 using Madoguchi.Web.Features.Home;
@@ -83,6 +84,7 @@ public static class MadoguchiApp
         builder.AddCases();
         builder.AddIntake();
         builder.AddDesigner();
+        builder.AddExports();
         return builder;
     }
 

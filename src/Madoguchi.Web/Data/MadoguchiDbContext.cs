@@ -44,6 +44,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Cases.CorrectionRequest> CorrectionRequests => Set<Features.Cases.CorrectionRequest>();
     public DbSet<Features.Cases.LedgerSettings> LedgerSettings => Set<Features.Cases.LedgerSettings>();
     public DbSet<Features.Cases.CaseTally> CaseTallies => Set<Features.Cases.CaseTally>();
+    public DbSet<Features.Exports.ExportTemplate> ExportTemplates => Set<Features.Exports.ExportTemplate>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -76,6 +77,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Cases.CorrectionRequest.Configure(builder.Entity<Features.Cases.CorrectionRequest>());
         Features.Cases.LedgerSettings.Configure(builder.Entity<Features.Cases.LedgerSettings>());
         Features.Cases.CaseTally.Configure(builder.Entity<Features.Cases.CaseTally>());
+        Features.Exports.ExportTemplate.Configure(builder.Entity<Features.Exports.ExportTemplate>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -135,6 +135,10 @@ public static class AuditActions
     /// <summary>A case deleted at the end of its retention period (ids and dates in the detail, no personal data).</summary>
     public const string CasePurged = "case.purged";
     public const string CaseHold = "case.legal-hold";
+    /// <summary>A ledger written out as CSV or XLSX (format, rows, selection, cp932 replacements in the detail).</summary>
+    public const string LedgerExported = "ledger.exported";
+    public const string ExportTemplateUploaded = "export-template.uploaded";
+    public const string ExportTemplateRemoved = "export-template.removed";
 
     public static readonly string[] All =
     [
@@ -143,5 +147,6 @@ public static class AuditActions
         InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, FormImported, FormPublished, PersonalDataViewed, AuditSearched, AuditExported,
         FormDrawn,
         CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected, CasePurged, CaseHold,
+        LedgerExported, ExportTemplateUploaded, ExportTemplateRemoved,
     ];
 }

@@ -97,6 +97,8 @@ public sealed class EndpointSecurityTests
         ["/staff/inventory/{id:guid}/edit"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
         ["/staff/inventory/import"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
         ["/staff/inventory/export"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
+        // A procedure's ledger export template: staff of its department (dx, admin); another department's answers 404.
+        ["/staff/inventory/{id:guid}/export-template"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         ["/staff/audit"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
         // Submissions per form: the list shows only one's own department's forms; another's form answers 404.
         ["/staff/forms"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
