@@ -16,6 +16,7 @@ using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Features.Submissions;
+using Madoguchi.Web.Features.Webhooks;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Files;
 using Madoguchi.Web.Shared.Localization;
@@ -81,6 +82,7 @@ public static class MadoguchiApp
         builder.AddFunnel();
         builder.AddIntake();
         builder.AddDesigner();
+        builder.AddWebhooks();
         return builder;
     }
 

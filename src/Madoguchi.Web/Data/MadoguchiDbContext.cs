@@ -39,6 +39,9 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Intake.IntakeCounter> IntakeCounters => Set<Features.Intake.IntakeCounter>();
     public DbSet<Features.Intake.IntakeDraw> IntakeDraws => Set<Features.Intake.IntakeDraw>();
     public DbSet<Features.Designer.FormEdit> FormEdits => Set<Features.Designer.FormEdit>();
+    public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();
+    public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
+    public DbSet<Features.Webhooks.WebhookAttempt> WebhookAttempts => Set<Features.Webhooks.WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -66,6 +69,9 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Intake.IntakeCounter.Configure(builder.Entity<Features.Intake.IntakeCounter>());
         Features.Intake.IntakeDraw.Configure(builder.Entity<Features.Intake.IntakeDraw>());
         Features.Designer.FormEdit.Configure(builder.Entity<Features.Designer.FormEdit>());
+        Features.Webhooks.WebhookEndpoint.Configure(builder.Entity<Features.Webhooks.WebhookEndpoint>());
+        Features.Webhooks.WebhookDelivery.Configure(builder.Entity<Features.Webhooks.WebhookDelivery>());
+        Features.Webhooks.WebhookAttempt.Configure(builder.Entity<Features.Webhooks.WebhookAttempt>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

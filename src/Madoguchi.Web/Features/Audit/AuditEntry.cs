@@ -127,6 +127,10 @@ public static class AuditActions
     public const string AuditExported = "audit.exported";
     /// <summary>A lottery form's winners drawn (seed in the detail).</summary>
     public const string FormDrawn = "form.drawn";
+    /// <summary>A procedure's webhook endpoint added, deactivated, or one delivery sent again by hand (再送).</summary>
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeactivated = "webhook.deactivated";
+    public const string WebhookRedelivered = "webhook.redelivered";
 
     public static readonly string[] All =
     [
@@ -134,5 +138,6 @@ public static class AuditActions
         UserCreated, RoleGranted, PermissionGranted, PermissionRevoked, TokenCreated, TokenRevoked,
         InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, FormImported, FormPublished, PersonalDataViewed, AuditSearched, AuditExported,
         FormDrawn,
+        WebhookCreated, WebhookDeactivated, WebhookRedelivered,
     ];
 }
