@@ -17,7 +17,8 @@ public sealed class IndexModel(MadoguchiDbContext db, StaffScope scope, WebhookE
     {
         [Required(ErrorMessage = "送信先の URL を入力してください")]
         public string? Url { get; init; }
-        public List<string> Events { get; init; } = [.. WebhookEvents.All];
+        /// <summary>Empty by default, so that unticking every box is seen as "none" (the GET ticks all).</summary>
+        public List<string> Events { get; init; } = [];
         [StringLength(200, ErrorMessage = "説明は200文字以内で入力してください")]
         public string? Description { get; init; }
     }
@@ -29,7 +30,12 @@ public sealed class IndexModel(MadoguchiDbContext db, StaffScope scope, WebhookE
     public WebhookEndpoints.Created? JustCreated { get; private set; }
     [TempData] public string? Notice { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        Input = new InputModel { Events = [.. WebhookEvents.All] };
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
@@ -40,7 +46,9 @@ public sealed class IndexModel(MadoguchiDbContext db, StaffScope scope, WebhookE
         if (!ModelState.IsValid) return Page();
         JustCreated = await endpoints.CreateAsync(Procedure.Id, Procedure.DepartmentId, Input.Url!, Input.Events, Input.Description, User.Identity?.Name ?? "", ct);
         await LoadAsync(id, ct);
-        Input = new InputModel();
+        // A fresh form under the secret: the posted values are not shown again.
+        ModelState.Clear();
+        Input = new InputModel { Events = [.. WebhookEvents.All] };
         return Page();
     }
 
