@@ -81,7 +81,7 @@ public static class WebhookKit
 
     public static async Task<Setup> ProcedureAsync(MadoguchiFactory app, string code = "KT-WH-1")
     {
-        var department = Builders.Department("区民部", "戸籍住民課");
+        var department = Builders.Department("区民部", "戸籍住民課", code);
         var procedure = Builders.Procedure(code, department, p => p.Name = "転入届");
         await app.SaveAsync(department, procedure);
         return new Setup(department, procedure);
