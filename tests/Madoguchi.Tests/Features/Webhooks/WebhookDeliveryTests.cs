@@ -217,4 +217,25 @@ public sealed class WebhookDeliveryTests
         Assert.Empty(receiver.Requests);
         Assert.Equal(WebhookDeliveryStatus.Failed, (await WebhookKit.SingleAsync(app)).Status);
     }
+    [Fact]
+    public async Task The_running_apps_background_dispatcher_sends_an_event_without_being_asked()
+    {
+        var settings = WebhookKit.Settings();
+        settings["Madoguchi:Webhooks:PollSeconds"] = "1";
+        await using var app = await MadoguchiFactory.CreateAsync(settings);
+        await using var receiver = await Receiver.StartAsync(_ => 204, app.Clock);
+        var setup = await WebhookKit.ProcedureAsync(app);
+        var endpoint = await WebhookKit.EndpointAsync(app, setup, receiver.Url);
+
+        var eventId = await WebhookKit.RaiseAsync(app, setup);
+
+        // Real time here: the loop polls every second.
+        for (var i = 0; i < 200 && (await WebhookKit.SingleAsync(app)).Status == WebhookDeliveryStatus.Pending; i++) await Task.Delay(100, Ct);
+        var d = await WebhookKit.SingleAsync(app);
+        Assert.Equal(WebhookDeliveryStatus.Delivered, d.Status);
+        Assert.Equal(204, Assert.Single(d.AttemptLog).StatusCode);
+        var r = Assert.Single(receiver.Requests);
+        Assert.Equal(eventId.ToString(), r.Id);
+        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(endpoint.Secret, r.Timestamp, r.Signature, r.Body, app.Clock.GetUtcNow()));
+    }
 }
