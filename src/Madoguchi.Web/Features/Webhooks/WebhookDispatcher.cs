@@ -192,7 +192,9 @@ internal sealed partial class WebhookDispatchService(WebhookDispatcher dispatche
                 {
                     await dispatcher.RunDueAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or ProtectedDataException or KeyRingException or InvalidOperationException)
+                // Whatever went wrong (database, keys, one odd delivery), the loop lives on: a dead
+                // dispatcher would silently stop every webhook of the instance.
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
                     Stopped(log, e.Message);
                 }
