@@ -18,6 +18,7 @@ using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Features.Submissions;
+using Madoguchi.Web.Features.Webhooks;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Files;
 using Madoguchi.Web.Shared.Localization;
@@ -85,6 +86,7 @@ public static class MadoguchiApp
         builder.AddIntake();
         builder.AddDesigner();
         builder.AddExports();
+        builder.AddWebhooks();
         return builder;
     }
 

@@ -45,6 +45,9 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Cases.LedgerSettings> LedgerSettings => Set<Features.Cases.LedgerSettings>();
     public DbSet<Features.Cases.CaseTally> CaseTallies => Set<Features.Cases.CaseTally>();
     public DbSet<Features.Exports.ExportTemplate> ExportTemplates => Set<Features.Exports.ExportTemplate>();
+    public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();
+    public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
+    public DbSet<Features.Webhooks.WebhookAttempt> WebhookAttempts => Set<Features.Webhooks.WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -78,6 +81,9 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Cases.LedgerSettings.Configure(builder.Entity<Features.Cases.LedgerSettings>());
         Features.Cases.CaseTally.Configure(builder.Entity<Features.Cases.CaseTally>());
         Features.Exports.ExportTemplate.Configure(builder.Entity<Features.Exports.ExportTemplate>());
+        Features.Webhooks.WebhookEndpoint.Configure(builder.Entity<Features.Webhooks.WebhookEndpoint>());
+        Features.Webhooks.WebhookDelivery.Configure(builder.Entity<Features.Webhooks.WebhookDelivery>());
+        Features.Webhooks.WebhookAttempt.Configure(builder.Entity<Features.Webhooks.WebhookAttempt>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -139,6 +139,10 @@ public static class AuditActions
     public const string LedgerExported = "ledger.exported";
     public const string ExportTemplateUploaded = "export-template.uploaded";
     public const string ExportTemplateRemoved = "export-template.removed";
+    /// <summary>A procedure's webhook endpoint added, deactivated, or one delivery sent again by hand (再送).</summary>
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeactivated = "webhook.deactivated";
+    public const string WebhookRedelivered = "webhook.redelivered";
 
     public static readonly string[] All =
     [
@@ -148,5 +152,6 @@ public static class AuditActions
         FormDrawn,
         CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected, CasePurged, CaseHold,
         LedgerExported, ExportTemplateUploaded, ExportTemplateRemoved,
+        WebhookCreated, WebhookDeactivated, WebhookRedelivered,
     ];
 }

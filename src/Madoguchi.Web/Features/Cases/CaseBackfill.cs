@@ -32,7 +32,7 @@ public static class CaseBackfill
                 s.Case = new CaseStart(SearchText: CaseIntake.SearchText(definition, answers));
             }
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await intake.InsertAsync(db, missing, ct);
+            await intake.InsertAsync(db, missing, null, ct);
             await transaction.CommitAsync(ct);
             made += missing.Count;
         }

@@ -25,7 +25,8 @@ public sealed class CaseIntake(MadoguchiDbContext model)
     private readonly PreparedInsert<Case> _cases = new(model);
     private readonly PreparedInsert<CaseEvent> _events = new(model);
 
-    public async Task InsertAsync(MadoguchiDbContext db, IReadOnlyList<Submission> submissions, CancellationToken ct)
+    /// <param name="outbox">Where <c>case.created</c> webhooks go, in the same transaction; null for cases that are not news (the backfill).</param>
+    public async Task InsertAsync(MadoguchiDbContext db, IReadOnlyList<Submission> submissions, Webhooks.WebhookOutbox? outbox, CancellationToken ct)
     {
         if (submissions.Count == 0) return;
         var formIds = submissions.Select(s => s.FormId).Distinct().ToList();
@@ -78,6 +79,20 @@ public sealed class CaseIntake(MadoguchiDbContext model)
         }
         await _cases.InsertAsync(db, cases, ct);
         await _events.InsertAsync(db, events, ct);
+        if (outbox is not null) await AnnounceAsync(db, outbox, cases, ct);
+    }
+
+    /// <summary>Queues case.created for procedures with a webhook endpoint: one query for the batch, nothing more for the rest.</summary>
+    private static async Task AnnounceAsync(MadoguchiDbContext db, Webhooks.WebhookOutbox outbox, List<Case> cases, CancellationToken ct)
+    {
+        var procedureIds = cases.Select(c => c.ProcedureId).Distinct().ToList();
+        var hooked = await db.WebhookEndpoints.AsNoTracking().Where(e => e.Active && procedureIds.Contains(e.ProcedureId)).Select(e => e.ProcedureId).Distinct().ToListAsync(ct);
+        if (hooked.Count == 0) return;
+        foreach (var c in cases.Where(c => hooked.Contains(c.ProcedureId)))
+        {
+            await outbox.AddAsync(db, c.ProcedureId, Webhooks.WebhookEvents.CaseCreated, CaseWebhooks.Data(c, c.Status), ct);
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -118,5 +133,21 @@ public sealed class CaseIntake(MadoguchiDbContext model)
         JsonObject o => o.SelectMany(kv => kv.Value is null ? [] : Leaves(kv.Value)),
         JsonArray a => a.SelectMany(v => v is null ? [] : Leaves(v)),
         _ => [node.ToString()],
+    };
+}
+
+/// <summary>What case webhooks carry: ids, codes and dates — no answers (receivers read those through the API).</summary>
+public static class CaseWebhooks
+{
+    public static object Data(Case c, string previousStatus) => new
+    {
+        caseId = c.Id,
+        receiptNumber = c.ReceiptNumber,
+        procedureId = c.ProcedureId,
+        channel = CaseChannels.Code(c.Channel),
+        status = c.Status,
+        previousStatus = previousStatus == c.Status ? null : previousStatus,
+        receivedAt = c.ReceivedAt,
+        url = $"/api/v1/cases/{c.Id}",
     };
 }

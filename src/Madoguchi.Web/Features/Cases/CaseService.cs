@@ -35,7 +35,7 @@ public abstract record CaseChange
 /// internal notes, the 補正 clock. Every change is one transaction with its history line and its
 /// audit entry.
 /// </summary>
-public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTrail audit, TimeProvider clock, IEnumerable<ICaseObserver> observers, ILogger<CaseService> log)
+public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTrail audit, TimeProvider clock, IEnumerable<ICaseObserver> observers, Webhooks.WebhookOutbox outbox, ILogger<CaseService> log)
 {
     public const int MaxNoteLength = 4000;
 
@@ -86,6 +86,7 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
             CaseClock.Resume(c, await CalendarAsync(ct), today);
         }
         AddEvent(c, CaseEventKinds.Status, actor, now, from, to, comment?.Trim() ?? "", isPublic: true);
+        await AnnounceAsync(c, from, ct);
         var result = await SaveAsync(c, AuditActions.CaseStatusChanged, $"{from} → {to}", ct);
         if (result is CaseChange.Done) await NotifyAsync(c, from, to, workflow, ct);
         return result;
@@ -160,6 +161,7 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         request.RequestedById = actor.Id ?? "";
         db.CorrectionRequests.Add(request);
         AddEvent(c, CaseEventKinds.CorrectionRequested, actor, now, from, to, request.Message, isPublic: true);
+        await AnnounceAsync(c, from, ct);
         var result = await SaveAsync(c, AuditActions.CaseCorrectionRequested, $"補正依頼 {from} → {to}", ct);
         if (result is CaseChange.Done) await NotifyAsync(c, from, to, workflow, ct);
         else db.Entry(request).State = EntityState.Detached;
@@ -183,10 +185,15 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         CaseClock.Resume(c, await CalendarAsync(ct), JapanTime.Today(clock));
         Apply(c, to, StatusKind.Open, now, JapanTime.Today(clock));
         AddEvent(c, CaseEventKinds.Corrected, CaseActor.Applicant, now, from, to, "", isPublic: true);
+        await AnnounceAsync(c, from, ct);
         var result = await SaveAsync(c, AuditActions.CaseCorrected, $"補正回答 {from} → {to}", ct);
         if (result is CaseChange.Done) await NotifyAsync(c, from, to, workflow, ct);
         return result;
     }
+
+    /// <summary>case.status_changed for the procedure's webhooks, saved with the change (the outbox only adds rows).</summary>
+    private Task AnnounceAsync(Case c, string from, CancellationToken ct)
+        => outbox.AddAsync(db, c.ProcedureId, Webhooks.WebhookEvents.CaseStatusChanged, CaseWebhooks.Data(c, from), ct);
 
     private async Task<BusinessCalendar> CalendarAsync(CancellationToken ct) => new(await db.Closures.AsNoTracking().ToListAsync(ct));
 

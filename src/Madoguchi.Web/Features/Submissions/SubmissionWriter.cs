@@ -150,7 +150,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             await _submissions.InsertAsync(db, toInsert, ct);
             await _sealed.InsertAsync(db, [.. toInsert.SelectMany(s => s.Sealed)], ct);
             // Each submission lands in its procedure's ledger in the same commit.
-            await _cases.InsertAsync(db, toInsert, ct);
+            await _cases.InsertAsync(db, toInsert, scope.ServiceProvider.GetRequiredService<Webhooks.WebhookOutbox>(), ct);
             if (drafts.Count > 0)
             {
                 foreach (var a in await db.Attachments.Where(a => a.DraftId != null && ids.Contains(a.DraftId.Value)).ToListAsync(ct))

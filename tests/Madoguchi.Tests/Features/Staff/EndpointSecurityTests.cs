@@ -115,6 +115,9 @@ public sealed class EndpointSecurityTests
         ["/staff/designer/{slug}/pages/{pageKey}"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         ["/staff/designer/{slug}/item"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
         ["/staff/designer/{slug}/preview"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // A procedure's webhooks: managers (of its department: another's answers 404, WebhookPagesTests) and admins only.
+        ["/staff/inventory/{id:guid}/webhooks"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
+        ["/staff/inventory/{id:guid}/webhooks/deliveries"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
         // Staff API: tried with each member's read token (anonymous: no token).
         ["/api/v1/procedures"] = (Expect.Unauthorized, Expect.Ok, Expect.Ok),
         // Cases API ({id} is the case submitted below; {fileId} no file of it): the procedure's department only.
