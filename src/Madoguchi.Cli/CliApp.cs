@@ -32,6 +32,7 @@ public static class CliApp
         root.Subcommands.Add(BackupCommands.Create());
         root.Subcommands.Add(BackupCommands.CreateRestore());
         root.Subcommands.Add(AuditCommands.Create());
+        root.Subcommands.Add(KioskCommands.Create());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,

@@ -39,6 +39,13 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Intake.IntakeCounter> IntakeCounters => Set<Features.Intake.IntakeCounter>();
     public DbSet<Features.Intake.IntakeDraw> IntakeDraws => Set<Features.Intake.IntakeDraw>();
     public DbSet<Features.Designer.FormEdit> FormEdits => Set<Features.Designer.FormEdit>();
+    public DbSet<Features.Queue.QueueSection> QueueSections => Set<Features.Queue.QueueSection>();
+    public DbSet<Features.Queue.QueueService> QueueServices => Set<Features.Queue.QueueService>();
+    public DbSet<Features.Queue.QueueCounter> QueueCounters => Set<Features.Queue.QueueCounter>();
+    public DbSet<Features.Queue.CounterShift> CounterShifts => Set<Features.Queue.CounterShift>();
+    public DbSet<Features.Queue.Ticket> Tickets => Set<Features.Queue.Ticket>();
+    public DbSet<Features.Queue.TicketEvent> TicketEvents => Set<Features.Queue.TicketEvent>();
+    public DbSet<Features.Queue.KioskDevice> KioskDevices => Set<Features.Queue.KioskDevice>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -66,6 +73,13 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Intake.IntakeCounter.Configure(builder.Entity<Features.Intake.IntakeCounter>());
         Features.Intake.IntakeDraw.Configure(builder.Entity<Features.Intake.IntakeDraw>());
         Features.Designer.FormEdit.Configure(builder.Entity<Features.Designer.FormEdit>());
+        Features.Queue.QueueSection.Configure(builder.Entity<Features.Queue.QueueSection>());
+        Features.Queue.QueueService.Configure(builder.Entity<Features.Queue.QueueService>());
+        Features.Queue.QueueCounter.Configure(builder.Entity<Features.Queue.QueueCounter>());
+        Features.Queue.CounterShift.Configure(builder.Entity<Features.Queue.CounterShift>());
+        Features.Queue.Ticket.Configure(builder.Entity<Features.Queue.Ticket>());
+        Features.Queue.TicketEvent.Configure(builder.Entity<Features.Queue.TicketEvent>());
+        Features.Queue.KioskDevice.Configure(builder.Entity<Features.Queue.KioskDevice>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

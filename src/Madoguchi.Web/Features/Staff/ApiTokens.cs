@@ -26,6 +26,7 @@ public sealed class ApiTokens(MadoguchiDbContext db, TimeProvider clock, IUserCl
     {
         ["inventory:read"] = Policies.InventoryRead,
         ["inventory:write"] = Policies.InventoryWrite,
+        ["queue:write"] = Policies.QueueWrite,
     };
 
     public sealed record Created(ApiToken Token, string Secret);
