@@ -34,8 +34,8 @@ public sealed class CongestionSource(MadoguchiDbContext db, TimeProvider clock) 
             .InCallingOrder().Select(t => new { t.ServiceId, t.Number, t.Step }).ToListAsync(ct);
         var calls = await db.TicketEvents.AsNoTracking()
             .Where(e => e.OfficeId == officeId && e.ServiceDate == today && (e.Kind == TicketEventKind.Called || e.Kind == TicketEventKind.Recalled))
-            .OrderByDescending(e => e.Id).Take(200)
-            .Join(db.Tickets, e => e.TicketId, t => t.Id, (e, t) => new { e.ServiceId, e.CounterId, e.At, t.Number })
+            .Join(db.Tickets, e => e.TicketId, t => t.Id, (e, t) => new { e.Id, e.ServiceId, e.CounterId, e.At, t.Number })
+            .OrderByDescending(x => x.Id).Take(200)
             .ToListAsync(ct);
         var minutes = await ServiceMinutesAsync(officeId, today, ct);
         var staffed = await StaffedAsync(officeId, today, ct);

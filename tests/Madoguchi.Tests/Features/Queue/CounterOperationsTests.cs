@@ -1,6 +1,5 @@
 using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web.Features.Queue;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using static Madoguchi.Tests.Features.Queue.QueueKit;
 
@@ -68,11 +67,9 @@ public sealed class CounterOperationsTests
         await using var app = await MadoguchiFactory.CreateAsync();
         var q = await app.SetupAsync(counters: 2, service: s => s.Steps = "受付|交付");
         var ticket = await app.IssueAsync(q);
-        await app.AssignAsync(q.Counters[0], q.Service);
-        await using (var scope = app.Scope())
-        {
-            await scope.ServiceProvider.GetRequiredService<CounterOperations>().AssignAsync(q.Counters[1].Id, "test", [q.Service.Id], ["交付"], Ct);
-        }
+        // One counter takes 受付, the other only 交付 (交付待ち is a queue of its own).
+        await app.OpsAsync(ops => ops.AssignAsync(q.Counters[0].Id, "test", [q.Service.Id], ["受付"], Ct));
+        await app.OpsAsync(ops => ops.AssignAsync(q.Counters[1].Id, "test", [q.Service.Id], ["交付"], Ct));
 
         await app.OpsAsync(ops => ops.CallNextAsync(q.Counters[0].Id, "test", null, Ct));
         app.Clock.Advance(TimeSpan.FromMinutes(12));
