@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(BackupCommands.CreateRestore());
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(RetentionCommands.Create());
+        root.Subcommands.Add(KioskCommands.Create());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,

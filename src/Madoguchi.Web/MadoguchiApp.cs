@@ -16,6 +16,7 @@ using Madoguchi.Web.Features.Intake;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
+using Madoguchi.Web.Features.Queue;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Features.Webhooks;
@@ -87,6 +88,7 @@ public static class MadoguchiApp
         builder.AddDesigner();
         builder.AddExports();
         builder.AddWebhooks();
+        builder.AddQueue();
         return builder;
     }
 
@@ -124,6 +126,7 @@ public static class MadoguchiApp
         app.MapApplicants();
         app.MapFunnel();
         app.MapCases();
+        app.MapQueue();
         return app;
     }
 }

@@ -48,6 +48,13 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Features.Webhooks.WebhookEndpoint>();
     public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
     public DbSet<Features.Webhooks.WebhookAttempt> WebhookAttempts => Set<Features.Webhooks.WebhookAttempt>();
+    public DbSet<Features.Queue.QueueSection> QueueSections => Set<Features.Queue.QueueSection>();
+    public DbSet<Features.Queue.QueueService> QueueServices => Set<Features.Queue.QueueService>();
+    public DbSet<Features.Queue.QueueCounter> QueueCounters => Set<Features.Queue.QueueCounter>();
+    public DbSet<Features.Queue.CounterShift> CounterShifts => Set<Features.Queue.CounterShift>();
+    public DbSet<Features.Queue.Ticket> Tickets => Set<Features.Queue.Ticket>();
+    public DbSet<Features.Queue.TicketEvent> TicketEvents => Set<Features.Queue.TicketEvent>();
+    public DbSet<Features.Queue.KioskDevice> KioskDevices => Set<Features.Queue.KioskDevice>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -84,6 +91,13 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Webhooks.WebhookEndpoint.Configure(builder.Entity<Features.Webhooks.WebhookEndpoint>());
         Features.Webhooks.WebhookDelivery.Configure(builder.Entity<Features.Webhooks.WebhookDelivery>());
         Features.Webhooks.WebhookAttempt.Configure(builder.Entity<Features.Webhooks.WebhookAttempt>());
+        Features.Queue.QueueSection.Configure(builder.Entity<Features.Queue.QueueSection>());
+        Features.Queue.QueueService.Configure(builder.Entity<Features.Queue.QueueService>());
+        Features.Queue.QueueCounter.Configure(builder.Entity<Features.Queue.QueueCounter>());
+        Features.Queue.CounterShift.Configure(builder.Entity<Features.Queue.CounterShift>());
+        Features.Queue.Ticket.Configure(builder.Entity<Features.Queue.Ticket>());
+        Features.Queue.TicketEvent.Configure(builder.Entity<Features.Queue.TicketEvent>());
+        Features.Queue.KioskDevice.Configure(builder.Entity<Features.Queue.KioskDevice>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -22,6 +22,8 @@ public static class RateLimits
     public const string Submit = "submit";
     /// <summary>Guessable-by-trial lookups (status pages, resume codes), per address: kept low.</summary>
     public const string Lookup = "lookup";
+    /// <summary>Queue tickets: per kiosk device (its token's id part) or, for tickets taken from a phone, per address.</summary>
+    public const string Ticket = "ticket";
 
     private static readonly Dictionary<string, (int Permits, int Seconds)> Defaults = new()
     {
@@ -30,6 +32,7 @@ public static class RateLimits
         [Public] = (600, 60),
         [Submit] = (60, 60),
         [Lookup] = (20, 60),
+        [Ticket] = (30, 60),
     };
 
     public static WebApplicationBuilder AddRateLimits(this WebApplicationBuilder builder)
@@ -81,6 +84,13 @@ public static class RateLimits
             var header = http.Request.Headers.Authorization.ToString();
             var i = header.IndexOf("mdg_", StringComparison.Ordinal);
             if (i >= 0 && header.Length >= i + 36) return "token:" + header.Substring(i + 4, 32);
+        }
+        if (group == Ticket)
+        {
+            // A kiosk is one device behind the lobby's router: its own partition, not its neighbours'.
+            var header = http.Request.Headers.Authorization.ToString();
+            var i = header.IndexOf("kiosk_", StringComparison.Ordinal);
+            if (i >= 0 && header.Length >= i + 38) return "kiosk:" + header.Substring(i + 6, 32);
         }
         return "address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
     }

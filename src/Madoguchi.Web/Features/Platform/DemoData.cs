@@ -29,6 +29,7 @@ public static class DemoData
         db.Municipalities.Add(new Municipality { Name = "江東区", Code = "131083", UpdatedAt = now });
         var offices = Offices();
         db.Offices.AddRange(offices);
+        Queue.QueueDemo.Add(db, offices);
         var procedures = DemoInventory.Create(now);
         db.Procedures.AddRange(procedures);
         await db.SaveChangesAsync(ct);

@@ -54,11 +54,22 @@ public sealed class Office
     /// <summary>Opening hours in words, e.g. "8:30–17:00 (土日祝・年末年始を除く)".</summary>
     public string Hours { get; set; } = "";
     public int SortOrder { get; set; }
+    /// <summary>Tickets are issued at any hour and on closed days (demo offices, 24-hour kiosks); otherwise only in opening hours.</summary>
+    public bool TicketsAnyHour { get; set; }
+    /// <summary>Japan time when the counters open and close on a business day (tickets are issued in between).</summary>
+    public TimeOnly OpensAt { get; set; } = new(8, 30);
+    public TimeOnly ClosesAt { get; set; } = new(17, 0);
+    /// <summary>Numbers used when a service's own range runs out (e.g. 9000–9999); null when there is none.</summary>
+    public int? OverflowFrom { get; set; }
+    public int? OverflowTo { get; set; }
 
     internal static void Configure(EntityTypeBuilder<Office> e)
     {
         e.Property(x => x.Name).HasMaxLength(100);
         e.HasIndex(x => x.Name).IsUnique();
+        // Offices stored before the queue existed get the usual hours, not 0:00–0:00 (never open).
+        e.Property(x => x.OpensAt).HasDefaultValue(new TimeOnly(8, 30)).HasSentinel(new TimeOnly(8, 30));
+        e.Property(x => x.ClosesAt).HasDefaultValue(new TimeOnly(17, 0)).HasSentinel(new TimeOnly(17, 0));
     }
 }
 

@@ -39,7 +39,17 @@ public sealed record ServiceCongestion(
     [property: JsonPropertyName("nowServing")] int? NowServing,
     [property: JsonPropertyName("estimatedWaitMinutes")] WaitRange EstimatedWaitMinutes,
     /// <summary>Waiting ticket numbers in calling order: the number search answers from these, not from the database.</summary>
-    [property: JsonPropertyName("queue")] IReadOnlyList<int> Queue);
+    [property: JsonPropertyName("queue")] IReadOnlyList<int> Queue)
+{
+    /// <summary>Waiting per step of the visit (受付, 審査, 会計, 交付 …), so 交付待ち shows on its own; empty when not known.</summary>
+    [JsonPropertyName("steps")]
+    public IReadOnlyList<StepCongestion> Steps { get; init; } = [];
+}
+
+/// <summary>Tickets waiting for one step of a service (e.g. 交付 → "交付待ち").</summary>
+public sealed record StepCongestion(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("waiting")] int Waiting);
 
 public sealed record WaitRange(
     [property: JsonPropertyName("low")] int Low,

@@ -28,6 +28,7 @@ public sealed class ApiTokens(MadoguchiDbContext db, TimeProvider clock, IUserCl
         ["inventory:write"] = Policies.InventoryWrite,
         ["cases:read"] = Policies.Cases,
         ["cases:write"] = Policies.CasesWrite,
+        ["queue:write"] = Policies.QueueWrite,
     };
 
     public sealed record Created(ApiToken Token, string Secret);

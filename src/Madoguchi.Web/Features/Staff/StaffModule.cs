@@ -98,6 +98,8 @@ public static class StaffModule
             // Ledgers hold applicants' answers: the procedure's department (checked per case) and admins; not dx or auditors.
             .AddPolicy(Policies.Cases, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Staff).AddRequirements(new ScopeRequirement("cases:read")))
             .AddPolicy(Policies.CasesWrite, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Staff).AddRequirements(new ScopeRequirement("cases:write")))
+            // Counter staff call and move tickets; managers and admins stand in at a counter.
+            .AddPolicy(Policies.QueueWrite, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Staff, Roles.Counter).AddRequirements(new ScopeRequirement("queue:write")))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new ScopeRequirement("admin:write")))
             // 個人番号 is a permission of its own, granted per account: no role (not even admin) implies it,
             // and no token scope carries it.
@@ -143,6 +145,8 @@ public static class Policies
     public const string InventoryWrite = "inventory:write";
     public const string InventoryExport = "inventory:export";
     public const string Admin = "admin";
+    /// <summary>Calling and moving queue tickets at a counter (console page, or a token with queue:write).</summary>
+    public const string QueueWrite = "queue:write";
     /// <summary>Searching and exporting the audit trail.</summary>
     public const string Audit = "audit";
     /// <summary>Viewing or exporting 個人番号 (DESIGN.md §4.3).</summary>

@@ -137,6 +137,15 @@ public sealed class EndpointSecurityTests
         ["/forms/applicant/signin/failed"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         // Mailing a resume link is a POST with the draft cookie; a GET only points to the resume page.
         ["/forms/save"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        // Queue core: offices are open data; the kiosk asks a browser without its cookie for the device token;
+        // a slip needs the kiosk cookie of its office; a QR code of an unknown ticket is 404.
+        ["/api/v1/offices"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/kiosk"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/kiosk/tickets/{token}"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        ["/kiosk/qr/{token}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        // Counter console: counter staff (and staff, managers, admins); kiosk devices: admins only.
+        ["/staff/queue/console"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        ["/staff/queue/kiosks"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
     };
 
     [Fact]
