@@ -14,6 +14,7 @@ using Madoguchi.Web.Features.Intake;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
+using Madoguchi.Web.Features.Queue.Live;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Shared;
@@ -81,6 +82,7 @@ public static class MadoguchiApp
         builder.AddFunnel();
         builder.AddIntake();
         builder.AddDesigner();
+        builder.AddQueueLive();
         return builder;
     }
 
@@ -117,6 +119,7 @@ public static class MadoguchiApp
         app.MapSubmissions();
         app.MapApplicants();
         app.MapFunnel();
+        app.MapQueueLive();
         return app;
     }
 }
