@@ -88,6 +88,13 @@ public sealed partial class CongestionHub(IServiceScopeFactory scopes, LiveOptio
     public IReadOnlyList<(Guid Id, PublishedSnapshot? Snapshot)>? All()
         => _officeIds is { } ids ? [.. ids.Select(id => (id, Current(id)))] : null;
 
+    /// <summary>Like <see cref="All"/>, loading the list first if it never was (once, however many viewers ask).</summary>
+    public async Task<IReadOnlyList<(Guid Id, PublishedSnapshot? Snapshot)>?> AllAsync(CancellationToken ct)
+    {
+        if (_officeIds is null && !RecentlyFailed(Interlocked.Read(ref _listFailedAt))) await WaitBounded(RefreshListAsync(ct), ct);
+        return All();
+    }
+
     /// <summary>
     /// For a viewer: the office's snapshot from memory. Only an office never loaded is loaded now
     /// (one load however many viewers ask), and not again soon after a failure.
