@@ -127,6 +127,14 @@ public sealed class EndpointSecurityTests
         ["/forms/applicant/signin/failed"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         // Mailing a resume link is a POST with the draft cookie; a GET only points to the resume page.
         ["/forms/save"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        // Live congestion (Features/Queue/Live): public; {office:guid} is an office that does not exist, {token} an unknown ticket.
+        ["/queue"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/queue/offices/{office:guid}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/queue/offices/{office:guid}/display"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/queue/tickets/{token}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/api/v1/offices/{office:guid}/congestion"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/api/v1/offices/{office:guid}/congestion/stream"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/api/v1/announcements"] = (Expect.Ok, Expect.Ok, Expect.Ok),
     };
 
     [Fact]
@@ -169,7 +177,10 @@ public sealed class EndpointSecurityTests
                 .Replace("{slug}", "test-form", StringComparison.Ordinal)
                 .Replace("{step}", "first", StringComparison.Ordinal)
                 .Replace("{pageKey}", "first", StringComparison.Ordinal)
-                .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal);
+                .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal)
+                .Replace("{office:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{token}", "unknown-ticket", StringComparison.Ordinal)
+                .Replace("/api/v1/announcements", "/api/v1/announcements?number=2013&counter=3", StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
             {
