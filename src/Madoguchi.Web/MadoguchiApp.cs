@@ -17,6 +17,7 @@ using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Queue;
+using Madoguchi.Web.Features.Queue.Live;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Features.Webhooks;
@@ -89,6 +90,7 @@ public static class MadoguchiApp
         builder.AddExports();
         builder.AddWebhooks();
         builder.AddQueue();
+        builder.AddQueueLive();
         return builder;
     }
 
@@ -127,6 +129,7 @@ public static class MadoguchiApp
         app.MapFunnel();
         app.MapCases();
         app.MapQueue();
+        app.MapQueueLive();
         return app;
     }
 }

@@ -17,16 +17,25 @@ public sealed partial class MadoguchiFactory : WebApplicationFactory<Program>
     public FakeClock Clock { get; } = new(new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.Zero));
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+    private readonly bool _ownsDatabase;
 
-    private MadoguchiFactory(TestDatabase database, Dictionary<string, string?>? settings)
+    private MadoguchiFactory(TestDatabase database, Dictionary<string, string?>? settings, Action<IServiceCollection>? services = null, bool ownsDatabase = true)
     {
         Database = database;
         _settings = settings ?? [];
+        _services = services;
+        _ownsDatabase = ownsDatabase;
     }
 
     /// <param name="settings">Configuration such as "Madoguchi:Sessions:IdleMinutes" = "5".</param>
-    public static async Task<MadoguchiFactory> CreateAsync(Dictionary<string, string?>? settings = null)
-        => new(await TestDatabase.CreateAsync(ct: TestContext.Current.CancellationToken), settings);
+    /// <param name="services">Replaces services after the app's own (e.g. a fake source of data).</param>
+    public static async Task<MadoguchiFactory> CreateAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        => new(await TestDatabase.CreateAsync(ct: TestContext.Current.CancellationToken), settings, services);
+
+    /// <summary>A second instance of the app on this one's database (scale-out tests); the database stays with this one.</summary>
+    public MadoguchiFactory AnotherInstance(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        => new(Database, settings ?? _settings, services ?? _services, ownsDatabase: false);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -39,6 +48,7 @@ public sealed partial class MadoguchiFactory : WebApplicationFactory<Program>
             services.AddSingleton(Database.Storage);
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IStartupFilter, LoopbackClient>();
+            _services?.Invoke(services);
         });
     }
 
@@ -116,7 +126,7 @@ public sealed partial class MadoguchiFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase) await Database.DisposeAsync();
     }
 }
 

@@ -18,6 +18,7 @@ public static class QueueModule
         builder.Services.AddScoped<CounterOperations>();
         builder.Services.AddScoped<KioskDevices>();
         builder.Services.AddScoped<ICongestionSource, CongestionSource>();
+        builder.Services.AddScoped<Live.ITicketLookup, TicketLookup>();
         // Defaults for when no live layer or reservations module is installed; theirs win when registered.
         builder.Services.TryAddSingleton<IQueueNotifier, NoQueueNotifier>();
         builder.Services.TryAddSingleton<IDueReservations, NoReservations>();

@@ -146,6 +146,14 @@ public sealed class EndpointSecurityTests
         // Counter console: counter staff (and staff, managers, admins); kiosk devices: admins only.
         ["/staff/queue/console"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
         ["/staff/queue/kiosks"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
+        // Live congestion (Features/Queue/Live): public; {office:guid} is an office that does not exist, {token} an unknown ticket.
+        ["/queue"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/queue/offices/{office:guid}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/queue/offices/{office:guid}/display"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/queue/tickets/{token}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/api/v1/offices/{office:guid}/congestion"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/api/v1/offices/{office:guid}/congestion/stream"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/api/v1/announcements"] = (Expect.Ok, Expect.Ok, Expect.Ok),
     };
 
     [Fact]
@@ -205,7 +213,10 @@ public sealed class EndpointSecurityTests
                 .Replace("{slug}", "test-form", StringComparison.Ordinal)
                 .Replace("{step}", "first", StringComparison.Ordinal)
                 .Replace("{pageKey}", "first", StringComparison.Ordinal)
-                .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal);
+                .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal)
+                .Replace("{office:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{token}", "unknown-ticket", StringComparison.Ordinal)
+                .Replace("/api/v1/announcements", "/api/v1/announcements?number=2013&counter=3", StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
             {
