@@ -1200,6 +1200,17 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<Guid>("FunnelId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("KeyedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("KeyedChannel")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateOnly?>("KeyedReceivedOn")
+                        .HasColumnType("date");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -1228,6 +1239,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("FormVersionId");
+
+                    b.HasIndex("KeyedById");
 
                     b.HasIndex("ResumeCodeHash")
                         .IsUnique();

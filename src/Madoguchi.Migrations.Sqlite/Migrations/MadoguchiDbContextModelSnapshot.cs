@@ -1191,6 +1191,17 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<Guid>("FunnelId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("KeyedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyedChannel")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("KeyedReceivedOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -1219,6 +1230,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("FormVersionId");
+
+                    b.HasIndex("KeyedById");
 
                     b.HasIndex("ResumeCodeHash")
                         .IsUnique();

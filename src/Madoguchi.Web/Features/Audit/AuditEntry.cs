@@ -132,6 +132,8 @@ public static class AuditActions
     public const string CaseNoted = "case.noted";
     public const string CaseCorrectionRequested = "case.correction-requested";
     public const string CaseCorrected = "case.corrected";
+    /// <summary>A procedure's ledger workflow changed or reset to the default (statuses in the detail, no personal data).</summary>
+    public const string CaseWorkflowEdited = "case.workflow-edited";
 
     public static readonly string[] All =
     [
@@ -140,5 +142,6 @@ public static class AuditActions
         InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, FormImported, FormPublished, PersonalDataViewed, AuditSearched, AuditExported,
         FormDrawn,
         CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected,
+        CaseWorkflowEdited,
     ];
 }

@@ -9,6 +9,8 @@ public static class CasesModule
     public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<CaseService>();
+        // Staff key paper applications through the residents' own form pages (docs/adr/0011).
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.Add(new StaffKeying.Routes()));
         return builder;
     }
 

@@ -127,6 +127,14 @@ public sealed class EndpointSecurityTests
         ["/forms/applicant/signin/failed"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         // Mailing a resume link is a POST with the draft cookie; a GET only points to the resume page.
         ["/forms/save"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        // Staff keying paper applications (Features/Cases): the procedure's department only; a keyed draft's pages
+        // (the residents' fill and check pages on a staff route) are its keyer's, so a draft id not theirs is 404.
+        ["/staff/ledger/{procedureId:guid}/new"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        ["/staff/ledger/{procedureId:guid}/new/{draftId:guid}/{step}"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
+        ["/staff/ledger/{procedureId:guid}/new/{draftId:guid}/check"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
+        // Workflow settings: the department's manager or an admin; its staff are denied, other departments 404.
+        ["/staff/ledger/{procedureId:guid}/settings"] = (Expect.SignIn, Expect.NotFound, Expect.Denied),
+        ["/staff/ledger/{procedureId:guid}/stats"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
     };
 
     [Fact]
@@ -169,7 +177,9 @@ public sealed class EndpointSecurityTests
                 .Replace("{slug}", "test-form", StringComparison.Ordinal)
                 .Replace("{step}", "first", StringComparison.Ordinal)
                 .Replace("{pageKey}", "first", StringComparison.Ordinal)
-                .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal);
+                .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal)
+                .Replace("{procedureId:guid}", procedure.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{draftId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
             {
