@@ -143,6 +143,8 @@ public static class AuditActions
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeactivated = "webhook.deactivated";
     public const string WebhookRedelivered = "webhook.redelivered";
+    /// <summary>A procedure's ledger workflow changed or reset to the default (statuses in the detail, no personal data).</summary>
+    public const string CaseWorkflowEdited = "case.workflow-edited";
 
     public static readonly string[] All =
     [
@@ -153,5 +155,7 @@ public static class AuditActions
         CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected, CasePurged, CaseHold,
         LedgerExported, ExportTemplateUploaded, ExportTemplateRemoved,
         WebhookCreated, WebhookDeactivated, WebhookRedelivered,
+        CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected,
+        CaseWorkflowEdited,
     ];
 }

@@ -12,7 +12,11 @@ namespace Madoguchi.Web.Features.Cases;
 /// What a submission brings to its case besides its own columns: the channel (online, or counter and
 /// mail when staff key a paper application), who keyed it, and the text the ledger searches. Not stored on the submission.
 /// </summary>
-public sealed record CaseStart(CaseChannel Channel = CaseChannel.Online, string? KeyedById = null, string KeyedByName = "", string SearchText = "");
+/// <remarks>
+/// <see cref="ReceivedOn"/> is the date of receipt staff give for a paper application received earlier
+/// (郵送: the postmark or arrival date); the case counts from it, while the submission keeps the time it was keyed.
+/// </remarks>
+public sealed record CaseStart(CaseChannel Channel = CaseChannel.Online, string? KeyedById = null, string KeyedByName = "", string SearchText = "", DateOnly? ReceivedOn = null);
 
 /// <summary>
 /// Makes the cases of submissions in the submission writer's transaction: a submission is never
@@ -49,8 +53,8 @@ public sealed class CaseIntake(MadoguchiDbContext model)
         foreach (var s in submissions)
         {
             var p = procedures[s.FormId];
-            var receivedOn = JapanTime.DateOf(s.SubmittedAt);
             var start = s.Case;
+            var (receivedAt, receivedOn) = Received(s.SubmittedAt, start.ReceivedOn);
             cases.Add(new Case
             {
                 Id = s.Id,
@@ -60,7 +64,7 @@ public sealed class CaseIntake(MadoguchiDbContext model)
                 ReceiptNumber = s.ReceiptNumber,
                 Channel = start.Channel,
                 Status = CaseWorkflow.Received,
-                ReceivedAt = s.SubmittedAt,
+                ReceivedAt = receivedAt,
                 ReceivedOn = receivedOn,
                 DueOn = CaseClock.DueOn(calendar, receivedOn, p.StandardProcessingDays),
                 SearchText = start.SearchText,
@@ -74,6 +78,7 @@ public sealed class CaseIntake(MadoguchiDbContext model)
                 ActorId = start.KeyedById,
                 ActorName = start.KeyedById is null ? "申請者" : start.KeyedByName,
                 ToStatus = CaseWorkflow.Received,
+                Text = start.KeyedById is null ? "" : $"{CaseChannels.Label(start.Channel)}の申請を職員が入力（受付日 {receivedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}）",
                 Public = true,
             });
         }
@@ -94,6 +99,20 @@ public sealed class CaseIntake(MadoguchiDbContext model)
         }
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>
+    /// When a case was received: the submission's time, or for a paper application received on an
+    /// earlier day the start of that Japan day (the hour is unknown; ReceivedOn stays the Japan date of ReceivedAt).
+    /// </summary>
+    public static (DateTimeOffset At, DateOnly On) Received(DateTimeOffset submittedAt, DateOnly? receivedOn)
+    {
+        var keyedOn = JapanTime.DateOf(submittedAt);
+        if (receivedOn is not { } day || day >= keyedOn) return (submittedAt, keyedOn);
+        return (StartOfDay(day), day);
+    }
+
+    /// <summary>00:00 Japan time of a date (Japan has no daylight saving time).</summary>
+    public static DateTimeOffset StartOfDay(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9));
 
     /// <summary>
     /// The non-sensitive answers as one text for the ledger's text filter: every answer of a field

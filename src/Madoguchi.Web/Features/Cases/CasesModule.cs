@@ -11,6 +11,8 @@ public static class CasesModule
         builder.Services.AddScoped<CaseService>();
         builder.Services.AddScoped<RetentionService>();
         builder.Services.AddHostedService<RetentionJob>();
+        // Staff key paper applications through the residents' own form pages (docs/adr/0011).
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.Add(new StaffKeying.Routes()));
         return builder;
     }
 

@@ -49,8 +49,9 @@ public sealed record KpiTable(string Name, string TitleKey, IReadOnlyList<KpiCol
 
     public static KpiTable Usage(UsageKpi k) => new("usage", "kpi.table.usage",
         [new("kpi.col.fiscalyear", KpiColumnKind.Text), new("kpi.col.label", KpiColumnKind.Text), new("kpi.col.procedures", KpiColumnKind.Count),
-         new("kpi.col.filings", KpiColumnKind.Count), new("kpi.col.onlinefilings", KpiColumnKind.Count), new("kpi.col.usage", KpiColumnKind.Percent)],
-        [.. k.ByFiscalYear.Select(r => new object?[] { r.FiscalYear.ToString(CultureInfo.InvariantCulture), r.Label, r.Procedures, r.TotalFilings, r.OnlineFilings, r.UsageRatePercent })]);
+         new("kpi.col.filings", KpiColumnKind.Count), new("kpi.col.onlinefilings", KpiColumnKind.Count), new("kpi.col.usage", KpiColumnKind.Percent),
+         new("kpi.col.source", KpiColumnKind.Data)],
+        [.. k.ByFiscalYear.Select(r => new object?[] { r.FiscalYear.ToString(CultureInfo.InvariantCulture), r.Label, r.Procedures, r.TotalFilings, r.OnlineFilings, r.UsageRatePercent, UsageSources.Label(r.Source) })]);
 
     /// <summary>A cell as the page shows it: counts with thousands separators, rates with "%", "—" for none.</summary>
     public static string Display(object? cell, KpiColumnKind kind) => (cell, kind) switch

@@ -15,7 +15,7 @@ namespace Madoguchi.Web.Features.Insight;
 /// online at D = eligible, status 実施済, and online since on or before D when a date is known
 /// (a national "1 実施済" counts at any date).
 /// </summary>
-public sealed class OnlineKpiService(MadoguchiDbContext db, MunicipalityService municipality, TimeProvider clock)
+public sealed partial class OnlineKpiService(MadoguchiDbContext db, MunicipalityService municipality, TimeProvider clock)
 {
     /// <summary>Tools in the order the audit lists them; others follow by name, then the blank tool.</summary>
     public static IReadOnlyList<string> ToolOrder => Tools;
@@ -161,8 +161,10 @@ public sealed class OnlineKpiService(MadoguchiDbContext db, MunicipalityService 
     }
 
     /// <summary>
-    /// オンライン利用率 from imported volumes (ProcedureVolume) until the ledger holds a year's cases:
-    /// a sum per fiscal year up to asOf's, and one fiscal year's procedures a page at a time.
+    /// オンライン利用率 per fiscal year up to asOf's, and one fiscal year's procedures a page at a time.
+    /// A procedure's fiscal year comes from the ledger (its cases by channel) when the ledger holds any
+    /// of its cases received that year, and from the imported volumes (ProcedureVolume) otherwise —
+    /// never both (docs/adr/0011). Each row says which (<see cref="UsageSources"/>).
     /// </summary>
     public async Task<UsageKpi> UsageAsync(DateOnly? asOf = null, RoundingMode? rounding = null, int? fiscalYear = null,
         int offset = 0, int limit = KpiParameters.DefaultLimit, CancellationToken ct = default)
@@ -170,48 +172,53 @@ public sealed class OnlineKpiService(MadoguchiDbContext db, MunicipalityService 
         var date = asOf ?? Today;
         var mode = await RoundingAsync(rounding, ct);
         var lastYear = JapanTime.FiscalYearOf(date);
-        var years = await db.ProcedureVolumes.AsNoTracking()
-            .Where(v => v.FiscalYear <= lastYear && v.Total != null && v.Online != null)
-            .GroupBy(v => v.FiscalYear)
-            .Select(g => new { FiscalYear = g.Key, Procedures = g.Count(), Total = g.Sum(v => (long)v.Total!.Value), Online = g.Sum(v => (long)v.Online!.Value) })
-            .ToListAsync(ct);
-        var byYear = years.OrderBy(y => y.FiscalYear)
-            .Select(y => new UsageYear(y.FiscalYear, Madoguchi.Web.Shared.Japanese.Wareki.FormatFiscalYear(y.FiscalYear), y.Procedures, y.Total, y.Online, Percent.Of(y.Online, y.Total, mode)))
-            .ToList();
+        var ledger = await LedgerCountsAsync(date, null, null, ct);
+        var byYear = await UsageYearsAsync(ledger, lastYear, mode, ct);
 
-        // Default: the latest fiscal year with any volume up to asOf's fiscal year.
-        var fy = fiscalYear ?? await db.ProcedureVolumes.Where(v => v.FiscalYear <= lastYear).MaxAsync(v => (int?)v.FiscalYear, ct);
+        // Default: the latest fiscal year with any volume or any case up to asOf's fiscal year.
+        var latestVolume = await db.ProcedureVolumes.Where(v => v.FiscalYear <= lastYear).MaxAsync(v => (int?)v.FiscalYear, ct);
+        var latestCase = ledger.Count == 0 ? (int?)null : ledger.Max(l => l.FiscalYear);
+        var fy = fiscalYear ?? (latestVolume is null ? latestCase : latestCase is null ? latestVolume : Math.Max(latestVolume.Value, latestCase.Value));
         var list = new List<UsageProcedure>();
         string? next = null;
         if (fy is not null)
         {
             limit = Math.Clamp(limit, 1, KpiParameters.MaxLimit);
-            // Ordered by id (a GUID), which sorts alike on SQLite (text) and PostgreSQL (uuid).
-            var page = await (
-                    from v in db.ProcedureVolumes.AsNoTracking()
-                    where v.FiscalYear == fy
-                    join p in db.Procedures.AsNoTracking() on v.ProcedureId equals p.Id
-                    orderby p.Id
-                    select new
-                    {
-                        p.Id,
-                        p.Code,
-                        p.Name,
-                        Bu = p.Department == null ? "" : p.Department.Bu,
-                        Ka = p.Department == null ? "" : p.Department.Ka,
-                        v.Total,
-                        v.Online,
-                    })
-                .Skip(offset).Take(limit + 1).ToListAsync(ct);
-            if (page.Count > limit)
+            var year = fy.Value;
+            var (first, last) = JapanTime.FiscalYearRange(year);
+            // Procedures with a volume that year or a case received that year, ordered by id (a GUID),
+            // which sorts alike on SQLite (text) and PostgreSQL (uuid).
+            var withVolume = db.ProcedureVolumes.AsNoTracking().Where(v => v.FiscalYear == year).Select(v => v.ProcedureId);
+            var withCases = db.Cases.AsNoTracking().Where(c => c.ReceivedOn >= first && c.ReceivedOn <= last && c.ReceivedOn <= date).Select(c => c.ProcedureId);
+            var ids = await withVolume.Union(withCases).OrderBy(id => id).Skip(offset).Take(limit + 1).ToListAsync(ct);
+            if (ids.Count > limit)
             {
-                page.RemoveAt(limit);
+                ids.RemoveAt(limit);
                 next = KpiParameters.EncodeCursor(offset + limit);
             }
-            list.AddRange(page.Select(r => new UsageProcedure(
-                r.Id.ToString(), r.Code, r.Name, string.Join(" ", new[] { r.Bu, r.Ka }.Where(s => s.Length > 0)),
-                r.Total, r.Online,
-                r.Total is > 0 && r.Online is { } o ? Percent.Of(o, r.Total.Value, mode) : null)));
+            var procedures = await db.Procedures.AsNoTracking().Where(p => ids.Contains(p.Id))
+                .Select(p => new { p.Id, p.Code, p.Name, Bu = p.Department == null ? "" : p.Department.Bu, Ka = p.Department == null ? "" : p.Department.Ka })
+                .ToDictionaryAsync(p => p.Id, ct);
+            var volumes = await db.ProcedureVolumes.AsNoTracking().Where(v => v.FiscalYear == year && ids.Contains(v.ProcedureId))
+                .Select(v => new { v.ProcedureId, v.Total, v.Online }).ToDictionaryAsync(v => v.ProcedureId, ct);
+            var counted = ledger.Where(l => l.FiscalYear == year).ToDictionary(l => l.ProcedureId);
+            var processing = await ProcessingAsync([.. counted.Keys.Where(ids.Contains)], year, date, mode, ct);
+            foreach (var id in ids)
+            {
+                var p = procedures[id];
+                var department = string.Join(" ", new[] { p.Bu, p.Ka }.Where(s => s.Length > 0));
+                if (counted.TryGetValue(id, out var l))
+                {
+                    list.Add(new UsageProcedure(id.ToString(), p.Code, p.Name, department, l.Total, l.Online, Percent.Of(l.Online, l.Total, mode),
+                        UsageSources.Ledger, processing.GetValueOrDefault((id, year))));
+                }
+                else
+                {
+                    var v = volumes.GetValueOrDefault(id);
+                    list.Add(new UsageProcedure(id.ToString(), p.Code, p.Name, department, v?.Total, v?.Online,
+                        v is { Total: { } t, Online: { } o } && t > 0 ? Percent.Of(o, t, mode) : null, UsageSources.Imported));
+                }
+            }
         }
         return new UsageKpi(Iso(date), Percent.Name(mode), fy, byYear, list, next);
     }

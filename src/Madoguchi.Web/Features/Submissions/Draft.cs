@@ -40,6 +40,15 @@ public sealed class Draft
     public string? PrefilledJson { get; set; }
     /// <summary>Random id of this draft's funnel events (Features/Funnel); unrelated to <see cref="Id"/> on purpose.</summary>
     public Guid FunnelId { get; set; } = Guid.NewGuid();
+    /// <summary>
+    /// The member of staff keying a paper application (窓口・郵送) into this draft (Features/Cases,
+    /// docs/adr/0011); null for a resident's draft. Only they may open it, and it never enters the funnel.
+    /// </summary>
+    public string? KeyedById { get; set; }
+    /// <summary>The channel of a staff-keyed draft: counter or mail (<c>CaseChannels.Code</c>).</summary>
+    public string? KeyedChannel { get; set; }
+    /// <summary>The date the paper application reached the municipality (郵送: postmark or arrival), which becomes the case's 受付日.</summary>
+    public DateOnly? KeyedReceivedOn { get; set; }
 
     internal static void Configure(EntityTypeBuilder<Draft> e)
     {
@@ -51,6 +60,9 @@ public sealed class Draft
         e.HasIndex(x => x.ResumeCodeHash).IsUnique();
         e.Property(x => x.CurrentPage).HasMaxLength(64);
         e.HasIndex(x => x.ExpiresAt);
+        e.Property(x => x.KeyedById).HasMaxLength(450);
+        e.Property(x => x.KeyedChannel).HasMaxLength(8);
+        e.HasIndex(x => x.KeyedById);
         e.HasOne(x => x.Form).WithMany().HasForeignKey(x => x.FormId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<FormVersion>().WithMany().HasForeignKey(x => x.FormVersionId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Shared.Localization;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -11,8 +10,9 @@ namespace Madoguchi.Web.Features.Submissions;
 /// <summary>
 /// Check your answers, then submit. Submitting is idempotent: the key is derived from the draft, so
 /// a double click or a resent page makes one submission and shows the same receipt.
+/// Staff keying a paper application submit here too, under their own route (Cases.StaffKeying),
+/// which declares its policy there: the residents' route is anonymous, the staff one is not.
 /// </summary>
-[AllowAnonymous]
 [ResponseCache(NoStore = true)]
 // On the page, not the handler: rate limiting reads endpoint metadata, which a Razor Page takes from its class.
 [EnableRateLimiting(Shared.RateLimits.Submit)]
@@ -20,6 +20,18 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
 {
     [BindProperty(SupportsGet = true)]
     public string Slug { get; set; } = "";
+
+    /// <summary>Set on the staff route (Cases.StaffKeying): a paper application keyed by staff.</summary>
+    [BindProperty(SupportsGet = true, Name = "procedureId")]
+    public Guid? ProcedureId { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "draftId")]
+    public Guid? DraftId { get; set; }
+
+    public bool Keyed => DraftId is not null && ProcedureId is not null;
+
+    /// <summary>The first part of this draft's page addresses: /forms/{slug} or the staff route.</summary>
+    public string Base => Keyed ? Cases.StaffKeying.Base(ProcedureId!.Value, DraftId!.Value) : $"/forms/{Slug}";
 
     public DraftService.Opened? Opened { get; private set; }
     public List<FormPage> Visible { get; private set; } = [];
@@ -35,18 +47,19 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
     {
         var key = path.Split('[', '.')[0];
         var page = Visible.FirstOrDefault(p => p.Items.Any(i => i is FormField f && f.Key == key || i is FormGroup g && g.Key == key));
-        return $"/forms/{Slug}/{(page ?? Visible.FirstOrDefault())?.Key}#{FormFilling.Id(path)}";
+        return $"{Base}/{(page ?? Visible.FirstOrDefault())?.Key}#{FormFilling.Id(path)}";
     }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!await LoadAsync(ct, moveToCurrentVersion: true)) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        if (!await LoadAsync(ct, moveToCurrentVersion: true)) return Keyed ? NotFound() : Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
         Errors = AnswerChecker.Check(Opened!.Definition, await drafts.AnswersAsync(Opened.Draft, ct), AnswerChecker.Mode.Lenient).Errors;
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        if (Keyed) return await PostKeyedAsync(ct);
         var cookie = FormFilling.ReadCookie(Request);
         if (cookie is null) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
         var key = FormFilling.IdempotencyKey(cookie.Value.Id, cookie.Value.Secret);
@@ -78,6 +91,37 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
         }
     }
 
+    /// <summary>A paper application keyed by staff: the same checks and writer, with its channel, keyer and date of receipt.</summary>
+    private async Task<IActionResult> PostKeyedAsync(CancellationToken ct)
+    {
+        var key = Cases.StaffKeying.IdempotencyKey(DraftId!.Value);
+        if (!await LoadAsync(ct, moveToCurrentVersion: false))
+        {
+            // Submitted already (the draft is gone): the same receipt, if it is this procedure's and still theirs.
+            Receipt = await submissions.FindAsync(null, key, ct);
+            if (Receipt is null || !await Cases.StaffKeying.IsOfProcedureAsync(HttpContext, Receipt.Submission.FormId, ProcedureId!.Value, ct)) return NotFound();
+            return Page();
+        }
+        if (await drafts.MoveToCurrentVersionAsync(Opened!, ct) is not null) return Redirect($"{Base}/check");
+        var start = await Cases.StaffKeying.StartAsync(HttpContext, Opened!.Draft, ct);
+        var result = await submissions.SubmitAsync(Slug, Opened.Draft.FormVersionNumber, await drafts.AnswersAsync(Opened.Draft, ct, "職員による紙の申請の入力"), AnswerChecker.Mode.Lenient,
+            Opened.Draft.Language, key, "staff", ct, fromDraftId: Opened.Draft.Id, keyed: start);
+        switch (result)
+        {
+            case SubmissionService.Result.Accepted accepted:
+                Receipt = accepted;
+                return Page();
+            case SubmissionService.Result.Refused refused:
+                Errors = refused.Errors;
+                return Page();
+            case SubmissionService.Result.Limited limited:
+                Errors = [new AnswerError(limited.Refusal.Field ?? "", limited.Refusal.Code, limited.Refusal.Message)];
+                return Page();
+            default:
+                return NotFound();
+        }
+    }
+
     private PageResult Done()
     {
         FormFilling.ClearCookie(Response);
@@ -86,7 +130,9 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
 
     private async Task<bool> LoadAsync(CancellationToken ct, bool moveToCurrentVersion)
     {
-        var opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+        var opened = Keyed ? await Cases.StaffKeying.OpenAsync(HttpContext, drafts, ProcedureId!.Value, DraftId!.Value, ct)
+            : FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+        if (opened is not null && Keyed) Slug = opened.Slug;
         if (opened is null || opened.Slug != Slug) return false;
         if (!await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return false;
         if (moveToCurrentVersion) opened = await drafts.MoveToCurrentVersionAsync(opened, ct) ?? opened;

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Shared.Japanese;
 using Madoguchi.Web.Shared.Localization;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -16,8 +15,9 @@ namespace Madoguchi.Web.Features.Submissions;
 /// Adding and removing group items and attaching files are plain submit buttons, so all of it works
 /// without JavaScript. With JavaScript, wwwroot/js/form-fill.js posts the same form with
 /// action=autosave (answers only, no files) and gets JSON back.
+/// Staff keying a paper application use the same page under their own route (Cases.StaffKeying),
+/// which declares its policy there: the residents' route is anonymous, the staff one is not.
 /// </summary>
-[AllowAnonymous]
 [ResponseCache(NoStore = true)]
 [RequestFormLimits(MultipartBodyLengthLimit = 60L * 1024 * 1024)]
 [RequestSizeLimit(60L * 1024 * 1024)]
@@ -28,6 +28,22 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
 
     [BindProperty(SupportsGet = true, Name = "step")]
     public string PageKey { get; set; } = "";
+
+    /// <summary>Set on the staff route (Cases.StaffKeying): a paper application keyed by staff.</summary>
+    [BindProperty(SupportsGet = true, Name = "procedureId")]
+    public Guid? ProcedureId { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "draftId")]
+    public Guid? DraftId { get; set; }
+
+    /// <summary>A member of staff keys a paper application into this draft.</summary>
+    public bool Keyed => DraftId is not null && ProcedureId is not null;
+
+    /// <summary>The first part of this draft's page addresses: /forms/{slug} or the staff route.</summary>
+    public string Base => Keyed ? Cases.StaffKeying.Base(ProcedureId!.Value, DraftId!.Value) : $"/forms/{Slug}";
+
+    /// <summary>Where "back" leads from the first page.</summary>
+    public string StartUrl => Keyed ? $"/staff/ledger/{ProcedureId}/new" : $"/forms/{Slug}";
 
     public DraftService.Opened Opened { get; private set; } = default!;
     public FormDefinition Definition => Opened.Definition;
@@ -49,7 +65,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     public Language Language => lang.Current;
 
     public int Step => Visible.FindIndex(p => p.Key == Current.Key) + 1;
-    public string? BackUrl => Step > 1 ? $"/forms/{Slug}/{Visible[Step - 2].Key}" : $"/forms/{Slug}";
+    public string? BackUrl => Step > 1 ? $"{Base}/{Visible[Step - 2].Key}" : StartUrl;
 
     public IEnumerable<AnswerError> ErrorsOf(string path) => Errors.Where(e => e.Field == path || e.Field.StartsWith(path + ".", StringComparison.Ordinal));
 
@@ -120,10 +136,11 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         if (await drafts.MoveToCurrentVersionAsync(Opened, ct) is not null)
         {
             // A newer version was published meanwhile: show the page again on it, with what to fill again.
-            return Redirect($"/forms/{Slug}/{Current.Key}");
+            return Redirect($"{Base}/{Current.Key}");
         }
 
-        if (action == "later")
+        // Staff drafts are kept for their owner: no resume code to hand out.
+        if (action == "later" && !Keyed)
         {
             ResumeCode = await drafts.NewResumeCodeAsync(Opened.Draft, ct);
             return Page();
@@ -135,12 +152,23 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             Errors.AddRange(check.Errors);
             return Page();
         }
-        return Redirect(next is null ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{next.Key}");
+        return Redirect(next is null ? $"{Base}/check" : $"{Base}/{next.Key}");
     }
 
     private async Task<IActionResult?> LoadAsync(CancellationToken ct, bool moveToCurrentVersion)
     {
-        var opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+        DraftService.Opened? opened;
+        if (Keyed)
+        {
+            // Another member of staff's draft, or a procedure no longer theirs, is not there at all.
+            opened = await Cases.StaffKeying.OpenAsync(HttpContext, drafts, ProcedureId!.Value, DraftId!.Value, ct);
+            if (opened is null) return NotFound();
+            Slug = opened.Slug;
+        }
+        else
+        {
+            opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+        }
         // No draft of this form on this device: back to the start page, never someone else's answers.
         if (opened is null || opened.Slug != Slug) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
         // A signed-in resident's draft opens only with the same resident's sign-in.
@@ -150,7 +178,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         Answers = await drafts.AnswersAsync(opened.Draft, ct);
         Refresh();
         var page = Visible.FirstOrDefault(p => p.Key == PageKey);
-        if (page is null) return Redirect(Visible.Count == 0 ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{Visible[0].Key}");
+        if (page is null) return Redirect(Visible.Count == 0 ? $"{Base}/check" : $"{Base}/{Visible[0].Key}");
         Current = page;
         Attachments = await files.OfDraftAsync(opened.Draft.Id, ct);
         return null;

@@ -161,7 +161,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
     private IDataProtector Protector => protection.CreateProtector("Madoguchi.Submissions.StatusSecret");
 
     public async Task<Result> SubmitAsync(string slug, int? versionNumber, JsonObject answers, AnswerChecker.Mode mode, string language,
-        string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null, string? applicantSubject = null)
+        string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null, string? applicantSubject = null, Cases.CaseStart? keyed = null)
     {
         // Stopped forms take no new applications; a draft started before the stop may still be sent.
         if (fromDraftId is null && await PublishedForms.StoppedAsync(db, slug, ct)) return new Result.Closed();
@@ -175,7 +175,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
             // Without a version the resident gets the current one; on the last attempt the version the
             // answers were checked against stands (it is a published version all the same).
             var requireCurrent = versionNumber is null && attempt < Attempts;
-            var result = await SubmitToAsync(version, current.Definition.Intake, answers, mode, language, idempotencyKey, channel, requireCurrent, fromDraftId, applicantSubject, ct);
+            var result = await SubmitToAsync(version, current.Definition.Intake, answers, mode, language, idempotencyKey, channel, requireCurrent, fromDraftId, applicantSubject, keyed, ct);
             if (result is not null) return result;
             forms.Forget(slug);
         }
@@ -185,11 +185,12 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
     /// <param name="intake">The intake rules of the form's current version: they apply to every application, whichever
     /// version it was filled in on (a deadline moved by a new version moves for everyone).</param>
     private async Task<Result?> SubmitToAsync(PublishedVersion version, Intake.IntakeRules? intake, JsonObject answers, AnswerChecker.Mode mode, string language,
-        string? idempotencyKey, string channel, bool requireCurrent, Guid? fromDraftId, string? applicantSubject, CancellationToken ct)
+        string? idempotencyKey, string channel, bool requireCurrent, Guid? fromDraftId, string? applicantSubject, Cases.CaseStart? keyed, CancellationToken ct)
     {
         var definition = version.Definition;
         var now = clock.GetUtcNow();
-        if (Intake.IntakeGate.CheckPeriod(intake, now) is { } outside) return new Result.Limited(outside);
+        // A paper application counts from the day it was received (消印・到着日), not from the day it is keyed.
+        if (Intake.IntakeGate.CheckPeriod(intake, ReceivedInstant(intake, keyed?.ReceivedOn, now)) is { } outside) return new Result.Limited(outside);
         var checkedAnswers = AnswerChecker.Check(definition, answers, mode);
         if (!checkedAnswers.IsValid) return new Result.Refused(checkedAnswers.Errors);
 
@@ -215,7 +216,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
             RequestHash = idempotencyKey is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{version.Number}\n{language}\n{answersJson}"))),
             Channel = channel,
             FromDraftId = fromDraftId,
-            Case = new Cases.CaseStart(SearchText: Cases.CaseIntake.SearchText(definition, plain)),
+            Case = (keyed ?? new Cases.CaseStart()) with { SearchText = Cases.CaseIntake.SearchText(definition, plain) },
         };
         if (Intake.IntakeGate.Prepare(intake, submission, checkedAnswers.Answers, applicantSubject) is { } refusal) return new Result.Limited(refusal);
         foreach (var (path, json) in sensitive)
@@ -234,11 +235,23 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
         return new Result.Accepted(stored, stored.ReceiptNumber, statusUrl, stored.FormVersionNumber, outcome.Replayed);
     }
 
+    /// <summary>
+    /// The instant the intake period is checked at: now, or for a paper application received on an
+    /// earlier day, the moment of that day that is inside the period if any is (only the day is known).
+    /// </summary>
+    public static DateTimeOffset ReceivedInstant(Intake.IntakeRules? intake, DateOnly? receivedOn, DateTimeOffset now)
+    {
+        if (receivedOn is not { } day || day >= Shared.Japanese.JapanTime.DateOf(now)) return now;
+        var start = Cases.CaseIntake.StartOfDay(day);
+        return intake?.Opens is { } opens && opens > start && opens < start.AddDays(1) ? opens : start;
+    }
+
     /// <summary>The submission already made with this idempotency key for the form (a resubmitted page after its draft is gone), or null.</summary>
-    public async Task<Result.Accepted?> FindAsync(string slug, string idempotencyKey, CancellationToken ct)
+    /// <remarks>A null <paramref name="slug"/> looks in every form (a staff-keyed draft's key names its draft, not its form).</remarks>
+    public async Task<Result.Accepted?> FindAsync(string? slug, string idempotencyKey, CancellationToken ct)
     {
         var stored = await db.Submissions.AsNoTracking()
-            .FirstOrDefaultAsync(s => s.IdempotencyKey == idempotencyKey && s.Form!.Slug == slug, ct);
+            .FirstOrDefaultAsync(s => s.IdempotencyKey == idempotencyKey && (slug == null || s.Form!.Slug == slug), ct);
         return stored is null ? null
             : new Result.Accepted(stored, stored.ReceiptNumber, StatusUrl(stored.ReceiptNumber, Protector.Unprotect(stored.SecretProtected)), stored.FormVersionNumber, Replayed: true);
     }

@@ -154,6 +154,14 @@ public sealed class EndpointSecurityTests
         ["/api/v1/offices/{office:guid}/congestion"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
         ["/api/v1/offices/{office:guid}/congestion/stream"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
         ["/api/v1/announcements"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        // Staff keying paper applications (Features/Cases): the procedure's department only; a keyed draft's pages
+        // (the residents' fill and check pages on a staff route) are its keyer's, so a draft id not theirs is 404.
+        ["/staff/ledger/{procedureId:guid}/new"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        ["/staff/ledger/{procedureId:guid}/new/{draftId:guid}/{step}"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
+        ["/staff/ledger/{procedureId:guid}/new/{draftId:guid}/check"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
+        // Workflow settings: the department's manager or an admin; its staff are denied, other departments 404.
+        ["/staff/ledger/{procedureId:guid}/settings"] = (Expect.SignIn, Expect.NotFound, Expect.Denied),
+        ["/staff/ledger/{procedureId:guid}/stats"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
     };
 
     [Fact]
@@ -216,7 +224,8 @@ public sealed class EndpointSecurityTests
                 .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal)
                 .Replace("{office:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{token}", "unknown-ticket", StringComparison.Ordinal)
-                .Replace("/api/v1/announcements", "/api/v1/announcements?number=2013&counter=3", StringComparison.Ordinal);
+                .Replace("/api/v1/announcements", "/api/v1/announcements?number=2013&counter=3", StringComparison.Ordinal)
+                .Replace("{draftId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
             {

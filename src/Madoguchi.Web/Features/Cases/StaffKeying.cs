@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Staff;
+using Madoguchi.Web.Features.Submissions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Cases;
+
+/// <summary>
+/// Staff keying paper applications (窓口・郵送) into the ledger through the residents' own form pages
+/// (docs/adr/0011): FormFill and FormCheck also answer under /staff/ledger/{procedureId}/new/{draftId},
+/// where the draft is opened by its owner's sign-in instead of the draft cookie, and the submission
+/// carries the channel, the member of staff and the date of receipt to its case.
+/// </summary>
+public static class StaffKeying
+{
+    public const string FillRoute = "staff/ledger/{procedureId:guid}/new/{draftId:guid}/{step}";
+    public const string CheckRoute = "staff/ledger/{procedureId:guid}/new/{draftId:guid}/check";
+
+    /// <summary>The first part of a keyed draft's page addresses.</summary>
+    public static string Base(Guid procedureId, Guid draftId) => $"/staff/ledger/{procedureId}/new/{draftId}";
+
+    /// <summary>The idempotency key of a keyed draft's submission: a resent page finds the receipt.</summary>
+    public static string IdempotencyKey(Guid draftId) => $"staff-{draftId:N}";
+
+    /// <summary>
+    /// Gives the residents' fill and check pages their staff route. Each route states its own policy:
+    /// the residents' addresses stay anonymous, the staff ones need <see cref="Policies.Cases"/>.
+    /// </summary>
+    public sealed class Routes : IPageRouteModelConvention
+    {
+        public void Apply(PageRouteModel model)
+        {
+            ArgumentNullException.ThrowIfNull(model);
+            var template = model.RelativePath switch
+            {
+                var p when p.EndsWith("/Submissions/FormFill.cshtml", StringComparison.Ordinal) => FillRoute,
+                var p when p.EndsWith("/Submissions/FormCheck.cshtml", StringComparison.Ordinal) => CheckRoute,
+                _ => null,
+            };
+            if (template is null) return;
+            foreach (var selector in model.Selectors) selector.EndpointMetadata.Add(new AllowAnonymousAttribute());
+            var staff = new SelectorModel { AttributeRouteModel = new AttributeRouteModel { Template = template } };
+            staff.EndpointMetadata.Add(new AuthorizeAttribute(Policies.Cases));
+            model.Selectors.Add(staff);
+        }
+    }
+
+    /// <summary>
+    /// The keyed draft when the signed-in member of staff started it, it belongs to a form of
+    /// <paramref name="procedureId"/>, and that procedure is still theirs to work on; null otherwise (404).
+    /// </summary>
+    public static async Task<DraftService.Opened?> OpenAsync(HttpContext ctx, DraftService drafts, Guid procedureId, Guid draftId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(drafts);
+        var opened = await drafts.OpenKeyedAsync(draftId, ctx.User.FindFirstValue(ClaimTypes.NameIdentifier), ct);
+        if (opened is null || opened.Draft.Form?.ProcedureId != procedureId) return null;
+        return await MayKeyAsync(ctx, procedureId, ct) ? opened : null;
+    }
+
+    /// <summary>Whether the procedure is one the signed-in member of staff works on (their department's; admins all).</summary>
+    public static async Task<bool> MayKeyAsync(HttpContext ctx, Guid procedureId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        var scope = ctx.RequestServices.GetRequiredService<StaffScope>();
+        return await (await scope.ProceduresAsync(ctx.User, ct)).AnyAsync(p => p.Id == procedureId, ct);
+    }
+
+    /// <summary>What a keyed draft brings to its case: channel, who keyed it (name as it is now) and the date of receipt.</summary>
+    public static async Task<CaseStart> StartAsync(HttpContext ctx, Draft draft, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(draft);
+        var db = ctx.RequestServices.GetRequiredService<MadoguchiDbContext>();
+        var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == draft.KeyedById, ct);
+        var actor = CaseActor.Staff(user);
+        return new CaseStart(CaseChannels.Parse(draft.KeyedChannel) ?? CaseChannel.Counter, actor.Id, actor.Name, "", draft.KeyedReceivedOn);
+    }
+
+    /// <summary>Whether a submission found by a keyed draft's key is of a form of the procedure (a resent page after the draft is gone).</summary>
+    public static async Task<bool> IsOfProcedureAsync(HttpContext ctx, Guid formId, Guid procedureId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        var db = ctx.RequestServices.GetRequiredService<MadoguchiDbContext>();
+        return await db.Forms.AnyAsync(f => f.Id == formId && f.ProcedureId == procedureId, ct) && await MayKeyAsync(ctx, procedureId, ct);
+    }
+}

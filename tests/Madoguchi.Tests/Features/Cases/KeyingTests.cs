@@ -1,0 +1,213 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Madoguchi.Tests.Features.Intake;
+using Madoguchi.Tests.Features.Submissions;
+using Madoguchi.Tests.Infrastructure;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Cases;
+using Madoguchi.Web.Features.Staff;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Madoguchi.Tests.Features.Cases;
+
+/// <summary>Staff key paper applications (窓口・郵送) into the ledger through the residents' own form pages and checks.</summary>
+public sealed class KeyingTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<string> Html(HttpResponseMessage r) => WebUtility.HtmlDecode(await r.Content.ReadAsStringAsync(Ct));
+
+    private static async Task<string> UserIdAsync(MadoguchiFactory app, string email)
+    {
+        await using var scope = app.Scope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByEmailAsync(email))!.Id;
+    }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task A_counter_application_keyed_by_staff_lands_in_the_ledger_as_counter_with_who_keyed_it()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        app.Clock.Set(new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.FromHours(9)));
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var (staff, login) = await app.SignInNewUserAsync(Roles.Staff, department.Id);
+
+        var done = await KeyingKit.KeyKosodateAsync(staff, procedureId, "counter");
+
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        var page = await Html(done);
+        Assert.Contains("data-testid=\"receipt\"", page);
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        var c = await db.Cases.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(CaseChannel.Counter, c.Channel);
+        Assert.Equal(procedureId, c.ProcedureId);
+        Assert.Equal(new DateOnly(2026, 6, 1), c.ReceivedOn);
+        Assert.Contains(c.ReceiptNumber, page);
+        Assert.Contains("山田", c.SearchText);
+        var created = await db.CaseEvents.AsNoTracking().SingleAsync(e => e.CaseId == c.Id, Ct);
+        Assert.Equal(await UserIdAsync(app, login.Email), created.ActorId);
+        Assert.Contains("窓口の申請を職員が入力", created.Text);
+        var submission = await db.Submissions.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal("staff", submission.Channel);
+        // The keyed draft is gone with its submission, and nothing entered the residents' funnel.
+        Assert.Equal(0, await db.Drafts.CountAsync(Ct));
+        Assert.Equal(0, await db.FunnelEvents.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_mailed_application_counts_from_its_postmark_date_while_the_submission_keeps_the_time_it_was_keyed()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var keyedAt = new DateTimeOffset(2026, 6, 8, 14, 30, 0, TimeSpan.FromHours(9));
+        app.Clock.Set(keyedAt);
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        await using (var scope = app.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Procedures.ExecuteUpdateAsync(u => u.SetProperty(p => p.StandardProcessingDays, 5), Ct);
+        }
+        var staff = await app.SignedInClientAsync(Roles.Staff, department.Id);
+
+        // A date in the future is refused with the reason, and no draft is started.
+        var future = await MadoguchiFactory.PostFormAsync(staff, $"/staff/ledger/{procedureId}/new",
+            new() { ["Input.Form"] = SubmissionKit.Slug, ["Input.Channel"] = "mail", ["Input.ReceivedOn"] = "2026-06-09" });
+        Assert.Equal(HttpStatusCode.OK, future.StatusCode);
+        Assert.Contains("未来の日付です", await Html(future));
+
+        var done = await KeyingKit.KeyKosodateAsync(staff, procedureId, "mail", "令和8年6月1日");
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+
+        await using var check = app.Scope();
+        var db = check.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        var c = await db.Cases.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(CaseChannel.Mail, c.Channel);
+        Assert.Equal(new DateOnly(2026, 6, 1), c.ReceivedOn);
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(9)), c.ReceivedAt);
+        // 5 business days from Monday 6/1 (初日不算入): 6/2 … 6/8.
+        Assert.Equal(new DateOnly(2026, 6, 8), c.DueOn);
+        Assert.Equal(keyedAt, (await db.Submissions.AsNoTracking().SingleAsync(Ct)).SubmittedAt);
+        Assert.Contains("郵送の申請を職員が入力（受付日 2026-06-01）", (await db.CaseEvents.AsNoTracking().SingleAsync(Ct)).Text);
+    }
+
+    [Fact]
+    public async Task A_keyed_application_goes_through_the_same_checks_and_bad_input_stores_nothing()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var staff = await app.SignedInClientAsync(Roles.Staff, department.Id);
+        var first = await KeyingKit.StartAsync(staff, procedureId, SubmissionKit.Slug, "counter");
+
+        // The page refuses a name without its family name, as it does for residents.
+        var applicant = KeyingKit.Applicant(family: "");
+        var stay = await KeyingKit.PostPageAsync(staff, first, applicant);
+        Assert.Equal(HttpStatusCode.OK, stay.StatusCode);
+        Assert.Contains("dads-error-summary", await Html(stay));
+
+        // Submitting anyway: the checker refuses, and neither a submission nor a case is stored.
+        var check = first[..first.LastIndexOf('/')] + "/check";
+        var refused = await KeyingKit.PostPageAsync(staff, check, []);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.DoesNotContain("data-testid=\"receipt\"", await Html(refused));
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        Assert.Equal(0, await db.Submissions.CountAsync(Ct));
+        Assert.Equal(0, await db.Cases.CountAsync(Ct));
+        Assert.Equal(1, await db.Drafts.CountAsync(Ct));
+    }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task A_person_who_applied_on_paper_is_refused_online_once_the_cap_is_reached_and_another_person_is_accepted()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync(IntakeKit.Unlimited());
+        var departmentId = await IntakeKit.PublishInDepartmentAsync(app,
+            """{ "mode": "open", "perPerson": { "by": "person", "max": 1, "name": "applicantName", "birthDate": "birthDate", "address": "address" } }""");
+        Guid procedureId;
+        await using (var scope = app.Scope())
+        {
+            procedureId = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Procedures.Where(p => p.Code == "KT-T0002").Select(p => p.Id).SingleAsync(Ct);
+        }
+        var staff = await app.SignedInClientAsync(Roles.Staff, departmentId);
+
+        // 山田花子 applies at the counter with a paper form; staff key it.
+        var first = await KeyingKit.StartAsync(staff, procedureId, IntakeKit.Slug, "counter");
+        var toCheck = await KeyingKit.PostPageAsync(staff, first, new()
+        {
+            ["applicantName.family"] = "山田",
+            ["applicantName.given"] = "花子",
+            ["applicantName.familyKana"] = "ヤマダ",
+            ["applicantName.givenKana"] = "ハナコ",
+            ["birthDate"] = "1990-04-01",
+            ["address"] = "東京都江東区東陽4丁目11番28号",
+            ["action"] = "next",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, toCheck.StatusCode);
+        var keyed = await KeyingKit.PostPageAsync(staff, toCheck.Headers.Location!.OriginalString, []);
+        Assert.Contains("data-testid=\"receipt\"", await Html(keyed));
+
+        // Then she applies online, writing her address differently: refused with the per-person message.
+        using var resident = app.CreatePlainClient();
+        JsonObject Person(string family, string given, string address) => new()
+        {
+            ["applicantName"] = new JsonObject { ["family"] = family, ["given"] = given, ["familyKana"] = "ヤマダ", ["givenKana"] = "ハナコ" },
+            ["birthDate"] = "1990-04-01",
+            ["address"] = address,
+        };
+        var (status, body) = await IntakeKit.PostAsync(resident, Person("山田", "花子", "東京都江東区東陽四丁目11-28"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Equal("already-applied", body["code"]!.GetValue<string>());
+        Assert.Contains("紙の申請書で申し込んだ場合も含みます", body["title"]!.GetValue<string>());
+
+        var (other, _) = await IntakeKit.PostAsync(resident, Person("山田", "一郎", "東京都江東区東陽4丁目11番28号"));
+        Assert.Equal(HttpStatusCode.Created, other);
+
+        await using var check = app.Scope();
+        var channels = await check.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Cases.AsNoTracking().Select(c => c.Channel).ToListAsync(Ct);
+        Assert.Equal([CaseChannel.Online, CaseChannel.Counter], channels.Order());
+    }
+
+    [Fact]
+    public async Task Another_departments_staff_get_404_and_dx_auditor_and_anonymous_are_kept_out_of_keying()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var theirs = Builders.Department("福祉部", "介護保険課");
+        await app.SaveAsync(theirs);
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var owner = await app.SignedInClientAsync(Roles.Staff, department.Id);
+        var colleague = await app.SignedInClientAsync(Roles.Staff, department.Id);
+        var other = await app.SignedInClientAsync(Roles.Manager, theirs.Id);
+        var dx = await app.SignedInClientAsync(Roles.Dx);
+        var auditor = await app.SignedInClientAsync(Roles.Auditor);
+        using var anonymous = app.CreatePlainClient();
+        var first = await KeyingKit.StartAsync(owner, procedureId, SubmissionKit.Slug, "counter");
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync(first, Ct)).StatusCode);
+
+        foreach (var url in new[] { $"/staff/ledger/{procedureId}/new", first, first[..first.LastIndexOf('/')] + "/check", $"/staff/ledger/{procedureId}/stats", $"/staff/ledger/{procedureId}/settings" })
+        {
+            var keyedPage = url != $"/staff/ledger/{procedureId}/new" && url.Contains("/new/", StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(url, Ct)).StatusCode);
+            foreach (var denied in new[] { dx, auditor })
+            {
+                var r = await denied.GetAsync(url, Ct);
+                Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+                Assert.StartsWith("/staff/denied", r.Headers.Location!.PathAndQuery());
+            }
+            var a = await anonymous.GetAsync(url, Ct);
+            Assert.Equal(HttpStatusCode.Redirect, a.StatusCode);
+            Assert.StartsWith("/staff/signin", a.Headers.Location!.PathAndQuery());
+            // A draft belongs to the member of staff who keys it: a colleague does not open it.
+            if (keyedPage) Assert.Equal(HttpStatusCode.NotFound, (await colleague.GetAsync(url, Ct)).StatusCode);
+        }
+    }
+}
+
+internal static class UriPaths
+{
+    public static string PathAndQuery(this Uri uri) => uri.IsAbsoluteUri ? uri.PathAndQuery : uri.OriginalString;
+}
