@@ -100,6 +100,10 @@ public sealed class EndpointSecurityTests
         // Submissions per form: the list shows only one's own department's forms; another's form answers 404.
         ["/staff/forms"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
         ["/staff/forms/{slug}/submissions"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // Ledgers (台帳): the list names only one's own department's procedures; another's ledger and its columns answer 404.
+        ["/staff/ledger"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        ["/staff/ledger/{procedureId:guid}"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        ["/staff/ledger/{procedureId:guid}/columns"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // A form's funnel: no personal data, but still only its department's (and dx, admin, auditor).
         ["/staff/forms/{slug}/funnel"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Intake rules and the lottery of a form: same department scope as its submissions.
@@ -164,6 +168,7 @@ public sealed class EndpointSecurityTests
         foreach (var route in routes)
         {
             var url = route.Replace("{id:guid}", procedure.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{procedureId:guid}", procedure.Id.ToString(), StringComparison.Ordinal)
                 .Replace("{table}", KpiTable.Names[0], StringComparison.Ordinal)
                 .Replace("{code}", "1350016", StringComparison.Ordinal)
                 .Replace("{slug}", "test-form", StringComparison.Ordinal)
