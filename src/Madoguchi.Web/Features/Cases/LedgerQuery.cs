@@ -213,7 +213,8 @@ public static class LedgerQuery
     private static IQueryable<LedgerRow> Project(IQueryable<Case> q)
         => q.Select(c => new LedgerRow(c.Id, c.ReceiptNumber, c.Channel, c.Status, c.AssigneeId, c.ReceivedAt, c.DueOn, c.ClockStoppedOn, c.OpenedAt, c.ClosedAt, c.AnswersJson));
 
-    private static string Encode(LedgerRow row, LedgerSort sort)
+    /// <summary>The cursor of a row: the page after it starts with the next row in <paramref name="sort"/> order.</summary>
+    public static string Encode(LedgerRow row, LedgerSort sort)
     {
         var value = sort == LedgerSort.Due
             ? row.DueOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-"
