@@ -159,14 +159,14 @@ public sealed partial class LedgerTests
         // 前へ from the last page walks back to the first; where no new case can come between, through the same pages.
         var back = pages[^1];
         var walked = new List<Guid>();
-        for (var i = pages.Count - 2; i >= 0; i--)
+        for (var step = 1; back.Previous is not null && step < 20; step++)
         {
-            Assert.NotNull(back.Previous);
             back = await PageAsync(null, back.Previous);
             walked.AddRange(back.Rows.Select(r => r.Id));
+            var i = pages.Count - 1 - step;
             if (sort == LedgerSort.Oldest || (sort == LedgerSort.Newest && i > 0)) Assert.Equal(pages[i].Rows.Select(r => r.Id), back.Rows.Select(r => r.Id));
         }
-        if (sort == LedgerSort.Oldest) Assert.Null(back.Previous);
+        Assert.Null(back.Previous);
         Assert.Subset(walked.ToHashSet(), pages.SkipLast(1).SelectMany(p => p.Rows).Select(r => r.Id).ToHashSet());
     }
 
