@@ -74,7 +74,10 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
 
         var today = JapanTime.Today(clock);
         var me = User.FindFirstValue(ClaimTypes.NameIdentifier);
-        var visible = (await cases.VisibleAsync(User, ct)).Where(c => c.ProcedureId == procedureId);
+        // The procedure was found through StaffScope (LoadAsync), the scope CaseService.VisibleAsync applies, so its
+        // cases are exactly the visible ones. Filtering by the procedure alone keeps SQLite on the
+        // (ProcedureId, ReceivedAt, Id) index: with VisibleAsync's EXISTS it sorted all 300,000 cases (bench/ledger).
+        var visible = db.Cases.Where(c => c.ProcedureId == procedure.Id);
         var filtered = LedgerQuery.Where(visible, Filter, me, today, from, to);
         var (page, submissions) = await audit.ViewAsync(
             new AuditEvent(AuditActions.PersonalDataViewed, "ledger", procedureId.ToString()) { DepartmentId = procedure.DepartmentId, Detail = $"台帳 {procedure.Code}{Describe()}" },
