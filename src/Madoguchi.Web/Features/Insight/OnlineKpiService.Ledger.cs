@@ -45,7 +45,17 @@ public sealed partial class OnlineKpiService
             .GroupBy(c => new { c.ProcedureId, FiscalYear = c.ReceivedOn.Month >= 4 ? c.ReceivedOn.Year : c.ReceivedOn.Year - 1 })
             .Select(g => new { g.Key.ProcedureId, g.Key.FiscalYear, Total = g.Count(), Online = g.Count(c => c.Channel == CaseChannel.Online) })
             .ToListAsync(ct);
-        return [.. rows.Select(r => new LedgerCount(r.ProcedureId, r.FiscalYear, r.Total, r.Online))];
+        // Cases purged at the end of their retention period still count (DESIGN.md §4.9): their tallies join the live cases.
+        var tallies = db.CaseTallies.AsNoTracking().Where(t => t.FiscalYear <= JapanTime.FiscalYearOf(asOf));
+        if (procedureId is { } pid) tallies = tallies.Where(t => t.ProcedureId == pid);
+        if (fiscalYear is { } tfy) tallies = tallies.Where(t => t.FiscalYear == tfy);
+        var purged = await tallies.GroupBy(t => new { t.ProcedureId, t.FiscalYear })
+            .Select(g => new { g.Key.ProcedureId, g.Key.FiscalYear, Total = g.Sum(t => t.Purged), Online = g.Sum(t => t.Channel == CaseChannel.Online ? t.Purged : 0) })
+            .ToListAsync(ct);
+        return [.. rows.Select(r => (r.ProcedureId, r.FiscalYear, r.Total, r.Online))
+            .Concat(purged.Select(p => (p.ProcedureId, p.FiscalYear, p.Total, p.Online)))
+            .GroupBy(r => (r.ProcedureId, r.FiscalYear))
+            .Select(g => new LedgerCount(g.Key.ProcedureId, g.Key.FiscalYear, g.Sum(r => r.Total), g.Sum(r => r.Online)))];
     }
 
     /// <summary>

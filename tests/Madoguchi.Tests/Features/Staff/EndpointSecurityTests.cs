@@ -103,6 +103,10 @@ public sealed class EndpointSecurityTests
         // Submissions per form: the list shows only one's own department's forms; another's form answers 404.
         ["/staff/forms"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
         ["/staff/forms/{slug}/submissions"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // Ledgers (台帳): the list names only one's own department's procedures; another's ledger and its columns answer 404.
+        ["/staff/ledger"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        ["/staff/ledger/{procedureId:guid}"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        ["/staff/ledger/{procedureId:guid}/columns"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // A form's funnel: no personal data, but still only its department's (and dx, admin, auditor).
         ["/staff/forms/{slug}/funnel"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Intake rules and the lottery of a form: same department scope as its submissions.

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
+using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Features.Staff;
+using Madoguchi.Web.Features.Submissions;
+using Madoguchi.Web.Shared.Japanese;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Cases;
+
+/// <summary>
+/// The ledger (台帳) of one procedure: its cases in the department's own columns, filtered, sorted and
+/// paged by cursor, with bulk assignment and status changes. The rows carry applicants' answers, so
+/// each view is an audit entry written before the read, and the page is never cached.
+/// </summary>
+[Authorize(Policy = Policies.Cases)]
+public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseService cases, AuditTrail audit, TimeProvider clock, UserManager<StaffUser> users) : PageModel
+{
+    public const int PageSize = 50;
+    /// <summary>Bulk actions change each case in its own transaction; a page's worth at most.</summary>
+    public const int MaxBulk = 200;
+
+    public sealed record Row(LedgerRow Case, bool Unread, bool Overdue, bool Stopped, IReadOnlyList<string> Cells);
+
+    public sealed record BulkInput
+    {
+        public List<Guid> Ids { get; init; } = [];
+        /// <summary>"assign" or "status".</summary>
+        public string? Action { get; init; }
+        /// <summary>A member of staff's id, or "none" to unassign.</summary>
+        public string? AssignTo { get; init; }
+        public string? Status { get; init; }
+        /// <summary>The ledger's query string, to come back to the same filtered page.</summary>
+        public string? Return { get; init; }
+    }
+
+    [BindProperty] public BulkInput Input { get; set; } = new();
+    [BindProperty(SupportsGet = true)] public LedgerFilter Filter { get; set; } = new();
+    [FromQuery(Name = "after")] public string? After { get; set; }
+    [FromQuery(Name = "before")] public string? Before { get; set; }
+    [TempData] public string? Summary { get; set; }
+    [TempData] public string? Refusals { get; set; }
+
+    public LedgerProcedure Procedure { get; private set; } = null!;
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public string? NextUrl { get; private set; }
+    public string? PreviousUrl { get; private set; }
+    public IReadOnlyDictionary<string, string> Assignable { get; private set; } = new Dictionary<string, string>();
+    public IEnumerable<SelectListItem> StatusItems => Procedure.Workflow.Statuses.Select(s => new SelectListItem(s.Ja, s.Code));
+    public IEnumerable<SelectListItem> AssigneeItems =>
+        new[] { new SelectListItem("自分", "me"), new SelectListItem("未割当", "none") }.Concat(Assignable.Select(a => new SelectListItem(a.Value, a.Key)));
+    public IEnumerable<SelectListItem> AssignItems =>
+        new[] { new SelectListItem("自分", "me") }.Concat(Assignable.Select(a => new SelectListItem(a.Value, a.Key))).Append(new SelectListItem("（担当を外す）", "none"));
+    public static IEnumerable<SelectListItem> ChannelItems { get; } = Enum.GetValues<CaseChannel>().Select(c => new SelectListItem(CaseChannels.Label(c), CaseChannels.Code(c)));
+    public static IEnumerable<SelectListItem> SortItems { get; } = [new("受付の新しい順", "new"), new("受付の古い順", "old"), new("期限の近い順", "due")];
+
+    public async Task<IActionResult> OnGetAsync(Guid procedureId, CancellationToken ct)
+    {
+        Response.Headers.CacheControl = "no-store";
+        if (await LedgerSource.LoadAsync(db, scope, User, procedureId, ct) is not { } procedure) return NotFound();
+        Procedure = procedure;
+        Assignable = await cases.AssignableAsync(procedureId, ct) ?? new Dictionary<string, string>();
+        var (from, to, errors) = LedgerQuery.Dates(Filter);
+        foreach (var (field, message) in errors) ModelState.AddModelError(field, message);
+        if (errors.Count > 0) return Page();
+
+        var today = JapanTime.Today(clock);
+        var me = User.FindFirstValue(ClaimTypes.NameIdentifier);
+        // The procedure was found through StaffScope (LoadAsync), the scope CaseService.VisibleAsync applies, so its
+        // cases are exactly the visible ones. Filtering by the procedure alone keeps SQLite on the
+        // (ProcedureId, ReceivedAt, Id) index: with VisibleAsync's EXISTS it sorted all 300,000 cases (bench/ledger).
+        var visible = db.Cases.Where(c => c.ProcedureId == procedure.Id);
+        var filtered = LedgerQuery.Where(visible, Filter, me, today, from, to);
+        var (page, submissions) = await audit.ViewAsync(
+            new AuditEvent(AuditActions.PersonalDataViewed, "ledger", procedureId.ToString()) { DepartmentId = procedure.DepartmentId, Detail = $"台帳 {procedure.Code}{Describe()}" },
+            async c =>
+            {
+                var page = await LedgerQuery.PageAsync(filtered, Filter.SortOrder, After, Before, PageSize, c);
+                // The answers of this page's rows only: the submission's own unless a 補正 replaced them.
+                var ids = page.Rows.Select(r => r.Id).ToList();
+                var submissions = await db.Submissions.AsNoTracking().Where(s => ids.Contains(s.Id))
+                    .Select(s => new { s.Id, s.FormVersionId, s.AnswersJson }).ToDictionaryAsync(s => s.Id, c);
+                return (page, submissions.ToDictionary(s => s.Key, s => (s.Value.FormVersionId, s.Value.AnswersJson)));
+            }, ct);
+
+        var names = new Dictionary<string, string>(Assignable);
+        var missing = page.Rows.Select(r => r.AssigneeId).OfType<string>().Where(id => !names.ContainsKey(id)).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var u in await db.Users.AsNoTracking().Where(u => missing.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.UserName }).ToListAsync(ct))
+            {
+                names[u.Id] = u.DisplayName.Length > 0 ? u.DisplayName : u.UserName ?? u.Id;
+            }
+        }
+        var rows = new List<Row>(page.Rows.Count);
+        foreach (var r in page.Rows)
+        {
+            FormDefinition? definition = null;
+            JsonObject answers = [];
+            if (submissions.TryGetValue(r.Id, out var s))
+            {
+                definition = await PublishedDefinitions.GetAsync(db, s.FormVersionId, ct);
+                answers = JsonNode.Parse(r.AnswersJson ?? s.AnswersJson) as JsonObject ?? [];
+            }
+            var overdue = r.ClosedAt is null && r.ClockStoppedOn is null && r.DueOn is { } due && due < today;
+            var cells = procedure.Columns.Select(col => col.Source switch
+            {
+                LedgerLayout.Receipt => r.ReceiptNumber,
+                LedgerLayout.Received => StaffSubmissionsModel.Jst(r.ReceivedAt),
+                LedgerLayout.Channel => CaseChannels.Label(r.Channel),
+                LedgerLayout.Status => procedure.Workflow.Name(r.Status),
+                LedgerLayout.Assignee => r.AssigneeId is { } a ? names.GetValueOrDefault(a, "（不明な職員）") : "未割当",
+                LedgerLayout.Due => DueText(r, overdue),
+                _ => definition is null ? "" : LedgerLayout.Cell(col.Source, definition, answers),
+            }).ToList();
+            rows.Add(new Row(r, r.OpenedAt is null, overdue, r.ClockStoppedOn is not null && r.ClosedAt is null, cells));
+        }
+        Rows = rows;
+        NextUrl = page.Next is null ? null : PageUrl("after", page.Next);
+        PreviousUrl = page.Previous is null ? null : PageUrl("before", page.Previous);
+        return Page();
+    }
+
+    /// <summary>期限: the date in 和暦; 「期限超過」 in words (not colour alone) when overdue; 「補正待ち」 while the clock is stopped.</summary>
+    private static string DueText(LedgerRow r, bool overdue)
+    {
+        if (r.ClockStoppedOn is not null && r.ClosedAt is null) return r.DueOn is { } d ? $"補正待ち（{Wareki.Format(d)}から停止中）" : "補正待ち";
+        if (r.DueOn is not { } due) return "—";
+        return overdue ? $"期限超過 {Wareki.Format(due)}" : Wareki.Format(due);
+    }
+
+    /// <summary>The filters in words for the audit entry (never the text typed: it may be a name).</summary>
+    private string Describe()
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrEmpty(Filter.Status)) parts.Add("状態");
+        if (!string.IsNullOrEmpty(Filter.Channel)) parts.Add("経路");
+        if (!string.IsNullOrEmpty(Filter.Assignee)) parts.Add("担当");
+        if (!string.IsNullOrEmpty(Filter.From) || !string.IsNullOrEmpty(Filter.To)) parts.Add("受付日");
+        if (Filter.Overdue) parts.Add("期限超過");
+        if (Filter.Unread) parts.Add("未読");
+        if (!string.IsNullOrWhiteSpace(Filter.Q)) parts.Add("キーワード");
+        return parts.Count == 0 ? "" : $"（絞り込み: {string.Join("・", parts)}）";
+    }
+
+    /// <summary>The current query without the cursors, for the bulk form to come back to.</summary>
+    public string QueryWithoutCursor()
+        => string.Join("&", Request.Query.Where(kv => kv.Key is not ("after" or "before" or "handler"))
+            .SelectMany(kv => kv.Value.Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v ?? "")}")));
+
+    private string PageUrl(string direction, string cursor)
+    {
+        var query = QueryWithoutCursor();
+        return $"/staff/ledger/{Procedure.Id}?{(query.Length > 0 ? query + "&" : "")}{direction}={Uri.EscapeDataString(cursor)}";
+    }
+
+    public async Task<IActionResult> OnPostBulkAsync(Guid procedureId, CancellationToken ct)
+    {
+        var input = Input;
+        if (await LedgerSource.LoadAsync(db, scope, User, procedureId, ct) is not { } procedure) return NotFound();
+        var back = $"/staff/ledger/{procedureId}" + (string.IsNullOrEmpty(input.Return) || input.Return.Any(char.IsControl) ? "" : "?" + input.Return.TrimStart('?'));
+        var ids = input.Ids.Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            Refusals = "操作する申請が選ばれていません。一覧のチェックボックスで申請を選んでください。";
+            return Redirect(back);
+        }
+        if (ids.Count > MaxBulk)
+        {
+            Refusals = $"一度に操作できるのは{MaxBulk}件までです（{ids.Count}件選ばれています）。";
+            return Redirect(back);
+        }
+        if (await users.GetUserAsync(User) is not { } me) return Challenge();
+        var actor = CaseActor.Staff(me);
+        string? assignee = null;
+        string verb;
+        switch (input.Action)
+        {
+            case "assign" when input.AssignTo == "none":
+                verb = "担当を外しました";
+                break;
+            case "assign" when !string.IsNullOrEmpty(input.AssignTo):
+                assignee = input.AssignTo == "me" ? me.Id : input.AssignTo;
+                verb = "担当を割り当てました";
+                break;
+            case "status" when procedure.Workflow.Find(input.Status ?? "") is { } target:
+                verb = $"状態を「{target.Ja}」にしました";
+                break;
+            default:
+                Refusals = input.Action == "status" ? "変更後の状態を選んでください。" : "割り当てる職員を選んでください。";
+                return Redirect(back);
+        }
+        var done = 0;
+        var refused = new List<string>();
+        foreach (var id in ids)
+        {
+            var c = await cases.FindAsync(User, id, ct);
+            if (c is null || c.ProcedureId != procedureId)
+            {
+                refused.Add("（選ばれた申請の1件）: この台帳の申請ではないか、見る権限がありません。");
+                continue;
+            }
+            var result = input.Action == "status"
+                ? await cases.ChangeStatusAsync(c, input.Status!, actor, null, ct)
+                : await cases.AssignAsync(c, assignee, actor, ct);
+            switch (result)
+            {
+                case CaseChange.Done: done++; break;
+                case CaseChange.Refused r: refused.Add($"{c.ReceiptNumber}: {r.Message}"); break;
+                default: refused.Add($"{c.ReceiptNumber}: ほかの職員が同時に変更しました。一覧を開き直して、もう一度操作してください。"); break;
+            }
+        }
+        Summary = $"{done.ToString("N0", CultureInfo.InvariantCulture)}件の{verb}。" + (refused.Count > 0 ? $"{refused.Count}件は変更できませんでした。" : "");
+        Refusals = refused.Count > 0 ? string.Join("\n", refused) : null;
+        return Redirect(back);
+    }
+}

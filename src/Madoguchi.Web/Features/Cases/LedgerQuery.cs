@@ -1,0 +1,248 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Madoguchi.Web.Shared.Japanese;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Cases;
+
+/// <summary>The ledger's order: newest first (default), oldest first, or nearest due date first (cases without one last).</summary>
+public enum LedgerSort { Newest, Oldest, Due }
+
+/// <summary>The filters of a ledger page as staff chose them (query string, so that a filtered ledger can be bookmarked).</summary>
+public sealed record LedgerFilter
+{
+    public string? Status { get; init; }
+    /// <summary>online, counter or mail.</summary>
+    public string? Channel { get; init; }
+    /// <summary>"me", "none" or a member of staff's id.</summary>
+    public string? Assignee { get; init; }
+    /// <summary>Received on or after this Japan date (2025-04-01, 2025/4/1, 令和7年4月1日, R7.4.1 …).</summary>
+    public string? From { get; init; }
+    public string? To { get; init; }
+    public bool Overdue { get; init; }
+    public bool Unread { get; init; }
+    /// <summary>Words looked for in the non-sensitive answers and the receipt number.</summary>
+    public string? Q { get; init; }
+    /// <summary>"new" (default), "old" or "due".</summary>
+    public string? Sort { get; init; }
+
+    public LedgerSort SortOrder => Sort switch
+    {
+        "old" => LedgerSort.Oldest,
+        "due" => LedgerSort.Due,
+        _ => LedgerSort.Newest,
+    };
+}
+
+/// <summary>What the ledger shows of a case: its own columns only (the answers are read for the page's rows afterwards).</summary>
+public sealed record LedgerRow(
+    Guid Id,
+    string ReceiptNumber,
+    CaseChannel Channel,
+    string Status,
+    string? AssigneeId,
+    DateTimeOffset ReceivedAt,
+    DateOnly? DueOn,
+    DateOnly? ClockStoppedOn,
+    DateTimeOffset? OpenedAt,
+    DateTimeOffset? ClosedAt,
+    string? AnswersJson);
+
+/// <summary>One page of a ledger and the cursors to the pages either side (null where there is none).</summary>
+public sealed record LedgerPage(IReadOnlyList<LedgerRow> Rows, string? Next, string? Previous);
+
+/// <summary>
+/// Filters and keyset paging of a ledger. Pages are cut on the sort key plus the case id (never
+/// OFFSET), so a page deep in 300,000 cases costs what the first one does, and cases received while
+/// staff page through neither repeat nor push others off a page. The cursor is opaque to staff: the
+/// sort key and id of the row it continues from, base64url-encoded.
+/// </summary>
+public static class LedgerQuery
+{
+    /// <summary>Narrows the cases; the dates are already read (see <see cref="Dates"/>).</summary>
+    public static IQueryable<Case> Where(IQueryable<Case> q, LedgerFilter f, string? me, DateOnly today, DateOnly? from, DateOnly? to)
+    {
+        if (!string.IsNullOrEmpty(f.Status)) q = q.Where(c => c.Status == f.Status);
+        if (CaseChannels.Parse(f.Channel) is { } channel) q = q.Where(c => c.Channel == channel);
+        if (f.Assignee == "none") q = q.Where(c => c.AssigneeId == null);
+        else if (f.Assignee == "me") q = q.Where(c => c.AssigneeId == me);
+        else if (!string.IsNullOrEmpty(f.Assignee)) q = q.Where(c => c.AssigneeId == f.Assignee);
+        // Japan days as instants, so the (ProcedureId, ReceivedAt) index serves the range.
+        if (from is { } d1)
+        {
+            var start = StartOf(d1);
+            q = q.Where(c => c.ReceivedAt >= start);
+        }
+        if (to is { } d2)
+        {
+            var end = StartOf(d2.AddDays(1));
+            q = q.Where(c => c.ReceivedAt < end);
+        }
+        if (f.Overdue) q = q.Where(c => c.ClosedAt == null && c.ClockStoppedOn == null && c.DueOn != null && c.DueOn < today);
+        if (f.Unread) q = q.Where(c => c.OpenedAt == null);
+        foreach (var term in Terms(f.Q))
+        {
+            var pattern = "%" + EscapeLike(term) + "%";
+            q = q.Where(c => EF.Functions.Like(c.SearchText, pattern, "\\") || EF.Functions.Like(c.ReceiptNumber, pattern, "\\"));
+        }
+        return q;
+    }
+
+    /// <summary>The words of a text filter, NFKC-normalised as the search text is (全角ＡＢＣ and ｶﾅ find ABC and カナ).</summary>
+    public static IReadOnlyList<string> Terms(string? q)
+    {
+        if (string.IsNullOrWhiteSpace(q)) return [];
+        var text = TextNormalizer.Normalize(q);
+        return text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(5).ToList();
+    }
+
+    /// <summary>LIKE with the escape character '\': the term's own %, _ and \ match themselves.</summary>
+    public static string EscapeLike(string term)
+        => term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    /// <summary>Reads the date filters; a date that cannot be read gives an error saying how to write it.</summary>
+    public static (DateOnly? From, DateOnly? To, IReadOnlyList<(string Field, string Message)> Errors) Dates(LedgerFilter f)
+    {
+        var errors = new List<(string, string)>();
+        DateOnly? Read(string? text, string field, string what)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            var v = DateField.Validate(text);
+            if (v.IsValid) return v.Value!.Date;
+            errors.Add((field, $"{what}「{text.Trim()}」: {v.Errors[0].Message.Ja}"));
+            return null;
+        }
+        var from = Read(f.From, "Filter.From", "受付日（から）");
+        var to = Read(f.To, "Filter.To", "受付日（まで）");
+        if (from is { } a && to is { } b && a > b) errors.Add(("Filter.To", $"受付日（まで）{Wareki.Format(b)}が受付日（から）{Wareki.Format(a)}より前です。期間を確かめてください。"));
+        return (from, to, errors);
+    }
+
+    private static DateTimeOffset StartOf(DateOnly japanDay)
+    {
+        var local = japanDay.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, JapanTime.Zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    private readonly record struct Key(DateTimeOffset At, DateOnly? Due, Guid Id);
+
+    /// <summary>
+    /// One page after (<paramref name="after"/>) or before (<paramref name="before"/>) a cursor, or the
+    /// first page. A cursor that cannot be read starts from the first page.
+    /// </summary>
+    public static async Task<LedgerPage> PageAsync(IQueryable<Case> q, LedgerSort sort, string? after, string? before, int size, CancellationToken ct)
+    {
+        var forward = before is null || after is not null;
+        var key = Decode(forward ? after : before, sort);
+        if (key is null) forward = true;
+        var rows = await FetchAsync(q, sort, key, forward, size + 1, ct);
+        var more = rows.Count > size;
+        if (more) rows.RemoveAt(rows.Count - 1);
+        if (!forward)
+        {
+            rows.Reverse();
+            // Back at the start with a short page (cases closed meanwhile): show the whole first page.
+            if (!more && rows.Count < size) return await PageAsync(q, sort, null, null, size, ct);
+        }
+        if (rows.Count == 0) return new LedgerPage(rows, null, null);
+        var first = Encode(rows[0], sort);
+        var last = Encode(rows[^1], sort);
+        return forward
+            ? new LedgerPage(rows, more ? last : null, key is null ? null : first)
+            : new LedgerPage(rows, last, more ? first : null);
+    }
+
+    private static async Task<List<LedgerRow>> FetchAsync(IQueryable<Case> q, LedgerSort sort, Key? key, bool forward, int take, CancellationToken ct)
+    {
+        if (sort != LedgerSort.Due)
+        {
+            // Newest first reads the index backwards; "forward" is the page order, "ascending" the SQL order.
+            var ascending = (sort == LedgerSort.Oldest) == forward;
+            if (key is { } k)
+            {
+                var (at, id) = (k.At, k.Id);
+                q = ascending
+                    ? q.Where(c => c.ReceivedAt > at || (c.ReceivedAt == at && c.Id.CompareTo(id) > 0))
+                    : q.Where(c => c.ReceivedAt < at || (c.ReceivedAt == at && c.Id.CompareTo(id) < 0));
+            }
+            var ordered = ascending ? q.OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id) : q.OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.Id);
+            return await Project(ordered).Take(take).ToListAsync(ct);
+        }
+        // Due dates first (nearest first), then the cases without one. Two index range reads instead
+        // of one ORDER BY over a computed key, which no index could serve.
+        var dated = q.Where(c => c.DueOn != null);
+        var undated = q.Where(c => c.DueOn == null);
+        var rows = new List<LedgerRow>(take);
+        if (forward)
+        {
+            if (key is not { Due: null })
+            {
+                if (key is { Due: { } due } k)
+                {
+                    var id = k.Id;
+                    dated = dated.Where(c => c.DueOn > due || (c.DueOn == due && c.Id.CompareTo(id) > 0));
+                }
+                rows.AddRange(await Project(dated.OrderBy(c => c.DueOn).ThenBy(c => c.Id)).Take(take).ToListAsync(ct));
+                key = null;
+            }
+            if (rows.Count < take)
+            {
+                if (key is { } k) undated = undated.Where(c => c.Id.CompareTo(k.Id) > 0);
+                rows.AddRange(await Project(undated.OrderBy(c => c.Id)).Take(take - rows.Count).ToListAsync(ct));
+            }
+            return rows;
+        }
+        if (key is { Due: null } u)
+        {
+            rows.AddRange(await Project(undated.Where(c => c.Id.CompareTo(u.Id) < 0).OrderByDescending(c => c.Id)).Take(take).ToListAsync(ct));
+            key = null;
+        }
+        if (rows.Count < take)
+        {
+            if (key is { Due: { } due } k)
+            {
+                var id = k.Id;
+                dated = dated.Where(c => c.DueOn < due || (c.DueOn == due && c.Id.CompareTo(id) < 0));
+            }
+            rows.AddRange(await Project(dated.OrderByDescending(c => c.DueOn).ThenByDescending(c => c.Id)).Take(take - rows.Count).ToListAsync(ct));
+        }
+        return rows;
+    }
+
+    private static IQueryable<LedgerRow> Project(IQueryable<Case> q)
+        => q.Select(c => new LedgerRow(c.Id, c.ReceiptNumber, c.Channel, c.Status, c.AssigneeId, c.ReceivedAt, c.DueOn, c.ClockStoppedOn, c.OpenedAt, c.ClosedAt, c.AnswersJson));
+
+    /// <summary>The cursor of a row: the page after it starts with the next row in <paramref name="sort"/> order.</summary>
+    public static string Encode(LedgerRow row, LedgerSort sort)
+    {
+        var value = sort == LedgerSort.Due
+            ? row.DueOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-"
+            : row.ReceivedAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
+        return Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"{value}|{row.Id:N}"));
+    }
+
+    private static Key? Decode(string? cursor, LedgerSort sort)
+    {
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 200) return null;
+        string text;
+        try
+        {
+            text = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        var parts = text.Split('|');
+        if (parts.Length != 2 || !Guid.TryParseExact(parts[1], "N", out var id)) return null;
+        if (sort == LedgerSort.Due)
+        {
+            if (parts[0] == "-") return new Key(default, null, id);
+            return DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due) ? new Key(default, due, id) : null;
+        }
+        return long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? new Key(new DateTimeOffset(ticks, TimeSpan.Zero), null, id)
+            : null;
+    }
+}

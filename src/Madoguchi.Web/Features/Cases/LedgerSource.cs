@@ -1,0 +1,43 @@
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Features.Staff;
+using Madoguchi.Web.Features.Submissions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Web.Features.Cases;
+
+/// <summary>A procedure whose ledger this member of staff may see, with its forms (current versions) and columns.</summary>
+public sealed record LedgerProcedure(
+    Guid Id,
+    string Code,
+    string Name,
+    Guid? DepartmentId,
+    IReadOnlyList<(string FormTitle, FormDefinition Definition)> Forms,
+    IReadOnlyList<ColumnChoice> Choices,
+    IReadOnlyList<LedgerColumn> Columns,
+    CaseWorkflow Workflow,
+    bool ColumnsCustomised);
+
+/// <summary>Loads a ledger's procedure for the ledger and column pages: null when it is not one this member of staff may see (404).</summary>
+public static class LedgerSource
+{
+    public static async Task<LedgerProcedure?> LoadAsync(MadoguchiDbContext db, StaffScope scope, System.Security.Claims.ClaimsPrincipal user, Guid procedureId, CancellationToken ct)
+    {
+        var procedure = await (await scope.ProceduresAsync(user, ct)).AsNoTracking().Where(p => p.Id == procedureId)
+            .Select(p => new { p.Id, p.Code, p.Name, p.DepartmentId }).FirstOrDefaultAsync(ct);
+        if (procedure is null) return null;
+        var versions = await (from f in db.Forms.AsNoTracking()
+                              join v in db.FormVersions.AsNoTracking() on new { FormId = f.Id, Number = f.CurrentVersion!.Value } equals new { v.FormId, v.Number }
+                              where f.ProcedureId == procedureId && f.CurrentVersion != null
+                              orderby f.CreatedAt, f.Id
+                              select new { f.Title, VersionId = v.Id }).ToListAsync(ct);
+        var forms = new List<(string, FormDefinition)>(versions.Count);
+        foreach (var v in versions) forms.Add((v.Title, await PublishedDefinitions.GetAsync(db, v.VersionId, ct)));
+        var settings = await db.LedgerSettings.AsNoTracking().Where(s => s.ProcedureId == procedureId)
+            .Select(s => new { s.ColumnsJson, s.WorkflowJson }).FirstOrDefaultAsync(ct);
+        var choices = LedgerLayout.Choices(forms);
+        return new LedgerProcedure(procedure.Id, procedure.Code, procedure.Name, procedure.DepartmentId, forms, choices,
+            LedgerLayout.FromSettings(settings?.ColumnsJson, choices), CaseWorkflow.FromSettings(settings?.WorkflowJson),
+            !string.IsNullOrWhiteSpace(settings?.ColumnsJson));
+    }
+}
