@@ -132,6 +132,8 @@ public static class AuditActions
     public const string CaseNoted = "case.noted";
     public const string CaseCorrectionRequested = "case.correction-requested";
     public const string CaseCorrected = "case.corrected";
+    /// <summary>A procedure's notification templates edited (Features/Cases/Notifications).</summary>
+    public const string CaseTemplatesEdited = "case.templates-edited";
 
     public static readonly string[] All =
     [
@@ -140,5 +142,6 @@ public static class AuditActions
         InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, FormImported, FormPublished, PersonalDataViewed, AuditSearched, AuditExported,
         FormDrawn,
         CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected,
+        CaseTemplatesEdited,
     ];
 }

@@ -127,6 +127,13 @@ public sealed class EndpointSecurityTests
         ["/forms/applicant/signin/failed"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         // Mailing a resume link is a POST with the draft cookie; a GET only points to the resume page.
         ["/forms/save"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
+        // Case page and its files ({id} here is a procedure's id, no case: 404 even for the owner; CasePageTests try real cases per department and role).
+        ["/staff/cases/{id:guid}"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
+        ["/staff/cases/{id:guid}/files/{fileId:guid}"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
+        // A procedure's notification templates: its department only.
+        ["/staff/ledger/{procedureId:guid}/notifications"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // The applicant's 補正 page: only a live secret opens it; a wrong one is the same 404 for everyone.
+        ["/corrections/{secret}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
     };
 
     [Fact]
@@ -169,7 +176,10 @@ public sealed class EndpointSecurityTests
                 .Replace("{slug}", "test-form", StringComparison.Ordinal)
                 .Replace("{step}", "first", StringComparison.Ordinal)
                 .Replace("{pageKey}", "first", StringComparison.Ordinal)
-                .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal);
+                .Replace("{receipt?}", "0000-0000-0000", StringComparison.Ordinal)
+                .Replace("{fileId:guid}", Guid.CreateVersion7().ToString(), StringComparison.Ordinal)
+                .Replace("{procedureId:guid}", procedure.Id.ToString(), StringComparison.Ordinal)
+                .Replace("{secret}", "0123456789abcdef0123456789abcdef", StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
             {
