@@ -55,6 +55,26 @@ public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang 
         await StepsAsync(s.Id, ct);
     }
 
+    /// <summary>
+    /// The holder of the status key opens the open 補正 from here too (the e-mail may be lost): the
+    /// request gets a new secret (only its hash is kept, so the mailed one cannot be shown again; it
+    /// stops working) and the applicant goes to the 補正 page with it.
+    /// </summary>
+    public async Task<IActionResult> OnPostCorrectAsync(CancellationToken ct)
+    {
+        await OnGetAsync(ct);
+        if (Found is null) return Page();
+        var caseId = await db.Submissions.AsNoTracking().Where(x => x.ReceiptNumber == Found.ReceiptNumber).Select(x => x.Id).FirstAsync(ct);
+        var request = Steps.Any(s => s.CorrectionOpen)
+            ? await db.CorrectionRequests.Where(r => r.CaseId == caseId && r.AnsweredAt == null).OrderByDescending(r => r.RequestedAt).FirstOrDefaultAsync(ct)
+            : null;
+        if (request is null) return Page();
+        var secret = ReceiptNumbers.NewSecret();
+        request.SecretHash = ReceiptNumbers.Hash(secret);
+        await db.SaveChangesAsync(ct);
+        return Redirect($"/corrections/{secret}");
+    }
+
     private async Task StepsAsync(Guid caseId, CancellationToken ct)
     {
         var c = await db.Cases.AsNoTracking().Where(x => x.Id == caseId).Select(x => new { x.Status, x.ProcedureId }).FirstOrDefaultAsync(ct);

@@ -208,6 +208,6 @@ public static class Texts
         ["status.step.correction"] = new("補正のお願い", "Correction requested", "なおして ください"),
         ["status.step.corrected"] = new("補正済み（修正を受け付けました）", "Corrected (your corrections were received)", "なおした ものを <ruby>受<rt>う</rt></ruby>けつけました"),
         ["status.step.correct"] = new("ここから修正する", "Correct it here", "ここで なおす"),
-        ["status.step.mail"] = new("修正はメールでお送りしたリンクからできます。", "You can correct it through the link we sent by e-mail.", "メールの リンクから なおして ください。"),
+        ["status.step.mail"] = new("修正は、メールでお送りしたリンクか、このボタンからできます（ボタンを使うと、メールのリンクは使えなくなります）。", "You can correct it through the link we sent by e-mail, or with this button (the e-mailed link then stops working).", "メールの リンクか、この ボタンで なおせます。"),
     };
 }

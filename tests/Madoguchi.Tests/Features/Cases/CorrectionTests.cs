@@ -97,6 +97,8 @@ public sealed partial class CorrectionTests
         // Answered on Tuesday 2027-01-05: 12/28, 1/4 and 1/5 were the applicant's, so the due date moves
         // three business days from 1/7, over the weekend and 成人の日 (1/11), to 1/13.
         app.Clock.Set(new DateTimeOffset(2027, 1, 5, 15, 0, 0, TimeSpan.FromHours(9)));
+        // The first session has expired over the holidays: a member of staff signs in again.
+        using var later = await app.SignedInClientAsync(Roles.Staff, setup.Ours.Id);
         var good = await PostAsync(resident, link, new()
         {
             ["applicantName.family"] = "山田",
@@ -142,14 +144,14 @@ public sealed partial class CorrectionTests
         Assert.Contains("このリンクは使えません", await again.Content.ReadAsStringAsync(Ct));
 
         // Staff see both versions: the current answers and the original.
-        staffPage = await staff.GetStringAsync($"/staff/cases/{applied.CaseId}", Ct);
+        staffPage = await later.GetStringAsync($"/staff/cases/{applied.CaseId}", Ct);
         Assert.Contains("当初の申請内容", staffPage);
         Assert.Contains("山田 華子", staffPage);
         Assert.Contains("山田 花子", staffPage);
         Assert.Contains("補正済み（申請者が修正）", staffPage);
         Assert.Contains("令和9年1月13日（2027-01-13）", staffPage);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await StaffPostAsync(app, staff, applied.CaseId, "status", new() { ["input.To"] = CaseWorkflow.Completed })).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await StaffPostAsync(app, later, applied.CaseId, "status", new() { ["input.To"] = CaseWorkflow.Completed })).StatusCode);
         var status = await resident.GetStringAsync(applied.StatusUrl, Ct);
         var steps = status[status.IndexOf("data-testid=\"steps\"", StringComparison.Ordinal)..];
         var order = new[] { "受付", "補正のお願い", "お名前の漢字と、お子さんのお名前を確認してください。", "補正済み", "審査中", "完了" }
@@ -302,5 +304,32 @@ public sealed partial class CorrectionTests
             Assert.Equal("text/plain", m.Body?.ContentType.MimeType);
             Assert.DoesNotContain("山田", m.TextBody);
         }
+    }
+
+    [Fact]
+    public async Task The_status_page_lists_an_open_correction_with_its_message_and_opens_it_for_the_holder_of_the_status_key()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await CaseKit.SetUpAsync(app);
+        var applied = await CaseKit.ApplyAsync(app, language: "en");
+        using var staff = await app.SignedInClientAsync(Roles.Staff, setup.Ours.Id);
+        Assert.Equal(HttpStatusCode.Redirect, (await StaffPostAsync(app, staff, applied.CaseId, "correction", new() { ["input.Fields"] = "reason", ["input.Message"] = "理由を確認してください" })).StatusCode);
+
+        using var resident = app.CreatePlainClient();
+        // The page speaks the language chosen on this device.
+        await resident.GetAsync("/lang?to=en", Ct);
+        var status = await resident.GetStringAsync(applied.StatusUrl, Ct);
+        Assert.Contains("Correction requested", status);
+        Assert.Contains("理由を確認してください", status);
+        Assert.Contains("data-testid=\"correct-here\"", status);
+
+        var key = applied.StatusUrl[(applied.StatusUrl.IndexOf("key=", StringComparison.Ordinal) + 4)..];
+        var wrong = await MadoguchiFactory.PostFormAsync(resident, $"/status/{applied.Receipt}?handler=correct", new() { ["key"] = new string('0', 32) }, applied.StatusUrl);
+        Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        var opened = await MadoguchiFactory.PostFormAsync(resident, $"/status/{applied.Receipt}?handler=correct", new() { ["key"] = key }, applied.StatusUrl);
+        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        var page = await resident.GetAsync(opened.Headers.Location!.OriginalString, Ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("理由を確認してください", await page.Content.ReadAsStringAsync(Ct));
     }
 }
