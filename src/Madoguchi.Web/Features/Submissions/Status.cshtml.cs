@@ -26,6 +26,8 @@ public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang 
     /// <summary>The case's public steps, oldest first; the status in the page's language.</summary>
     public IReadOnlyList<Step> Steps { get; private set; } = [];
     public string? CurrentStatus { get; private set; }
+    /// <summary>Still in the workflow's first status: the page says 受付済み as before any handling.</summary>
+    public bool AtStart { get; private set; }
 
     [BindProperty(SupportsGet = true, Name = "receipt")]
     public string? Receipt { get; set; }
@@ -82,6 +84,7 @@ public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang 
         var language = Shared.Localization.Lang.Code(lang.Current);
         var workflow = Cases.CaseWorkflow.FromSettings(await db.LedgerSettings.AsNoTracking().Where(x => x.ProcedureId == c.ProcedureId).Select(x => x.WorkflowJson).FirstOrDefaultAsync(ct));
         CurrentStatus = workflow.Name(c.Status, language);
+        AtStart = c.Status == workflow.Start;
         var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == caseId && e.Public).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
         var openCorrection = workflow.Find(c.Status)?.Kind == Cases.StatusKind.Correction;
         var lastRequest = events.LastOrDefault(e => e.Kind == Cases.CaseEventKinds.CorrectionRequested);
