@@ -42,12 +42,15 @@ public sealed class AppServer : IAsyncDisposable
         return new AppServer(app, folder, address.TrimEnd('/'));
     }
 
-    public async Task<(string Email, string Password)> CreateUserAsync(string role)
+    public Task<(string Email, string Password)> CreateUserAsync(string role) => CreateUserAsync(role, null);
+
+    /// <summary>A member of staff of a department (department-scoped pages such as a case).</summary>
+    public async Task<(string Email, string Password)> CreateUserAsync(string role, Guid? departmentId)
     {
         var email = $"{role}-{Guid.NewGuid():N}@test.example";
         var password = DemoData.GeneratePassword();
         await using var scope = Services.CreateAsyncScope();
-        await StaffAccounts.CreateAsync(scope.ServiceProvider, email, password, role, null);
+        await StaffAccounts.CreateAsync(scope.ServiceProvider, email, password, role, departmentId);
         return (email, password);
     }
 

@@ -23,9 +23,12 @@ public sealed class SignInPage(IPage page, AppServer app)
     /// Creates a user with the role and signs in through the pages: password, then the first-time
     /// enrolment of an authenticator app (code computed here); lands on 職員トップ. Returns the key.
     /// </summary>
-    public static async Task<string> SignInAsync(IPage page, AppServer app, string role)
+    public static Task<string> SignInAsync(IPage page, AppServer app, string role) => SignInAsync(page, app, role, null);
+
+    /// <summary>Like <see cref="SignInAsync(IPage, AppServer, string)"/>, as a member of the given department.</summary>
+    public static async Task<string> SignInAsync(IPage page, AppServer app, string role, Guid? departmentId)
     {
-        var (email, password) = await app.CreateUserAsync(role);
+        var (email, password) = await app.CreateUserAsync(role, departmentId);
         var signIn = new SignInPage(page, app);
         await signIn.GotoAsync();
         await signIn.SubmitAsync(email, password);

@@ -145,6 +145,8 @@ public static class AuditActions
     public const string WebhookRedelivered = "webhook.redelivered";
     /// <summary>A procedure's ledger workflow changed or reset to the default (statuses in the detail, no personal data).</summary>
     public const string CaseWorkflowEdited = "case.workflow-edited";
+    /// <summary>A procedure's notification templates edited (Features/Cases/Notifications).</summary>
+    public const string CaseTemplatesEdited = "case.templates-edited";
 
     public static readonly string[] All =
     [
@@ -155,7 +157,7 @@ public static class AuditActions
         CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected, CasePurged, CaseHold,
         LedgerExported, ExportTemplateUploaded, ExportTemplateRemoved,
         WebhookCreated, WebhookDeactivated, WebhookRedelivered,
-        CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected,
         CaseWorkflowEdited,
+        CaseTemplatesEdited,
     ];
 }

@@ -1,3 +1,9 @@
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
+using Madoguchi.Web.Features.Staff;
+using Madoguchi.Web.Features.Submissions;
+using Microsoft.EntityFrameworkCore;
+
 namespace Madoguchi.Web.Features.Cases;
 
 /// <summary>
@@ -13,12 +19,33 @@ public static class CasesModule
         builder.Services.AddHostedService<RetentionJob>();
         // Staff key paper applications through the residents' own form pages (docs/adr/0011).
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.Add(new StaffKeying.Routes()));
+        builder.Services.AddScoped<CaseMailer>();
+        builder.Services.AddScoped<ICaseObserver>(sp => sp.GetRequiredService<CaseMailer>());
         return builder;
     }
 
     public static WebApplication MapCases(this WebApplication app)
     {
         app.MapCasesApi();
+        app.MapGet("/staff/cases/{id:guid}/files/{fileId:guid}", CaseFileAsync).RequireAuthorization(Policies.Cases);
         return app;
+    }
+
+    /// <summary>
+    /// An attachment of this case (and only of this case), always as a download; the download is an
+    /// entry in the audit trail written before the file is opened. Another department's case is 404.
+    /// </summary>
+    private static async Task<IResult> CaseFileAsync(Guid id, Guid fileId, HttpContext http, CaseService cases, MadoguchiDbContext db, AuditTrail audit, AttachmentStore attachments, CancellationToken ct)
+    {
+        if (await cases.FindAsync(http.User, id, ct) is not { } c) return Results.NotFound();
+        if (!await db.Attachments.AnyAsync(a => a.Id == fileId && a.SubmissionId == c.Id, ct)) return Results.NotFound();
+        var department = await db.Procedures.Where(p => p.Id == c.ProcedureId).Select(p => p.DepartmentId).FirstOrDefaultAsync(ct);
+        var opened = await audit.ViewAsync(
+            new AuditEvent(AuditActions.PersonalDataViewed, "case-attachment", fileId.ToString()) { DepartmentId = department, Detail = $"添付ファイルのダウンロード 受付番号 {c.ReceiptNumber}" },
+            t => attachments.OpenAsync(fileId, null, c.Id, t), ct);
+        if (opened is not { } file) return Results.NotFound();
+        http.Response.Headers.CacheControl = "no-store";
+        // octet-stream plus a file name makes Content-Disposition: attachment; nosniff comes from the app's headers.
+        return Results.File(file.Content, "application/octet-stream", file.Attachment.OriginalName);
     }
 }

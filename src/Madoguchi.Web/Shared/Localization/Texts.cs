@@ -242,5 +242,22 @@ public static class Texts
         ["fill.submit"] = new("この内容で申請する", "Submit", "これで <ruby>出<rt>だ</rt></ruby>す"),
         ["fill.done.title"] = new("申請を受け付けました", "Application received", "<ruby>申請<rt>しんせい</rt></ruby>を <ruby>受<rt>う</rt></ruby>けつけました"),
         ["fill.done.keep"] = new("受付番号と確認キーは、状況の確認に必要です。この画面を印刷するか、控えておいてください。", "You need the receipt number and the status key to check the status. Print this page or write them down.", "<ruby>番号<rt>ばんごう</rt></ruby>と キーを メモするか、<ruby>印刷<rt>いんさつ</rt></ruby>してください。"),
+        // 補正 (Features/Cases/Correction) and the steps of the status page.
+        ["correction.title"] = new("申請内容の補正", "Correct your application", "<ruby>申請<rt>しんせい</rt></ruby>を なおす"),
+        ["correction.lead"] = new("担当課から、次の項目を直すようお願いがありました。直したら「修正して送る」を押してください。", "The section in charge has asked you to correct the questions below. Correct them and press “Send corrections”.", "<ruby>市役所<rt>しやくしょ</rt></ruby>から おねがいが あります。つぎの ところを なおして、「なおして おくる」を おしてください。"),
+        ["correction.message"] = new("担当課からのメッセージ", "Message from the section", "<ruby>市役所<rt>しやくしょ</rt></ruby>からの メッセージ"),
+        ["correction.receipt"] = new("受付番号", "Receipt number", "<ruby>受付番号<rt>うけつけばんごう</rt></ruby>"),
+        ["correction.submit"] = new("修正して送る", "Send corrections", "なおして おくる"),
+        ["correction.other"] = new("この修正では、ほかの項目にも回答が必要になります。担当課にお問い合わせください。", "With this correction another question needs an answer too. Please contact the section in charge.", "ほかの ところも <ruby>書<rt>か</rt></ruby>く <ruby>必要<rt>ひつよう</rt></ruby>が あります。<ruby>市役所<rt>しやくしょ</rt></ruby>に <ruby>聞<rt>き</rt></ruby>いてください。"),
+        ["correction.done.title"] = new("修正を受け付けました", "Corrections received", "なおした ものを <ruby>受<rt>う</rt></ruby>けつけました"),
+        ["correction.done.lead"] = new("ありがとうございました。担当課で確認します。状況は受付のときのメールにあるリンクから確認できます。", "Thank you. The section in charge will review it. You can follow the status through the link in your acknowledgement e-mail.", "ありがとうございました。<ruby>市役所<rt>しやくしょ</rt></ruby>で <ruby>見<rt>み</rt></ruby>ます。"),
+        ["correction.notfound.title"] = new("このリンクは使えません", "This link cannot be used", "この リンクは つかえません"),
+        ["correction.notfound.lead"] = new("リンクが違うか、すでに修正を送ったか、補正の依頼が終わっています。わからないときは、受付番号を添えて担当課にお問い合わせください。", "The link is wrong, the corrections were already sent, or the request has ended. If in doubt, contact the section in charge with your receipt number.", "リンクが ちがうか、もう なおして おくりました。わからない ときは <ruby>市役所<rt>しやくしょ</rt></ruby>に <ruby>聞<rt>き</rt></ruby>いてください。"),
+        ["status.steps"] = new("これまでの経過", "Steps so far", "これまでの ようす"),
+        ["status.step.received"] = new("受付", "Received", "<ruby>受<rt>う</rt></ruby>けつけました"),
+        ["status.step.correction"] = new("補正のお願い", "Correction requested", "なおして ください"),
+        ["status.step.corrected"] = new("補正済み（修正を受け付けました）", "Corrected (your corrections were received)", "なおした ものを <ruby>受<rt>う</rt></ruby>けつけました"),
+        ["status.step.correct"] = new("ここから修正する", "Correct it here", "ここで なおす"),
+        ["status.step.mail"] = new("修正は、メールでお送りしたリンクか、このボタンからできます（ボタンを使うと、メールのリンクは使えなくなります）。", "You can correct it through the link we sent by e-mail, or with this button (the e-mailed link then stops working).", "メールの リンクか、この ボタンで なおせます。"),
     };
 }

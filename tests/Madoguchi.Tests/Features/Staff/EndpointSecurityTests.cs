@@ -166,6 +166,13 @@ public sealed class EndpointSecurityTests
         // Workflow settings: the department's manager or an admin; its staff are denied, other departments 404.
         ["/staff/ledger/{procedureId:guid}/settings"] = (Expect.SignIn, Expect.NotFound, Expect.Denied),
         ["/staff/ledger/{procedureId:guid}/stats"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // Case page and its files ({id} is the case submitted above; {fileId} no file of it): the procedure's department only.
+        ["/staff/cases/{id:guid}"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        ["/staff/cases/{id:guid}/files/{fileId:guid}"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
+        // A procedure's notification templates: its department only.
+        ["/staff/ledger/{procedureId:guid}/notifications"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // The applicant's 補正 page: only a live secret opens it; a wrong one is the same 404 for everyone.
+        ["/corrections/{secret}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
     };
 
     [Fact]
@@ -229,7 +236,8 @@ public sealed class EndpointSecurityTests
                 .Replace("{office:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
                 .Replace("{token}", "unknown-ticket", StringComparison.Ordinal)
                 .Replace("/api/v1/announcements", "/api/v1/announcements?number=2013&counter=3", StringComparison.Ordinal)
-                .Replace("{draftId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+                .Replace("{draftId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{secret}", "0123456789abcdef0123456789abcdef", StringComparison.Ordinal);
             var expected = Matrix[route];
             foreach (var (client, expect, who) in new[] { (anonymous, expected.Anonymous, "anonymous"), (other, expected.OtherDepartment, "other department"), (owner, expected.Owner, "owner") })
             {
