@@ -46,10 +46,18 @@ internal static class LedgerRows
             var r = Row(i);
             yield return new Dictionary<string, object>(12)
             {
-                [Headings[0]] = r.Receipt, [Headings[1]] = r.Received.ToDateTime(TimeOnly.MinValue),
-                [Headings[2]] = TimeZoneInfo.ConvertTime(r.At, JapanTime.Zone).DateTime, [Headings[3]] = r.Name, [Headings[4]] = r.Kana,
-                [Headings[5]] = r.Birth.ToDateTime(TimeOnly.MinValue), [Headings[6]] = r.Postcode, [Headings[7]] = r.Address, [Headings[8]] = r.Phone,
-                [Headings[9]] = r.Fee, [Headings[10]] = r.Copies, [Headings[11]] = r.Issued,
+                [Headings[0]] = r.Receipt,
+                [Headings[1]] = r.Received.ToDateTime(TimeOnly.MinValue),
+                [Headings[2]] = TimeZoneInfo.ConvertTime(r.At, JapanTime.Zone).DateTime,
+                [Headings[3]] = r.Name,
+                [Headings[4]] = r.Kana,
+                [Headings[5]] = r.Birth.ToDateTime(TimeOnly.MinValue),
+                [Headings[6]] = r.Postcode,
+                [Headings[7]] = r.Address,
+                [Headings[8]] = r.Phone,
+                [Headings[9]] = r.Fee,
+                [Headings[10]] = r.Copies,
+                [Headings[11]] = r.Issued,
             };
         }
     }

@@ -60,8 +60,15 @@ try
         var department = new Department { Bu = "区民部", Ka = "戸籍住民課" };
         var procedure = new Procedure
         {
-            Code = "KT-BENCH-0001", Name = "住民票の写しの交付申請", Layout = InventoryLayout.Municipal, Department = department,
-            OnlineEligible = true, Status = OnlineStatus.Done, ProcedureType = "申請", Actor = "個人", StandardProcessingDays = 10,
+            Code = "KT-BENCH-0001",
+            Name = "住民票の写しの交付申請",
+            Layout = InventoryLayout.Municipal,
+            Department = department,
+            OnlineEligible = true,
+            Status = OnlineStatus.Done,
+            ProcedureType = "申請",
+            Actor = "個人",
+            StandardProcessingDays = 10,
         };
         db.AddRange(department, procedure);
         await db.SaveChangesAsync(ct);
@@ -211,18 +218,34 @@ internal static class Seed
                 var channelRoll = random.Next(100);
                 s.Add(new Submission
                 {
-                    Id = id, FormId = form.Id, FormVersionId = version.Id, FormVersionNumber = version.Number,
-                    ReceiptNumber = $"BN{i:D9}", SecretHash = hash, AnswersJson = json, SubmittedAt = at, Channel = "web",
+                    Id = id,
+                    FormId = form.Id,
+                    FormVersionId = version.Id,
+                    FormVersionNumber = version.Number,
+                    ReceiptNumber = $"BN{i:D9}",
+                    SecretHash = hash,
+                    AnswersJson = json,
+                    SubmittedAt = at,
+                    Channel = "web",
                 });
                 c.Add(new Case
                 {
-                    Id = id, ProcedureId = procedureId, FormId = form.Id, ReceiptNumber = $"BN{i:D9}",
+                    Id = id,
+                    ProcedureId = procedureId,
+                    FormId = form.Id,
+                    ReceiptNumber = $"BN{i:D9}",
                     Channel = channelRoll < 80 ? CaseChannel.Online : channelRoll < 95 ? CaseChannel.Counter : CaseChannel.Mail,
-                    Status = status, AssigneeId = random.Next(3) == 0 ? null : staff[random.Next(staff.Length)],
-                    ReceivedAt = at, ReceivedOn = receivedOn, DueOn = CaseClock.DueOn(calendar, receivedOn, 10),
+                    Status = status,
+                    AssigneeId = random.Next(3) == 0 ? null : staff[random.Next(staff.Length)],
+                    ReceivedAt = at,
+                    ReceivedOn = receivedOn,
+                    DueOn = CaseClock.DueOn(calendar, receivedOn, 10),
                     ClockStoppedOn = status == CaseWorkflow.Correction ? receivedOn.AddDays(3) : null,
-                    OpenedAt = random.Next(10) == 0 ? null : at.AddHours(2), ClosedAt = closed, ClosedOn = closed is { } x ? JapanTime.DateOf(x) : null,
-                    SearchText = CaseIntake.SearchText(definition, answers), UpdatedAt = at,
+                    OpenedAt = random.Next(10) == 0 ? null : at.AddHours(2),
+                    ClosedAt = closed,
+                    ClosedOn = closed is { } x ? JapanTime.DateOf(x) : null,
+                    SearchText = CaseIntake.SearchText(definition, answers),
+                    UpdatedAt = at,
                 });
                 e.Add(new CaseEvent { CaseId = id, At = at, Kind = CaseEventKinds.Created, ActorName = "申請者", ToStatus = CaseWorkflow.Received, Public = true });
             }

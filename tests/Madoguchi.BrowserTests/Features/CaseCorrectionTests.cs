@@ -93,16 +93,20 @@ public sealed class CaseCorrectionTests(BrowserFixture browser)
         var statusLink = Regex.Match(ack.TextBody ?? "", $@"{Regex.Escape(app.BaseUrl)}/status/\S+").Value;
         Assert.NotEmpty(statusLink);
 
-        // Staff of the department open the case (the ledger page is another branch's: start at the case).
-        Guid caseId;
+        // Staff of the department open their ledger from the staff home: the new case is there, unread.
+        Guid procedureId;
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            caseId = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Cases.Where(c => c.ReceiptNumber == receipt).Select(c => c.Id).SingleAsync(TestContext.Current.CancellationToken);
+            procedureId = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Procedures.Where(x => x.Code == "KT-B0201").Select(x => x.Id).SingleAsync(TestContext.Current.CancellationToken);
         }
         await using var desk = await browser.OpenAsync();
         var s = desk.Page;
         await SignInPage.SignInAsync(s, app, Roles.Staff, department);
-        await s.GotoAsync(app.Url($"/staff/cases/{caseId}"));
+        await s.GotoAsync(app.Url($"/staff/ledger/{procedureId}"));
+        var row = s.GetByRole(AriaRole.Row).Filter(new() { HasText = receipt });
+        await Expect(row.GetByTestId("unread")).ToHaveTextAsync("未読");
+        await Axe.AssertAccessibleAsync(s);
+        await row.GetByRole(AriaRole.Link, new() { Name = receipt }).ClickAsync();
         await Expect(s.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"受付番号 {receipt}");
         await Expect(s.GetByTestId("answers")).ToContainTextAsync("山田 花子（ヤマダ ハナコ）");
         await Axe.AssertAccessibleAsync(s);

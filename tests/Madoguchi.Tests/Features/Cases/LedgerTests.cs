@@ -190,10 +190,14 @@ public sealed partial class LedgerTests
         Assert.DoesNotContain("answer:secret", columnsPage); // never offered
         var response = await MadoguchiFactory.PostFormAsync(client, columnsUrl, new()
         {
-            ["Columns[0].Source"] = "receipt", ["Columns[0].Label"] = "番号",
-            ["Columns[1].Source"] = "answer:applicantName:kana", ["Columns[1].Label"] = "ﾌﾘｶﾞﾅ",
-            ["Columns[2].Source"] = "answer:children.childName", ["Columns[2].Label"] = "子の氏名",
-            ["Columns[3].Source"] = "status", ["Columns[3].Label"] = "処理状況",
+            ["Columns[0].Source"] = "receipt",
+            ["Columns[0].Label"] = "番号",
+            ["Columns[1].Source"] = "answer:applicantName:kana",
+            ["Columns[1].Label"] = "ﾌﾘｶﾞﾅ",
+            ["Columns[2].Source"] = "answer:children.childName",
+            ["Columns[2].Label"] = "子の氏名",
+            ["Columns[3].Source"] = "status",
+            ["Columns[3].Label"] = "処理状況",
             ["Command"] = "up-3",
         });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -205,7 +209,8 @@ public sealed partial class LedgerTests
         // Adding the sensitive field (posted by hand: the page never offers it) is refused with the reason; nothing changes.
         response = await MadoguchiFactory.PostFormAsync(client, columnsUrl, new()
         {
-            ["Columns[0].Source"] = "receipt", ["Columns[0].Label"] = "番号",
+            ["Columns[0].Source"] = "receipt",
+            ["Columns[0].Label"] = "番号",
             ["AddSource"] = "answer:secret",
             ["Command"] = "add",
         });
