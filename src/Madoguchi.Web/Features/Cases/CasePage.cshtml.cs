@@ -174,7 +174,7 @@ public sealed class CasePageModel(
     private async Task<(FormDefinition Definition, Submission Submission, Guid? Department)> SubmissionAsync(Case c, CancellationToken ct)
     {
         var s = await db.Submissions.AsNoTracking().FirstAsync(x => x.Id == c.Id, ct);
-        var department = await db.Procedures.Where(p => p.Id == c.ProcedureId).Select(p => p.DepartmentId).FirstOrDefaultAsync(ct);
+        var department = await cases.DepartmentAsync(c, ct);
         return (await PublishedDefinitions.GetAsync(db, s.FormVersionId, ct), s, department);
     }
 

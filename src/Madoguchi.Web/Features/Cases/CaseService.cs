@@ -35,7 +35,8 @@ public abstract record CaseChange
 /// internal notes, the 補正 clock. Every change is one transaction with its history line and its
 /// audit entry.
 /// </summary>
-public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTrail audit, TimeProvider clock, IEnumerable<ICaseObserver> observers, Webhooks.WebhookOutbox outbox, ILogger<CaseService> log)
+public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTrail audit, TimeProvider clock, IEnumerable<ICaseObserver> observers, Webhooks.WebhookOutbox outbox,
+    Submissions.AttachmentStore attachments, ILogger<CaseService> log)
 {
     public const int MaxNoteLength = 4000;
 
@@ -53,8 +54,21 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
     public async Task<CaseWorkflow> WorkflowAsync(Guid procedureId, CancellationToken ct)
         => CaseWorkflow.FromSettings(await db.LedgerSettings.AsNoTracking().Where(s => s.ProcedureId == procedureId).Select(s => s.WorkflowJson).FirstOrDefaultAsync(ct));
 
-    private Task<Guid?> DepartmentAsync(Case c, CancellationToken ct)
+    /// <summary>The department of the case's procedure: what its audit entries are filed under.</summary>
+    public Task<Guid?> DepartmentAsync(Case c, CancellationToken ct)
         => db.Procedures.Where(p => p.Id == c.ProcedureId).Select(p => p.DepartmentId).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// Opens an attachment of this case (and only of this case: another application's file id is null),
+    /// after writing the download to the audit trail (<paramref name="how"/> says where from: page or API).
+    /// </summary>
+    public async Task<(Submissions.Attachment Attachment, Stream Content)?> OpenFileAsync(Case c, Guid fileId, string how, CancellationToken ct)
+    {
+        if (!await db.Attachments.AnyAsync(a => a.Id == fileId && a.SubmissionId == c.Id, ct)) return null;
+        return await audit.ViewAsync(
+            new AuditEvent(AuditActions.PersonalDataViewed, "case-attachment", fileId.ToString()) { DepartmentId = await DepartmentAsync(c, ct), Detail = $"{how} 受付番号 {c.ReceiptNumber}" },
+            t => attachments.OpenAsync(fileId, null, c.Id, t), ct);
+    }
 
     /// <summary>Marks the case read (the ledger's unread marker goes) the first time staff open it.</summary>
     public async Task MarkOpenedAsync(Case c, CancellationToken ct)

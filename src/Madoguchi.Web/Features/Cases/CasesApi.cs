@@ -77,7 +77,7 @@ public static class CasesApi
         var c = await cases.FindAsync(user, id, ct);
         if (c is null) return NotFound("申請");
         var workflow = await cases.WorkflowAsync(c.ProcedureId, ct);
-        var department = await db.Procedures.Where(p => p.Id == c.ProcedureId).Select(p => p.DepartmentId).FirstOrDefaultAsync(ct);
+        var department = await cases.DepartmentAsync(c, ct);
         // The answers are personal data: no audit entry, no answers.
         var (submission, files, history) = await audit.ViewAsync(
             new AuditEvent(AuditActions.PersonalDataViewed, "case", id.ToString()) { DepartmentId = department, Detail = $"API 申請の取得 token={user.FindFirstValue(ApiTokens.TokenClaim)}" },
@@ -97,18 +97,12 @@ public static class CasesApi
             [.. history.Select(e => new HistoryLine(e.At, e.Kind, e.ActorName, e.FromStatus, e.ToStatus, e.Text, e.Public))]));
     }
 
-    private static async Task<IResult> FileAsync(Guid id, Guid fileId, ClaimsPrincipal user, CaseService cases, MadoguchiDbContext db, AuditTrail audit, AttachmentStore attachments, CancellationToken ct)
+    private static async Task<IResult> FileAsync(Guid id, Guid fileId, ClaimsPrincipal user, CaseService cases, CancellationToken ct)
     {
         var c = await cases.FindAsync(user, id, ct);
         if (c is null) return NotFound("申請");
-        // Only a file of this case: an attachment id of another application answers 404.
-        if (!await db.Attachments.AnyAsync(a => a.Id == fileId && a.SubmissionId == id, ct)) return NotFound("添付ファイル");
-        var department = await db.Procedures.Where(p => p.Id == c.ProcedureId).Select(p => p.DepartmentId).FirstOrDefaultAsync(ct);
-        var opened = await audit.ViewAsync(
-            new AuditEvent(AuditActions.PersonalDataViewed, "submission-attachment", fileId.ToString()) { DepartmentId = department, Detail = $"API 添付ファイルの取得 token={user.FindFirstValue(ApiTokens.TokenClaim)}" },
-            t => attachments.OpenAsync(fileId, null, id, t), ct);
-        if (opened is not { } file) return NotFound("添付ファイル");
-        return Results.File(file.Content, "application/octet-stream", file.Attachment.OriginalName);
+        var file = await cases.OpenFileAsync(c, fileId, $"API 添付ファイルの取得 token={user.FindFirstValue(ApiTokens.TokenClaim)}", ct);
+        return file is { } f ? Results.File(f.Content, "application/octet-stream", f.Attachment.OriginalName) : NotFound("添付ファイル");
     }
 
     private static async Task<IResult> StatusAsync(Guid id, StatusBody body, ClaimsPrincipal user, CaseService cases, CancellationToken ct)

@@ -35,15 +35,10 @@ public static class CasesModule
     /// An attachment of this case (and only of this case), always as a download; the download is an
     /// entry in the audit trail written before the file is opened. Another department's case is 404.
     /// </summary>
-    private static async Task<IResult> CaseFileAsync(Guid id, Guid fileId, HttpContext http, CaseService cases, MadoguchiDbContext db, AuditTrail audit, AttachmentStore attachments, CancellationToken ct)
+    private static async Task<IResult> CaseFileAsync(Guid id, Guid fileId, HttpContext http, CaseService cases, CancellationToken ct)
     {
         if (await cases.FindAsync(http.User, id, ct) is not { } c) return Results.NotFound();
-        if (!await db.Attachments.AnyAsync(a => a.Id == fileId && a.SubmissionId == c.Id, ct)) return Results.NotFound();
-        var department = await db.Procedures.Where(p => p.Id == c.ProcedureId).Select(p => p.DepartmentId).FirstOrDefaultAsync(ct);
-        var opened = await audit.ViewAsync(
-            new AuditEvent(AuditActions.PersonalDataViewed, "case-attachment", fileId.ToString()) { DepartmentId = department, Detail = $"添付ファイルのダウンロード 受付番号 {c.ReceiptNumber}" },
-            t => attachments.OpenAsync(fileId, null, c.Id, t), ct);
-        if (opened is not { } file) return Results.NotFound();
+        if (await cases.OpenFileAsync(c, fileId, "添付ファイルのダウンロード", ct) is not { } file) return Results.NotFound();
         http.Response.Headers.CacheControl = "no-store";
         // octet-stream plus a file name makes Content-Disposition: attachment; nosniff comes from the app's headers.
         return Results.File(file.Content, "application/octet-stream", file.Attachment.OriginalName);
