@@ -4,6 +4,7 @@ using Madoguchi.Tests.Features.Submissions;
 using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Cases;
+using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Features.Submissions;
 using Microsoft.EntityFrameworkCore;
@@ -57,6 +58,8 @@ public sealed class RetentionTests
         {
             var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
             await db.Cases.Where(c => c.Id == later).ExecuteUpdateAsync(u => u.SetProperty(c => c.ClosedOn, new DateOnly(2027, 4, 1)), Ct);
+            // The case that goes was a counter application: FY2026 is 2 online of 3 before and after.
+            await db.Cases.Where(c => c.Id == purged).ExecuteUpdateAsync(u => u.SetProperty(c => c.Channel, CaseChannel.Counter), Ct);
             var procedure = await db.Procedures.Select(p => p.Id).SingleAsync(Ct);
             db.LedgerSettings.Add(new LedgerSettings { ProcedureId = procedure, RetentionYears = 5 });
             await db.SaveChangesAsync(Ct);
@@ -75,10 +78,13 @@ public sealed class RetentionTests
 
         // The last day of the period: nothing goes.
         app.Clock.Set(new DateTimeOffset(2032, 3, 31, 23, 59, 0, Jst));
+        ProcedureYear before;
         await using (var scope = app.Scope())
         {
             Assert.Empty(await scope.ServiceProvider.GetRequiredService<RetentionService>().RunAsync(Ct));
+            before = await Fy2026Async(scope);
         }
+        Assert.Equal((3, 2, 66.7m), (before.Total, before.Online, before.UsageRatePercent));
         app.Clock.Set(new DateTimeOffset(2032, 4, 1, 0, 0, 0, Jst));
         await using (var scope = app.Scope())
         {
@@ -95,12 +101,24 @@ public sealed class RetentionTests
             Assert.False(await db.Attachments.AnyAsync(Ct));
             Assert.False(File.Exists(file));
             var tally = await db.CaseTallies.SingleAsync(Ct);
-            Assert.Equal((2026, CaseChannel.Online, 1), (tally.FiscalYear, tally.Channel, tally.Purged));
+            Assert.Equal((2026, CaseChannel.Counter, 1), (tally.FiscalYear, tally.Channel, tally.Purged));
+            // The purged fiscal year's usage rate is what it was.
+            Assert.Equal(before, await Fy2026Async(scope));
             var entry = await db.AuditEntries.SingleAsync(a => a.Action == "case.purged", Ct);
             Assert.Equal(purged.ToString(), entry.TargetId);
             Assert.Contains("受付日 2026-06-01", entry.Detail);
             Assert.DoesNotContain("山田", entry.Detail);
         }
+    }
+
+    private static async Task<ProcedureYear> Fy2026Async(AsyncServiceScope scope)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        var procedure = await db.Procedures.Select(p => p.Id).SingleAsync(Ct);
+        var stats = await scope.ServiceProvider.GetRequiredService<OnlineKpiService>().ProcedureStatsAsync(procedure, ct: Ct);
+        var year = stats.Years.Single(y => y.FiscalYear == 2026);
+        // Processing figures come from live cases only; the usage counts are what must not change.
+        return year with { Processing = null };
     }
 
     [Fact]
