@@ -77,7 +77,7 @@ public sealed class Case
     public DateOnly? ClosedOn { get; set; }
     /// <summary>The answers after the applicant's corrections; null while they are the submission's own.</summary>
     public string? AnswersJson { get; set; }
-    /// <summary>The non-sensitive answers as one normalised text (NFKC): what the ledger's text filter looks in.</summary>
+    /// <summary>The non-sensitive answers as one normalised text (NFKC, lower case): what the ledger's text filter looks in.</summary>
     public string SearchText { get; set; } = "";
     public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>Under legal hold (訴訟・不服申立て等): never purged at the end of the retention period while set.</summary>

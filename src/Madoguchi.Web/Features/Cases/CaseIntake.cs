@@ -130,7 +130,8 @@ public sealed class CaseIntake(MadoguchiDbContext model)
             foreach (var v in Leaves(node))
             {
                 var text = options.FirstOrDefault(o => o.Value == v)?.Label.Ja ?? v;
-                sb.Append(text.Normalize(NormalizationForm.FormKC)).Append('\n');
+                // Lower case: the ledger's text filter lowers the term too (LIKE is case-sensitive on PostgreSQL).
+                sb.Append(text.Normalize(NormalizationForm.FormKC).ToLowerInvariant()).Append('\n');
             }
         }
         foreach (var item in definition.Pages.SelectMany(p => p.Items))

@@ -83,8 +83,11 @@ public static class LedgerQuery
         if (f.Unread) q = q.Where(c => c.OpenedAt == null);
         foreach (var term in Terms(f.Q))
         {
-            var pattern = "%" + EscapeLike(term) + "%";
-            q = q.Where(c => EF.Functions.Like(c.SearchText, pattern, "\\") || EF.Functions.Like(c.ReceiptNumber, pattern, "\\"));
+            // LIKE is case-sensitive on PostgreSQL and not on SQLite: the search text is stored in lower
+            // case and receipt numbers in upper case, so the term is cased to match on both engines.
+            var pattern = "%" + EscapeLike(term.ToLowerInvariant()) + "%";
+            var receipt = "%" + EscapeLike(term.ToUpperInvariant()) + "%";
+            q = q.Where(c => EF.Functions.Like(c.SearchText, pattern, "\\") || EF.Functions.Like(c.ReceiptNumber, receipt, "\\"));
         }
         return q;
     }
