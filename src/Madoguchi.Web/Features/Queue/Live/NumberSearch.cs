@@ -102,10 +102,3 @@ internal sealed class NoTickets : ITicketLookup
 {
     public Task<TicketRef?> FindAsync(string token, CancellationToken ct) => Task.FromResult<TicketRef?>(null);
 }
-
-/// <summary>Until the queue core registers its source: no offices (every office page answers 404).</summary>
-internal sealed class NoOffices : ICongestionSource
-{
-    public Task<CongestionSnapshot?> LoadAsync(Guid officeId, CancellationToken ct) => Task.FromResult<CongestionSnapshot?>(null);
-    public Task<IReadOnlyList<Guid>> OfficeIdsAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<Guid>>([]);
-}
