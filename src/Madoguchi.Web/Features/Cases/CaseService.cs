@@ -62,12 +62,30 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
     /// Opens an attachment of this case (and only of this case: another application's file id is null),
     /// after writing the download to the audit trail (<paramref name="how"/> says where from: page or API).
     /// </summary>
-    public async Task<(Submissions.Attachment Attachment, Stream Content)?> OpenFileAsync(Case c, Guid fileId, string how, CancellationToken ct)
+    public Task<(Submissions.Attachment Attachment, Stream Content)?> OpenFileAsync(Case c, Guid fileId, string how, CancellationToken ct)
+        => OpenFileAsync(c, fileId, "case-attachment", how, ct);
+
+    /// <summary>
+    /// <see cref="OpenFileAsync(Case, Guid, string, CancellationToken)"/> with the audit entry filed under
+    /// <paramref name="targetType"/>: the submissions list keeps its own ("submission-attachment"), so the
+    /// trail's entries from before stay comparable with the new ones.
+    /// </summary>
+    public async Task<(Submissions.Attachment Attachment, Stream Content)?> OpenFileAsync(Case c, Guid fileId, string targetType, string how, CancellationToken ct)
     {
         if (!await db.Attachments.AnyAsync(a => a.Id == fileId && a.SubmissionId == c.Id, ct)) return null;
         return await audit.ViewAsync(
-            new AuditEvent(AuditActions.PersonalDataViewed, "case-attachment", fileId.ToString()) { DepartmentId = await DepartmentAsync(c, ct), Detail = $"{how} 受付番号 {c.ReceiptNumber}" },
+            new AuditEvent(AuditActions.PersonalDataViewed, targetType, fileId.ToString()) { DepartmentId = await DepartmentAsync(c, ct), Detail = $"{how} 受付番号 {c.ReceiptNumber}" },
             t => attachments.OpenAsync(fileId, null, c.Id, t), ct);
+    }
+
+    /// <summary>
+    /// The answer to every staff download of an attachment: never cached, always a download
+    /// (octet-stream plus a file name makes Content-Disposition: attachment; nosniff comes from the app's headers).
+    /// </summary>
+    public static IResult Download(HttpResponse response, (Submissions.Attachment Attachment, Stream Content) file)
+    {
+        response.Headers.CacheControl = "no-store";
+        return Results.File(file.Content, "application/octet-stream", file.Attachment.OriginalName);
     }
 
     /// <summary>Marks the case read (the ledger's unread marker goes) the first time staff open it.</summary>

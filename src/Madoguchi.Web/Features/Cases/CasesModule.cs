@@ -39,8 +39,6 @@ public static class CasesModule
     {
         if (await cases.FindAsync(http.User, id, ct) is not { } c) return Results.NotFound();
         if (await cases.OpenFileAsync(c, fileId, "添付ファイルのダウンロード", ct) is not { } file) return Results.NotFound();
-        http.Response.Headers.CacheControl = "no-store";
-        // octet-stream plus a file name makes Content-Disposition: attachment; nosniff comes from the app's headers.
-        return Results.File(file.Content, "application/octet-stream", file.Attachment.OriginalName);
+        return CaseService.Download(http.Response, file);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Audit;
+using Madoguchi.Web.Features.Cases;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Shared.Japanese;
@@ -18,7 +19,7 @@ namespace Madoguchi.Web.Features.Submissions;
 /// before the read (no entry, no data). Another department's form answers 404, like the inventory.
 /// </summary>
 [Authorize(Policy = Policies.SubmissionsRead)]
-public sealed class StaffSubmissionsModel(MadoguchiDbContext db, StaffScope scope, AuditTrail audit, AttachmentStore attachments) : PageModel
+public sealed class StaffSubmissionsModel(MadoguchiDbContext db, StaffScope scope, AuditTrail audit, CaseService cases) : PageModel
 {
     /// <summary>The newest ones; older submissions wait for the back office's ledger with paging.</summary>
     public const int Shown = 200;
@@ -81,22 +82,22 @@ public sealed class StaffSubmissionsModel(MadoguchiDbContext db, StaffScope scop
         return Page();
     }
 
-    /// <summary>Downloads an attachment of this form's submissions; always as a download, never shown inline.</summary>
+    /// <summary>
+    /// Downloads an attachment of this form's submissions through the case's download (each submission
+    /// is a case: same file check, audit entry before the read, and answer as on the case page).
+    /// </summary>
     public async Task<IActionResult> OnGetFileAsync(string slug, Guid id, CancellationToken ct)
     {
         var form = await FormAsync(slug, ct);
         if (form is null) return NotFound();
-        var submissionId = await db.Attachments.AsNoTracking()
-            .Where(a => a.Id == id && a.SubmissionId != null && db.Submissions.Any(s => s.Id == a.SubmissionId && s.FormId == form.Id))
-            .Select(a => a.SubmissionId).FirstOrDefaultAsync(ct);
-        if (submissionId is null) return NotFound();
-        var opened = await audit.ViewAsync(
-            new AuditEvent(AuditActions.PersonalDataViewed, "submission-attachment", id.ToString()) { DepartmentId = form.DepartmentId, Detail = $"添付ファイルのダウンロード {slug}" },
-            c => attachments.OpenAsync(id, null, submissionId, c), ct);
-        if (opened is not { } file) return NotFound();
-        Response.Headers.CacheControl = "no-store";
-        // octet-stream plus a file name makes Content-Disposition: attachment; nosniff comes from the app's headers.
-        return File(file.Content, "application/octet-stream", file.Attachment.OriginalName);
+        var owner = await db.Cases.AsNoTracking()
+            .Where(c => c.FormId == form.Id && db.Attachments.Any(a => a.Id == id && a.SubmissionId == c.Id))
+            .FirstOrDefaultAsync(ct);
+        if (owner is null) return NotFound();
+        if (await cases.OpenFileAsync(owner, id, "submission-attachment", $"添付ファイルのダウンロード（受付一覧 {slug}）", ct) is not { } file) return NotFound();
+        // The file is written here; the empty result adds nothing after it.
+        await CaseService.Download(Response, file).ExecuteAsync(HttpContext);
+        return new EmptyResult();
     }
 
     public static string Jst(DateTimeOffset at)
