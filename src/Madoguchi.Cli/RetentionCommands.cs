@@ -54,7 +54,7 @@ internal static class RetentionCommands
             var number = ReceiptNumbers.Normalise(result.GetValue(receipt)) ?? throw new CliException("受付番号の形が正しくありません（例: 7K3M-9QXD-2HFA）。");
             var db = sp.GetRequiredService<MadoguchiDbContext>();
             var c = await db.Cases.FirstOrDefaultAsync(x => x.ReceiptNumber == number, ct) ?? throw new CliException($"受付番号 {number} の申請はありません。");
-            var outcome = await sp.GetRequiredService<RetentionService>().HoldAsync(c, !result.GetValue(release), result.GetValue(reason), new CaseActor(null, "CLI"), ct);
+            var outcome = await sp.GetRequiredService<CaseService>().SetLegalHoldAsync(c, !result.GetValue(release), result.GetValue(reason), new CaseActor(null, "CLI"), ct);
             if (outcome is CaseChange.Refused r) throw new CliException(r.Message);
             if (outcome is CaseChange.Conflict) throw new CliException("申請が同時に変更されました。もう一度実行してください。");
             Cli.Info(c.LegalHold ? $"{number} を保存延長にしました。" : $"{number} の保存延長を解除しました。");

@@ -223,6 +223,23 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         return result;
     }
 
+    public const int MaxHoldReasonLength = 200;
+
+    /// <summary>
+    /// Sets or lifts a legal hold (保存延長: the retention purge passes the case by); a hold needs a
+    /// reason, which the case keeps and its history shows to staff.
+    /// </summary>
+    public async Task<CaseChange> SetLegalHoldAsync(Case c, bool hold, string? reason, CaseActor actor, CancellationToken ct)
+    {
+        var why = reason?.Trim() ?? "";
+        if (hold && why.Length == 0) return new CaseChange.Refused("訴訟・不服申立てなど、保存を延長する理由を入力してください。");
+        if (why.Length > MaxHoldReasonLength) return new CaseChange.Refused($"理由が長すぎます（{why.Length}文字）。{MaxHoldReasonLength}文字以内にしてください。");
+        c.LegalHold = hold;
+        c.LegalHoldReason = hold ? why : "";
+        AddEvent(c, CaseEventKinds.Hold, actor, clock.GetUtcNow(), null, null, hold ? $"保存延長（リーガルホールド）: {why}" : "保存延長を解除", isPublic: false);
+        return await SaveAsync(c, AuditActions.CaseHold, hold ? "リーガルホールド設定" : "リーガルホールド解除", ct);
+    }
+
     /// <summary>case.status_changed for the procedure's webhooks, saved with the change (the outbox only adds rows).</summary>
     private Task AnnounceAsync(Case c, string from, CancellationToken ct)
         => outbox.AddAsync(db, c.ProcedureId, Webhooks.WebhookEvents.CaseStatusChanged, CaseWebhooks.Data(c, from), ct);

@@ -33,7 +33,7 @@ public sealed class CaseTally
 /// time). Each purge writes an audit entry naming the case id, procedure and dates — no personal
 /// data — and adds the case to <see cref="CaseTally"/> in the same transaction.
 /// </summary>
-public sealed class RetentionService(MadoguchiDbContext db, AuditTrail audit, TimeProvider clock, Storage storage, ILogger<RetentionService> log)
+public sealed class RetentionService(MadoguchiDbContext db, AuditTrail audit, TimeProvider clock, Storage storage, CaseService cases, ILogger<RetentionService> log)
 {
     private const int Batch = 200;
     public const int MaxYears = 100;
@@ -123,29 +123,9 @@ public sealed class RetentionService(MadoguchiDbContext db, AuditTrail audit, Ti
         return (count, paths.Count);
     }
 
-    /// <summary>Sets or lifts a legal hold; a hold needs a reason. Audited.</summary>
-    public async Task<CaseChange> HoldAsync(Case c, bool hold, string? reason, CaseActor actor, CancellationToken ct)
-    {
-        var why = reason?.Trim() ?? "";
-        if (hold && why.Length == 0) return new CaseChange.Refused("訴訟・不服申立てなど、保存を延長する理由を入力してください。");
-        if (why.Length > 200) return new CaseChange.Refused($"理由が長すぎます（{why.Length}文字）。200文字以内にしてください。");
-        c.LegalHold = hold;
-        c.LegalHoldReason = hold ? why : "";
-        c.Revision++;
-        c.UpdatedAt = clock.GetUtcNow();
-        db.CaseEvents.Add(new CaseEvent { CaseId = c.Id, At = c.UpdatedAt, Kind = CaseEventKinds.Hold, ActorId = actor.Id, ActorName = actor.Name, Text = hold ? $"保存延長（リーガルホールド）: {why}" : "保存延長を解除" });
-        var department = await db.Procedures.Where(p => p.Id == c.ProcedureId).Select(p => p.DepartmentId).FirstOrDefaultAsync(ct);
-        try
-        {
-            await audit.AppendAsync(new AuditEvent(AuditActions.CaseHold, "case", c.Id.ToString()) { DepartmentId = department, Detail = hold ? "リーガルホールド設定" : "リーガルホールド解除" }, ct);
-            return new CaseChange.Done();
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return new CaseChange.Conflict();
-        }
-    }
+    /// <summary>Sets or lifts a legal hold: the change is the case's, made by <see cref="CaseService.SetLegalHoldAsync"/>.</summary>
+    public Task<CaseChange> HoldAsync(Case c, bool hold, string? reason, CaseActor actor, CancellationToken ct)
+        => cases.SetLegalHoldAsync(c, hold, reason, actor, ct);
 }
 
 /// <summary>Runs the retention purge once a day after 2:00 Japan time (and once at start, catching up a missed night).</summary>

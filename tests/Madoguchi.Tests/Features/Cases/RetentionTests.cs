@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Madoguchi.Tests.Features.Submissions;
 using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Cases;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Staff;
@@ -119,6 +120,40 @@ public sealed class RetentionTests
         var year = stats.Years.Single(y => y.FiscalYear == 2026);
         // Processing figures come from live cases only; the usage counts are what must not change.
         return year with { Processing = null };
+    }
+
+    [Fact]
+    public async Task The_cli_sets_and_lifts_a_legal_hold_with_a_history_line_and_an_audit_entry_each()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var id = await SubmitAndCloseAsync(app, new DateTimeOffset(2026, 6, 2, 10, 0, 0, Jst));
+        string receipt;
+        await using (var scope = app.Scope())
+        {
+            receipt = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Cases.Where(c => c.Id == id).Select(c => c.ReceiptNumber).SingleAsync(Ct);
+        }
+
+        var refused = await CliRunner.RunAsync(app.Database, "retention", "hold", "--receipt", receipt);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("理由を入力してください", refused.Stderr);
+        Assert.Equal(0, (await CliRunner.RunAsync(app.Database, "retention", "hold", "--receipt", receipt, "--reason", "審査請求中")).ExitCode);
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            var c = await db.Cases.AsNoTracking().SingleAsync(x => x.Id == id, Ct);
+            Assert.True(c.LegalHold);
+            Assert.Equal("審査請求中", c.LegalHoldReason);
+        }
+        Assert.Equal(0, (await CliRunner.RunAsync(app.Database, "retention", "hold", "--receipt", receipt, "--release")).ExitCode);
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            Assert.False((await db.Cases.AsNoTracking().SingleAsync(x => x.Id == id, Ct)).LegalHold);
+            var lines = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == id && e.Kind == CaseEventKinds.Hold).Select(e => e.Text).ToListAsync(Ct);
+            Assert.Equal(["保存延長を解除", "保存延長（リーガルホールド）: 審査請求中"], lines.Order(StringComparer.Ordinal));
+            Assert.Equal(2, await db.AuditEntries.CountAsync(a => a.Action == AuditActions.CaseHold && a.TargetId == id.ToString(), Ct));
+        }
     }
 
     [Fact]
