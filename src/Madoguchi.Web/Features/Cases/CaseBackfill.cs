@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Submissions;
+using Madoguchi.Web.Shared.Japanese;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Web.Features.Cases;
@@ -17,7 +18,8 @@ public static class CaseBackfill
     /// <returns>How many cases were made.</returns>
     public static async Task<int> RunAsync(MadoguchiDbContext db, CancellationToken ct)
     {
-        var intake = new CaseIntake(db);
+        // A cache of its own: the closures are read once for the whole backfill.
+        var intake = new CaseIntake(db, new BusinessCalendarCache(TimeProvider.System));
         var made = 0;
         while (true)
         {

@@ -22,7 +22,7 @@ public sealed record CaseStart(CaseChannel Channel = CaseChannel.Online, string?
 /// Makes the cases of submissions in the submission writer's transaction: a submission is never
 /// stored without its case, so the ledger holds every application (no re-keying, no sync job).
 /// </summary>
-public sealed class CaseIntake(MadoguchiDbContext model)
+public sealed class CaseIntake(MadoguchiDbContext model, BusinessCalendarCache calendars)
 {
     // Any fixed 64-bit key, the same on every instance.
     private const long SequenceLockKey = 0x4D61646F_43617365;
@@ -40,7 +40,8 @@ public sealed class CaseIntake(MadoguchiDbContext model)
                                 where formIds.Contains(f.Id)
                                 select new { FormId = f.Id, ProcedureId = p.Id, p.StandardProcessingDays })
             .ToDictionaryAsync(x => x.FormId, ct);
-        var calendar = new BusinessCalendar(await db.Closures.AsNoTracking().ToListAsync(ct));
+        // From memory, not a query per batch: the writer is the one serial stage every submission passes.
+        var calendar = await calendars.GetAsync(db, ct);
         if (!db.Database.IsSqlite())
         {
             // Held to commit: writers on other instances number after this batch is visible, so the

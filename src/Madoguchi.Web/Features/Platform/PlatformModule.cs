@@ -10,6 +10,7 @@ public static class PlatformModule
     {
         builder.Services.AddScoped<MunicipalityService>();
         builder.Services.AddScoped<BusinessCalendarService>();
+        builder.Services.AddSingleton<BusinessCalendarCache>();
         return builder;
     }
 }

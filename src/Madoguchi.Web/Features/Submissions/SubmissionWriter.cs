@@ -87,7 +87,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
         var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
         _submissions ??= new PreparedInsert<Submission>(db);
         _sealed ??= new PreparedInsert<Protection.ProtectedValue>(db);
-        _cases ??= new Cases.CaseIntake(db);
+        _cases ??= new Cases.CaseIntake(db, scope.ServiceProvider.GetRequiredService<Shared.Japanese.BusinessCalendarCache>());
         // On SQLite this is BEGIN IMMEDIATE: the checks below see no commit that could still come between them and the insert.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 

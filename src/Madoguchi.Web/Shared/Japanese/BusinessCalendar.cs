@@ -129,16 +129,22 @@ public sealed class BusinessCalendar
     }
 }
 
-/// <summary>The calendar with this municipality's closures, and Japan's "today".</summary>
-public sealed class BusinessCalendarService(MadoguchiDbContext db, TimeProvider clock)
+/// <summary>
+/// The calendar with this municipality's closures, and Japan's "today". Adding or removing a closure
+/// here drops this process's <see cref="BusinessCalendarCache"/> (null where there is none, e.g. in tests).
+/// </summary>
+public sealed class BusinessCalendarService(MadoguchiDbContext db, TimeProvider clock, BusinessCalendarCache? cache = null)
 {
     public const int MaxReasonLength = 100;
 
     /// <summary>Today in Japan (Asia/Tokyo), from the injected clock.</summary>
     public DateOnly Today => JapanTime.Today(clock);
 
-    public async Task<BusinessCalendar> LoadAsync(CancellationToken ct = default)
-        => new(await db.Closures.AsNoTracking().ToListAsync(ct));
+    public Task<BusinessCalendar> LoadAsync(CancellationToken ct = default) => LoadAsync(db, ct);
+
+    /// <summary>The calendar as <paramref name="context"/> sees the closures now (in its transaction, if it has one).</summary>
+    public static async Task<BusinessCalendar> LoadAsync(MadoguchiDbContext context, CancellationToken ct)
+        => new(await context.Closures.AsNoTracking().ToListAsync(ct));
 
     public async Task<IReadOnlyList<Closure>> ClosuresAsync(CancellationToken ct = default)
         => await db.Closures.AsNoTracking().OrderBy(c => c.Date).ToListAsync(ct);
@@ -169,14 +175,52 @@ public sealed class BusinessCalendarService(MadoguchiDbContext db, TimeProvider 
             db.Entry(closure).State = EntityState.Detached;
             throw new ArgumentException(DuplicateMessage(date, null));
         }
+        cache?.Invalidate();
         return closure;
     }
 
     /// <summary>Removes the closure on a date; false when there was none.</summary>
     public async Task<bool> RemoveClosureAsync(DateOnly date, CancellationToken ct = default)
-        => await db.Closures.Where(c => c.Date == date).ExecuteDeleteAsync(ct) > 0;
+    {
+        var removed = await db.Closures.Where(c => c.Date == date).ExecuteDeleteAsync(ct) > 0;
+        if (removed) cache?.Invalidate();
+        return removed;
+    }
 
     private static string DuplicateMessage(DateOnly date, string? existing)
         => $"{date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} には既に閉庁日が登録されています" + (existing is null ? "" : $"（理由: {existing}）") +
            "。理由を変えるには、先に削除してから登録し直してください。";
+}
+
+/// <summary>
+/// The calendar kept in memory for the submission path (one per process): every new case's due date
+/// needs it, and closures change a few times a year. Loaded on first use and again after
+/// <see cref="BusinessCalendarService"/> in this process adds or removes a closure. Another process
+/// cannot clear it — a second app instance on PostgreSQL, or the CLI (`calendar closures add`) — so
+/// it also expires <see cref="MaxAge"/> after loading: a closure added there counts for new cases
+/// within a minute.
+/// </summary>
+public sealed class BusinessCalendarCache(TimeProvider clock)
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
+
+    private sealed record Loaded(BusinessCalendar Calendar, long At, long Generation);
+
+    private Loaded? _loaded;
+    private long _generation;
+
+    /// <summary>The cached calendar, or the closures read through <paramref name="db"/> when it is missing, dropped or too old.</summary>
+    public async Task<BusinessCalendar> GetAsync(MadoguchiDbContext db, CancellationToken ct)
+    {
+        var generation = Interlocked.Read(ref _generation);
+        if (Volatile.Read(ref _loaded) is { } l && l.Generation == generation && clock.GetElapsedTime(l.At) < MaxAge) return l.Calendar;
+        var at = clock.GetTimestamp();
+        var calendar = await BusinessCalendarService.LoadAsync(db, ct);
+        // Tagged with the generation read before loading: a change made meanwhile makes the next call load again.
+        Volatile.Write(ref _loaded, new Loaded(calendar, at, generation));
+        return calendar;
+    }
+
+    /// <summary>Closures changed: the next <see cref="GetAsync"/> reads them again.</summary>
+    public void Invalidate() => Interlocked.Increment(ref _generation);
 }
