@@ -158,7 +158,7 @@ public static class QueueOpenData
     }
 
     public static async Task<string> MunicipalityNameAsync(MadoguchiDbContext db, CancellationToken ct)
-        => await db.Municipalities.AsNoTracking().Select(m => m.Name).FirstOrDefaultAsync(ct) ?? "";
+        => await db.Municipalities.AsNoTracking().Where(m => m.Id == Platform.Municipality.SingletonId).Select(m => m.Name).FirstOrDefaultAsync(ct) ?? "";
 
     private static string Origin(HttpRequest request) => $"{request.Scheme}://{request.Host}";
 

@@ -92,7 +92,7 @@ public sealed class NoReservationStatistics : IReservationStatistics
 /// <summary>The groups of one office and period, with what is needed to label them.</summary>
 public sealed record StatisticsResult(
     Office Office, DateOnly From, DateOnly To, StatisticsBy By, RoundingMode Rounding,
-    IReadOnlyDictionary<Guid, QueueService> Services, IReadOnlyList<(StatisticsKey Key, StatisticsGroup Group)> Groups, bool HasReservations);
+    IReadOnlyDictionary<Guid, QueueService> Services, IReadOnlyList<Guid> ServiceOrder, IReadOnlyList<(StatisticsKey Key, StatisticsGroup Group)> Groups, bool HasReservations);
 
 /// <summary>
 /// Queue statistics from the ticket events of one office and period.
@@ -125,8 +125,12 @@ public sealed class QueueStatistics(MadoguchiDbContext db, IReservationStatistic
     {
         var office = await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == officeId, ct);
         if (office is null) return null;
-        var rounding = await db.Municipalities.AsNoTracking().Select(m => (RoundingMode?)m.Rounding).FirstOrDefaultAsync(ct) ?? RoundingMode.HalfUp;
+        var rounding = await db.Municipalities.AsNoTracking().Where(m => m.Id == Municipality.SingletonId).Select(m => (RoundingMode?)m.Rounding).FirstOrDefaultAsync(ct) ?? RoundingMode.HalfUp;
         var services = await db.QueueServices.AsNoTracking().Where(s => s.OfficeId == officeId).ToDictionaryAsync(s => s.Id, ct);
+        // As on the public page: by section, then by the service's place in it.
+        var sections = await db.QueueSections.AsNoTracking().Where(s => s.OfficeId == officeId).ToDictionaryAsync(s => s.Id, s => s.SortOrder, ct);
+        var order = services.Values.OrderBy(s => sections.GetValueOrDefault(s.SectionId)).ThenBy(s => s.SortOrder).ThenBy(s => s.RangeFrom)
+            .Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
         var groups = new Dictionary<StatisticsKey, StatisticsGroup>();
         StatisticsGroup At(StatisticsKey full)
         {
@@ -200,10 +204,9 @@ public sealed class QueueStatistics(MadoguchiDbContext db, IReservationStatistic
         }
         var ordered = groups.Select(kv => (kv.Key, kv.Value))
             .OrderBy(x => x.Key.Date).ThenBy(x => x.Key.Hour)
-            .ThenBy(x => services.TryGetValue(x.Key.ServiceId, out var s) ? s.SortOrder : int.MaxValue)
-            .ThenBy(x => services.TryGetValue(x.Key.ServiceId, out var s) ? s.RangeFrom : int.MaxValue)
+            .ThenBy(x => order.TryGetValue(x.Key.ServiceId, out var i) ? i : int.MaxValue)
             .ThenBy(x => x.Key.Step).ToList();
-        return new StatisticsResult(office, from, to, by, rounding, services, ordered, kept is not null);
+        return new StatisticsResult(office, from, to, by, rounding, services, [.. order.OrderBy(x => x.Value).Select(x => x.Key)], ordered, kept is not null);
     }
 
     /// <summary>The Japan-time hour (0–23) of an instant.</summary>

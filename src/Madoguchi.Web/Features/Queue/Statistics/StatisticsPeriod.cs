@@ -11,7 +11,7 @@ public static class StatisticsPeriod
 {
     public sealed record Error(string Field, string Code, string Message);
 
-    /// <summary>Missing ends default to the <paramref name="defaultDays"/> days ending on <paramref name="defaultTo"/>.</summary>
+    /// <summary>A missing end is <paramref name="defaultTo"/> (or the longest period from the start); a missing start makes the period <paramref name="defaultDays"/> days.</summary>
     public static (DateOnly From, DateOnly To, IReadOnlyList<Error> Errors) Parse(string? from, string? to, DateOnly defaultTo, int defaultDays)
     {
         var errors = new List<Error>();
@@ -25,7 +25,7 @@ public static class StatisticsPeriod
         }
         var f = Read(from, "from", "期間の開始日");
         var t = Read(to, "to", "期間の終了日");
-        var end = t ?? (f is { } start && start.AddDays(defaultDays - 1) < defaultTo ? start.AddDays(defaultDays - 1) : defaultTo);
+        var end = t ?? (f is { } start && start.AddDays(QueueStatistics.MaxDays - 1) < defaultTo ? start.AddDays(QueueStatistics.MaxDays - 1) : defaultTo);
         var begin = f ?? end.AddDays(-(defaultDays - 1));
         if (errors.Count == 0 && begin > end)
         {

@@ -64,7 +64,7 @@ public sealed record StatisticsTable(string Title, IReadOnlyList<StatisticsColum
     private static IEnumerable<StatisticsKey> Keys(StatisticsResult r, IEnumerable<StatisticsKey> seen)
     {
         var present = seen.ToList();
-        var services = r.Services.Values.OrderBy(s => s.SortOrder).ThenBy(s => s.RangeFrom).ToList();
+        var services = r.ServiceOrder.Select(id => r.Services[id]).ToList();
         // A service deleted since keeps its rows (its measurements are real); it sorts last.
         var gone = present.Select(k => k.ServiceId).Distinct().Where(id => !r.Services.ContainsKey(id)).ToList();
         switch (r.By)
