@@ -30,6 +30,7 @@ public static class DemoData
         var offices = Offices();
         db.Offices.AddRange(offices);
         Queue.QueueDemo.Add(db, offices);
+        Queue.QueueDemoHistory.Add(db, offices, now);
         var procedures = DemoInventory.Create(now);
         db.Procedures.AddRange(procedures);
         await db.SaveChangesAsync(ct);

@@ -100,6 +100,8 @@ public static class StaffModule
             .AddPolicy(Policies.CasesWrite, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Staff).AddRequirements(new ScopeRequirement("cases:write")))
             // Counter staff call and move tickets; managers and admins stand in at a counter.
             .AddPolicy(Policies.QueueWrite, p => p.RequireRole(Roles.Admin, Roles.Manager, Roles.Staff, Roles.Counter).AddRequirements(new ScopeRequirement("queue:write")))
+            // Queue statistics (no personal data): every staff role, dx included.
+            .AddPolicy(Policies.QueueRead, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Manager, Roles.Staff, Roles.Counter, Roles.Auditor).AddRequirements(new ScopeRequirement("queue:read")))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new ScopeRequirement("admin:write")))
             // 個人番号 is a permission of its own, granted per account: no role (not even admin) implies it,
             // and no token scope carries it.
@@ -147,6 +149,8 @@ public static class Policies
     public const string Admin = "admin";
     /// <summary>Calling and moving queue tickets at a counter (console page, or a token with queue:write).</summary>
     public const string QueueWrite = "queue:write";
+    /// <summary>Reading the queue statistics (窓口の統計).</summary>
+    public const string QueueRead = "queue:read";
     /// <summary>Searching and exporting the audit trail.</summary>
     public const string Audit = "audit";
     /// <summary>Viewing or exporting 個人番号 (DESIGN.md §4.3).</summary>

@@ -134,6 +134,7 @@ public static class Texts
         ["queue.none"] = new("まだありません", "None yet", "まだ ありません"),
         ["queue.section.total"] = new("この係の待ち人数（合計）", "Waiting in this section (total)", "ここで まつ <ruby>人<rt>ひと</rt></ruby>（ぜんぶ）"),
         ["queue.updated"] = new("更新時刻", "Updated", "いつの <ruby>情報<rt>じょうほう</rt></ruby>か"),
+        ["queue.opendata"] = new("窓口の混雑状況はオープンデータ（CC BY 4.0）としても公開しています。", "The congestion data is also published as open data (CC BY 4.0, in Japanese).", "この <ruby>情報<rt>じょうほう</rt></ruby>は だれでも つかえます（オープンデータ）。"),
         ["queue.refresh"] = new("最新の情報に更新する", "Refresh", "あたらしく する"),
         ["queue.live"] = new("この画面は、待ち状況が変わると自動で更新されます。", "This page updates by itself when the waiting changes.", "この ページは <ruby>自動<rt>じどう</rt></ruby>で かわります。"),
         ["queue.stale"] = new("最新の情報を取得できていません。表示は更新時刻の時点のもので、今の状況と違うことがあります。", "The latest information could not be fetched. What is shown is as of the time updated and may differ from now.", "あたらしい <ruby>情報<rt>じょうほう</rt></ruby>が ありません。<ruby>今<rt>いま</rt></ruby>とは ちがうかも しれません。"),

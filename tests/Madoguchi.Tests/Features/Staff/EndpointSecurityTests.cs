@@ -158,6 +158,13 @@ public sealed class EndpointSecurityTests
         ["/api/v1/offices/{office:guid}/congestion"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
         ["/api/v1/offices/{office:guid}/congestion/stream"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
         ["/api/v1/announcements"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        // Queue statistics: every staff role (no personal data; offices belong to no department, like the console).
+        ["/staff/queue/statistics"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        // Queue open data (CC BY 4.0): public; {office:guid} is an office that does not exist.
+        ["/opendata/queue"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/opendata/queue/index.json"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/opendata/queue/offices/{office:guid}.json"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/opendata/queue/offices/{office:guid}/daily.csv"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
         // Staff keying paper applications (Features/Cases): the procedure's department only; a keyed draft's pages
         // (the residents' fill and check pages on a staff route) are its keyer's, so a draft id not theirs is 404.
         ["/staff/ledger/{procedureId:guid}/new"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
