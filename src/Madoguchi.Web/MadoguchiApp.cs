@@ -18,6 +18,7 @@ using Madoguchi.Web.Features.Postcodes;
 using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Queue;
 using Madoguchi.Web.Features.Queue.Live;
+using Madoguchi.Web.Features.Queue.Reservations;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Features.Webhooks;
@@ -91,6 +92,7 @@ public static class MadoguchiApp
         builder.AddWebhooks();
         builder.AddQueue();
         builder.AddQueueLive();
+        builder.AddReservations();
         return builder;
     }
 
@@ -130,6 +132,7 @@ public static class MadoguchiApp
         app.MapCases();
         app.MapQueue();
         app.MapQueueLive();
+        app.MapReservations();
         return app;
     }
 }
