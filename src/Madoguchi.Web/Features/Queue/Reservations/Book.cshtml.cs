@@ -76,7 +76,7 @@ public sealed class BookModel(ReservationBook book, MadoguchiDbContext db, Lang 
                 log.LogWarning(e, "Confirmation of reservation {Number} not sent", booked.Reservation.Number);
             }
         }
-        return Redirect($"/reservations/r/{booked.Token}?booked=1");
+        return Redirect($"/reservations/r/{booked.Token}?booked=true");
     }
 
     private async Task<bool> LoadAsync(Guid office, Guid service, string? date, string? time, CancellationToken ct)

@@ -15,7 +15,8 @@ namespace Madoguchi.Web.Features.Queue.Reservations;
 /// stored): the number, its QR code for the kiosk, and cancelling. Any other secret is a plain 404.
 /// </summary>
 [AllowAnonymous]
-[EnableRateLimiting(RateLimits.Lookup)]
+// 128-bit secrets: no guessing to slow down, so the public limit (a lookup limit would be shared with number searches).
+[EnableRateLimiting(RateLimits.Public)]
 [ResponseCache(NoStore = true)]
 public sealed class MineModel(ReservationBook book, MadoguchiDbContext db) : PageModel
 {

@@ -48,7 +48,7 @@ public sealed class ReservationHousekeeping(
         var tomorrow = JapanTime.DateOf(now).AddDays(1);
         var due = await db.Reservations.AsNoTracking()
             .Where(r => r.Date == tomorrow && r.Status == ReservationStatus.Booked && r.ReminderSentAt == null)
-            .Select(r => r.Id).Take(500).ToListAsync(ct);
+            .OrderBy(r => r.Id).Select(r => r.Id).Take(500).ToListAsync(ct);
         var sent = 0;
         foreach (var id in due)
         {

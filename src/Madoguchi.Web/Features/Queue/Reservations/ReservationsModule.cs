@@ -21,7 +21,7 @@ public static class ReservationsModule
         // The QR code of the reservation number, for the reservation page's <img> (CSP: no inline SVG styles).
         app.MapGet("/reservations/r/{token}/qr", async (string token, ReservationBook book, CancellationToken ct) =>
             await book.FindAsync(token, ct) is { } r ? Results.Text(QrCodes.Svg(r.Number), "image/svg+xml") : Results.NotFound())
-            .AllowAnonymous().RequireRateLimiting(RateLimits.Lookup).WithName("ReservationQr");
+            .AllowAnonymous().RequireRateLimiting(RateLimits.Public).WithName("ReservationQr");
         return app;
     }
 
