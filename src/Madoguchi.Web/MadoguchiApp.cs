@@ -19,6 +19,7 @@ using Madoguchi.Web.Features.Protection;
 using Madoguchi.Web.Features.Queue;
 using Madoguchi.Web.Features.Queue.Live;
 using Madoguchi.Web.Features.Queue.OpenData;
+using Madoguchi.Web.Features.Queue.Reservations;
 using Madoguchi.Web.Features.Staff;
 using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Features.Webhooks;
@@ -93,6 +94,7 @@ public static class MadoguchiApp
         builder.AddQueue();
         builder.AddQueueLive();
         builder.AddQueueStatistics();
+        builder.AddReservations();
         return builder;
     }
 
@@ -133,6 +135,7 @@ public static class MadoguchiApp
         app.MapQueue();
         app.MapQueueLive();
         app.MapQueueOpenData();
+        app.MapReservations();
         return app;
     }
 }

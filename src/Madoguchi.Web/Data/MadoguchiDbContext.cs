@@ -55,6 +55,9 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Queue.Ticket> Tickets => Set<Features.Queue.Ticket>();
     public DbSet<Features.Queue.TicketEvent> TicketEvents => Set<Features.Queue.TicketEvent>();
     public DbSet<Features.Queue.KioskDevice> KioskDevices => Set<Features.Queue.KioskDevice>();
+    public DbSet<Features.Queue.Reservations.StaffingPlan> StaffingPlans => Set<Features.Queue.Reservations.StaffingPlan>();
+    public DbSet<Features.Queue.Reservations.ReservationSlot> ReservationSlots => Set<Features.Queue.Reservations.ReservationSlot>();
+    public DbSet<Features.Queue.Reservations.Reservation> Reservations => Set<Features.Queue.Reservations.Reservation>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -98,6 +101,9 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Queue.Ticket.Configure(builder.Entity<Features.Queue.Ticket>());
         Features.Queue.TicketEvent.Configure(builder.Entity<Features.Queue.TicketEvent>());
         Features.Queue.KioskDevice.Configure(builder.Entity<Features.Queue.KioskDevice>());
+        Features.Queue.Reservations.StaffingPlan.Configure(builder.Entity<Features.Queue.Reservations.StaffingPlan>());
+        Features.Queue.Reservations.ReservationSlot.Configure(builder.Entity<Features.Queue.Reservations.ReservationSlot>());
+        Features.Queue.Reservations.Reservation.Configure(builder.Entity<Features.Queue.Reservations.Reservation>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -16,13 +16,15 @@ namespace Madoguchi.Web.Features.Queue;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(Shared.RateLimits.Ticket)]
-public sealed class KioskModel(KioskDevices kiosks, TicketIssuer issuer, MadoguchiDbContext db, Lang lang, TimeProvider clock) : PageModel
+public sealed class KioskModel(KioskDevices kiosks, TicketIssuer issuer, Reservations.ReservationBook reservations, MadoguchiDbContext db, Lang lang, TimeProvider clock) : PageModel
 {
     public KioskDevice? Device { get; private set; }
     public Office? Office { get; private set; }
     public List<(QueueSection Section, List<(QueueService Service, int Waiting)> Services)> Sections { get; } = [];
     public string? Error { get; private set; }
     public string? Refusal { get; private set; }
+    /// <summary>The office has a staffing plan, so residents may come with a reservation's QR code.</summary>
+    public bool TakesReservations { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -61,6 +63,25 @@ public sealed class KioskModel(KioskDevices kiosks, TicketIssuer issuer, Madoguc
         }
     }
 
+    /// <summary>予約の方: the reservation number (scanned from its QR code or typed) becomes a ticket, and the slip follows.</summary>
+    public async Task<IActionResult> OnPostCheckInAsync(string? reservation, CancellationToken ct)
+    {
+        Device = await kiosks.FromRequestAsync(Request, ct);
+        if (Device is null) return RedirectToPage();
+        try
+        {
+            var issued = await reservations.CheckInAsync(Device.OfficeId, reservation, Device.Name, ct);
+            return Redirect($"/kiosk/tickets/{issued.Ticket.StatusToken}");
+        }
+        catch (QueueException e)
+        {
+            Refusal = e.Message;
+            Response.StatusCode = e.Status;
+            await LoadAsync(ct);
+            return Page();
+        }
+    }
+
     public IActionResult OnPostForget()
     {
         KioskDevices.DeleteCookie(Response);
@@ -72,6 +93,7 @@ public sealed class KioskModel(KioskDevices kiosks, TicketIssuer issuer, Madoguc
         Office = await db.Offices.AsNoTracking().FirstAsync(o => o.Id == Device!.OfficeId, ct);
         var now = clock.GetUtcNow();
         var today = Shared.Japanese.JapanTime.DateOf(now);
+        TakesReservations = await db.StaffingPlans.AnyAsync(p => p.OfficeId == Office.Id, ct);
         var sections = await db.QueueSections.AsNoTracking().Where(s => s.OfficeId == Office.Id).OrderBy(s => s.SortOrder).ToListAsync(ct);
         var services = await db.QueueServices.AsNoTracking().Where(s => s.OfficeId == Office.Id).OrderBy(s => s.SortOrder).ToListAsync(ct);
         var waiting = await db.Tickets.AsNoTracking().Where(t => t.OfficeId == Office.Id && t.ServiceDate == today).Where(QueueQueries.IsWaiting(now))

@@ -45,6 +45,7 @@ public static class QueueDemo
             ]);
             AddCounters(db, branch, 3);
         }
+        Reservations.ReservationDemo.Add(db);
     }
 
     private static void AddSection(MadoguchiDbContext db, Office office, int order, string name, string nameEn, string colour, IReadOnlyList<S> services)

@@ -180,6 +180,16 @@ public sealed class EndpointSecurityTests
         ["/staff/ledger/{procedureId:guid}/notifications"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // The applicant's 補正 page: only a live secret opens it; a wrong one is the same 404 for everyone.
         ["/corrections/{secret}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        // Reservations (Features/Queue/Reservations): booking is public; an unknown office is 404, the booking form
+        // without a date and time is 404; a reservation page and its QR code open only with their own secret.
+        ["/reservations"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        ["/reservations/{office:guid}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/reservations/{office:guid}/book"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/reservations/r/{token}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        ["/reservations/r/{token}/qr"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),
+        // The day's reservations (names, e-mails; audited): counter staff and up. The staffing plan: admins.
+        ["/staff/queue/reservations"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
+        ["/staff/queue/staffing"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
     };
 
     [Fact]
