@@ -13,6 +13,8 @@ public static class ReservationsModule
         // Replaces the queue's NoReservations default (the last registration wins).
         builder.Services.AddScoped<IDueReservations, DueReservations>();
         builder.Services.AddHostedService<ReservationJob>();
+        // Fills the statistics' "reservations kept" column (the statistics default reports none).
+        builder.Services.AddScoped<Statistics.IReservationStatistics, ReservationStatistics>();
         return builder;
     }
 

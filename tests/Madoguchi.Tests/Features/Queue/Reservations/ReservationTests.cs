@@ -3,6 +3,7 @@ using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Platform;
 using Madoguchi.Web.Features.Queue;
 using Madoguchi.Web.Features.Queue.Reservations;
+using Madoguchi.Web.Features.Queue.Statistics;
 using Madoguchi.Web.Shared.Japanese;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -140,6 +141,16 @@ public sealed class ReservationTests
         await app.OpsAsync(o => o.CompleteAsync(q.Counters[0].Id, "test", Ct));
         var third = await app.OpsAsync(o => o.CallNextAsync(q.Counters[0].Id, "test", null, Ct));
         Assert.Equal(b.Id, third!.Ticket.Id);
+
+        // The office's statistics count the kept reservation under its slot's hour (11時), not under the check-in's.
+        await using (var scope = app.Scope())
+        {
+            var stats = await scope.ServiceProvider.GetRequiredService<QueueStatistics>()
+                .ComputeAsync(q.Office.Id, new DateOnly(2025, 4, 1), new DateOnly(2025, 4, 1), StatisticsBy.Hour, Ct);
+            Assert.True(stats!.HasReservations);
+            Assert.Equal(1, stats.Groups.Single(g => g.Key.Hour == 11).Group.ReservationsKept);
+            Assert.Equal(0, stats.Groups.Single(g => g.Key.Hour == 10).Group.ReservationsKept);
+        }
     }
 
     [Fact]
