@@ -231,6 +231,7 @@ internal static class Seed
                 c.Add(new Case
                 {
                     Id = id,
+                    Sequence = i + 1,
                     ProcedureId = procedureId,
                     FormId = form.Id,
                     ReceiptNumber = $"BN{i:D9}",
