@@ -22,10 +22,13 @@ public sealed record LedgerProcedure(
 public static class LedgerSource
 {
     public static async Task<LedgerProcedure?> LoadAsync(MadoguchiDbContext db, StaffScope scope, System.Security.Claims.ClaimsPrincipal user, Guid procedureId, CancellationToken ct)
+        => await scope.MaySeeAsync(user, procedureId, ct) ? await LoadAsync(db, procedureId, ct) : null;
+
+    /// <summary>The ledger's procedure, for a caller that has already checked it is visible (<see cref="CaseService.VisibleAsync(System.Security.Claims.ClaimsPrincipal, Guid, CancellationToken)"/>).</summary>
+    public static async Task<LedgerProcedure> LoadAsync(MadoguchiDbContext db, Guid procedureId, CancellationToken ct)
     {
-        var procedure = await (await scope.ProceduresAsync(user, ct)).AsNoTracking().Where(p => p.Id == procedureId)
-            .Select(p => new { p.Id, p.Code, p.Name, p.DepartmentId }).FirstOrDefaultAsync(ct);
-        if (procedure is null) return null;
+        var procedure = await db.Procedures.AsNoTracking().Where(p => p.Id == procedureId)
+            .Select(p => new { p.Id, p.Code, p.Name, p.DepartmentId }).FirstAsync(ct);
         var versions = await (from f in db.Forms.AsNoTracking()
                               join v in db.FormVersions.AsNoTracking() on new { FormId = f.Id, Number = f.CurrentVersion!.Value } equals new { v.FormId, v.Number }
                               where f.ProcedureId == procedureId && f.CurrentVersion != null
