@@ -66,9 +66,9 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
     {
         Response.Headers.CacheControl = "no-store";
         if (await cases.VisibleAsync(User, procedureId, ct) is not { } visible) return NotFound();
-        var procedure = await LedgerSource.LoadAsync(db, procedureId, ct);
+        var (procedure, assignable) = await LedgerSource.CachedAsync(db, cases, procedureId, ct);
         Procedure = procedure;
-        Assignable = await cases.AssignableAsync(procedureId, ct) ?? new Dictionary<string, string>();
+        Assignable = assignable;
         var (from, to, errors) = LedgerQuery.Dates(Filter);
         foreach (var (field, message) in errors) ModelState.AddModelError(field, message);
         if (errors.Count > 0) return Page();

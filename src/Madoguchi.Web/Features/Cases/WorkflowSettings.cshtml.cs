@@ -176,6 +176,7 @@ public sealed class WorkflowSettingsModel(MadoguchiDbContext db, CaseService cas
             await audit.AppendAsync(new AuditEvent(AuditActions.InventoryEdited, "procedure", ProcedureId.ToString()) { DepartmentId = _procedure.DepartmentId, Detail = EditModel.AuditDetail(before, _procedure) }, ct);
         }
         await transaction.CommitAsync(ct);
+        LedgerSource.Forget(ProcedureId);
         Notice = (workflowChanged, daysChanged) switch
         {
             (false, false) => "変更はありませんでした。",
