@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,6 +28,7 @@ using Microsoft.Extensions.DependencyInjection;
 var rows = 300_000;
 var runs = 21;
 string? output = null;
+var breakdown = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -34,8 +36,9 @@ for (var i = 0; i < args.Length; i++)
         case "--rows" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out rows) && rows > 1000: i++; break;
         case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out runs) && runs > 0: i++; break;
         case "--out" when i + 1 < args.Length: output = args[++i]; break;
+        case "--breakdown": breakdown = true; break;
         default:
-            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --out docs/benchmarks.md");
+            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --out docs/benchmarks.md --breakdown (where one request's time goes: each database command, the commit)");
             return 2;
     }
 }
@@ -102,6 +105,12 @@ try
         new("filtered: status 審査中 + channel オンライン", "Filter.Status=reviewing&Filter.Channel=online", (CaseWorkflow.Reviewing, "online"), null),
         new("filtered, deep page via cursor", "Filter.Status=reviewing&Filter.Channel=online&after=" + Uri.EscapeDataString(deepCursor), (CaseWorkflow.Reviewing, "online"), deep),
     };
+    if (breakdown)
+    {
+        await DbTimings.PrintAsync(client, bare, [("staff home", "/staff"), .. scenarios.Select(s => (s.Name, $"/staff/ledger/{procedureId}" + (s.Query.Length > 0 ? "?" + s.Query : "")))], runs, ct);
+        await app.StopAsync(ct);
+        return 0;
+    }
     var plans = new List<string>();
     var results = new List<(Scenario Scenario, double Page, double Bare, int Rows)>();
     foreach (var s in scenarios)
@@ -231,6 +240,7 @@ internal static class Seed
                 c.Add(new Case
                 {
                     Id = id,
+                    Sequence = i + 1,
                     ProcedureId = procedureId,
                     FormId = form.Id,
                     ReceiptNumber = $"BN{i:D9}",
@@ -434,4 +444,93 @@ internal static class Report
         if (a < 0 || b < a) throw new InvalidOperationException($"{path} has no {Start} … {End} section.");
         File.WriteAllText(path, text[..(a + Start.Length)] + "\n" + markdown + text[b..]);
     }
+}
+
+
+/// <summary>
+/// --breakdown: where a request's time goes. EF Core's diagnostic events (same process) give each
+/// command's time (a reader from execution to disposal), transaction begin and commit; the rest of
+/// the request is the HTTP pipeline, the page's own work and rendering. Printed for the median request.
+/// </summary>
+internal sealed class DbTimings : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+{
+    private readonly List<(string What, double Ms)> _events = [];
+    private bool _on;
+
+    private readonly List<(string Sql, (string Name, object? Value)[] Parameters)> _cases = [];
+
+    public static async Task PrintAsync(HttpClient client, SqliteConnection connection, IEnumerable<(string Name, string Url)> pages, int runs, CancellationToken ct)
+    {
+        var timings = new DbTimings();
+        using var subscription = DiagnosticListener.AllListeners.Subscribe(timings);
+        foreach (var (name, url) in pages)
+        {
+            for (var w = 0; w < 5; w++) await Http.GetAsync(client, url, ct);
+            var samples = new List<(double Total, List<(string What, double Ms)> Events)>();
+            for (var r = 0; r < runs; r++)
+            {
+                lock (timings._events) { timings._events.Clear(); timings._on = true; }
+                var watch = Stopwatch.StartNew();
+                await Http.GetAsync(client, url, ct);
+                var total = watch.Elapsed.TotalMilliseconds;
+                lock (timings._events) { timings._on = false; samples.Add((total, [.. timings._events])); }
+            }
+            var median = samples.OrderBy(x => x.Total).ElementAt(samples.Count / 2);
+            var db = median.Events.Sum(e => e.Ms);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"== {name}: {median.Total:0.00} ms, database {db:0.00} ms in {median.Events.Count} events, rest {median.Total - db:0.00} ms"));
+            foreach (var (what, ms) in median.Events) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {ms,7:0.00} ms  {what}"));
+            // The plan SQLite chose for the page's own reads of the cases (the last request's).
+            List<(string Sql, (string Name, object? Value)[] Parameters)> reads;
+            lock (timings._events) { reads = [.. timings._cases]; timings._cases.Clear(); }
+            foreach (var (sql, parameters) in reads.TakeLast(2))
+            {
+                await using var cmd = connection.CreateCommand();
+                cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
+                foreach (var (n, v) in parameters) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                var steps = new List<string>();
+                while (await reader.ReadAsync(ct)) steps.Add(reader.GetString(3));
+                Console.WriteLine("   plan: " + string.Join("; ", steps) + "  ← " + Short(sql));
+            }
+        }
+    }
+
+    public void OnNext(DiagnosticListener value)
+    {
+        if (value.Name == DbLoggerCategory.Name) value.Subscribe(this);
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        (string, TimeSpan)? e = value.Value switch
+        {
+            DataReaderDisposingEventData r => ("read  " + Short(r.Command.CommandText), r.Duration),
+            CommandExecutedEventData c when c.ExecuteMethod != DbCommandMethod.ExecuteReader => (c.ExecuteMethod + " " + Short(c.Command.CommandText), c.Duration),
+            TransactionEndEventData t when value.Key == RelationalEventId.TransactionCommitted.Name => ("COMMIT", t.Duration),
+            TransactionEndEventData t when value.Key == RelationalEventId.TransactionStarted.Name => ("BEGIN", t.Duration),
+            ConnectionEndEventData c when value.Key == RelationalEventId.ConnectionOpened.Name => ("open connection", c.Duration),
+            _ => null,
+        };
+        if (e is not { } x) return;
+        if (value.Value is DataReaderDisposingEventData d && d.Command.CommandText.Contains("FROM \"Cases\"", StringComparison.Ordinal))
+        {
+            lock (_events)
+            {
+                if (_on) _cases.Add((d.Command.CommandText, [.. d.Command.Parameters.Cast<System.Data.Common.DbParameter>().Select(p => (p.ParameterName, p.Value))]));
+            }
+        }
+        lock (_events)
+        {
+            if (_on) _events.Add((x.Item1, x.Item2.TotalMilliseconds));
+        }
+    }
+
+    private static string Short(string sql)
+    {
+        var one = Regex.Replace(sql, @"\s+", " ").Trim();
+        return one.Length <= 150 ? one : one[..150] + "…";
+    }
+
+    public void OnError(Exception error) { }
+    public void OnCompleted() { }
 }

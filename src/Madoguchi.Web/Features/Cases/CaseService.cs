@@ -47,6 +47,15 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         return db.Cases.Where(c => procedures.Any(p => p.Id == c.ProcedureId));
     }
 
+    /// <summary>
+    /// The cases of one procedure when this member of staff may work on it, else null (the page or API
+    /// answers 404). The department is checked once, here, so the query is a plain ProcedureId filter
+    /// that keyset paging serves from the (ProcedureId, ReceivedAt, Id) index; with the EXISTS of
+    /// <see cref="VisibleAsync(ClaimsPrincipal, CancellationToken)"/> SQLite sorted all 300,000 cases of a ledger (bench/ledger).
+    /// </summary>
+    public async Task<IQueryable<Case>?> VisibleAsync(ClaimsPrincipal user, Guid procedureId, CancellationToken ct)
+        => await scope.MaySeeAsync(user, procedureId, ct) ? db.Cases.Where(c => c.ProcedureId == procedureId) : null;
+
     /// <summary>The case if this member of staff may see it, tracked for a change; else null (the page answers 404).</summary>
     public async Task<Case?> FindAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
         => await (await VisibleAsync(user, ct)).FirstOrDefaultAsync(c => c.Id == id, ct);

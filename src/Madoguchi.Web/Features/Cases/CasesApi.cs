@@ -43,7 +43,7 @@ public static class CasesApi
     }
 
     private static async Task<IResult> ListAsync(Guid procedureId, string? status, string? channel, string? receivedFrom, string? receivedTo, string? cursor, string? limit,
-        ClaimsPrincipal user, CaseService cases, StaffScope scope, CancellationToken ct)
+        ClaimsPrincipal user, CaseService cases, CancellationToken ct)
     {
         var errors = new List<KpiError>();
         var size = 50;
@@ -58,10 +58,10 @@ public static class CasesApi
         var from = Date(receivedFrom, "receivedFrom", errors);
         var to = Date(receivedTo, "receivedTo", errors);
         if (errors.Count > 0) return InsightModule.Invalid(errors);
-        if (!await (await scope.ProceduresAsync(user, ct)).AnyAsync(p => p.Id == procedureId, ct)) return NotFound("手続");
+        if (await cases.VisibleAsync(user, procedureId, ct) is not { } visible) return NotFound("手続");
 
         var workflow = await cases.WorkflowAsync(procedureId, ct);
-        var q = (await cases.VisibleAsync(user, ct)).AsNoTracking().Where(c => c.ProcedureId == procedureId && c.Sequence > after);
+        var q = visible.AsNoTracking().Where(c => c.Sequence > after);
         if (status is not null) q = q.Where(c => c.Status == status);
         if (byChannel is { } ch) q = q.Where(c => c.Channel == ch);
         if (from is { } f) q = q.Where(c => c.ReceivedOn >= f);

@@ -65,19 +65,16 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
     public async Task<IActionResult> OnGetAsync(Guid procedureId, CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store";
-        if (await LedgerSource.LoadAsync(db, scope, User, procedureId, ct) is not { } procedure) return NotFound();
+        if (await cases.VisibleAsync(User, procedureId, ct) is not { } visible) return NotFound();
+        var (procedure, assignable) = await LedgerSource.CachedAsync(db, cases, procedureId, ct);
         Procedure = procedure;
-        Assignable = await cases.AssignableAsync(procedureId, ct) ?? new Dictionary<string, string>();
+        Assignable = assignable;
         var (from, to, errors) = LedgerQuery.Dates(Filter);
         foreach (var (field, message) in errors) ModelState.AddModelError(field, message);
         if (errors.Count > 0) return Page();
 
         var today = JapanTime.Today(clock);
         var me = User.FindFirstValue(ClaimTypes.NameIdentifier);
-        // The procedure was found through StaffScope (LoadAsync), the scope CaseService.VisibleAsync applies, so its
-        // cases are exactly the visible ones. Filtering by the procedure alone keeps SQLite on the
-        // (ProcedureId, ReceivedAt, Id) index: with VisibleAsync's EXISTS it sorted all 300,000 cases (bench/ledger).
-        var visible = db.Cases.Where(c => c.ProcedureId == procedure.Id);
         var filtered = LedgerQuery.Where(visible, Filter, me, today, from, to);
         var (page, submissions) = await audit.ViewAsync(
             new AuditEvent(AuditActions.PersonalDataViewed, "ledger", procedureId.ToString()) { DepartmentId = procedure.DepartmentId, Detail = $"台帳 {procedure.Code}{Describe()}" },

@@ -103,5 +103,6 @@ public sealed class LedgerColumnsModel(MadoguchiDbContext db, StaffScope scope, 
         settings.UpdatedAt = clock.GetUtcNow();
         // The audit entry saves the change with it.
         await audit.AppendAsync(new AuditEvent(AuditAction, "procedure", procedureId.ToString()) { DepartmentId = Procedure.DepartmentId, Detail = detail }, ct);
+        LedgerSource.Forget(procedureId);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Staff;
@@ -21,11 +22,39 @@ public sealed record LedgerProcedure(
 /// <summary>Loads a ledger's procedure for the ledger and column pages: null when it is not one this member of staff may see (404).</summary>
 public static class LedgerSource
 {
-    public static async Task<LedgerProcedure?> LoadAsync(MadoguchiDbContext db, StaffScope scope, System.Security.Claims.ClaimsPrincipal user, Guid procedureId, CancellationToken ct)
+    /// <summary>How long the ledger page reuses a procedure's layout; a change on another instance shows after at most this.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    private static readonly ConcurrentDictionary<Guid, (LedgerProcedure Procedure, IReadOnlyDictionary<string, string> Assignable, long Until)> Cache = new();
+
+    /// <summary>
+    /// For the ledger page: the procedure's layout (forms, columns, workflow) and the staff its cases can be
+    /// given to, kept per process for <see cref="CacheFor"/>, so that a page of rows does not re-read them
+    /// (five queries and the column choices) on every request. Only for a caller that checked visibility
+    /// (uncached, every request); changes made here (columns, workflow, form publish) call <see cref="Forget"/>.
+    /// The bulk actions and the settings pages read uncached, and assignment checks its assignee itself.
+    /// </summary>
+    public static async Task<(LedgerProcedure Procedure, IReadOnlyDictionary<string, string> Assignable)> CachedAsync(MadoguchiDbContext db, CaseService cases, Guid procedureId, CancellationToken ct)
     {
-        var procedure = await (await scope.ProceduresAsync(user, ct)).AsNoTracking().Where(p => p.Id == procedureId)
-            .Select(p => new { p.Id, p.Code, p.Name, p.DepartmentId }).FirstOrDefaultAsync(ct);
-        if (procedure is null) return null;
+        var now = Environment.TickCount64;
+        if (Cache.TryGetValue(procedureId, out var hit) && hit.Until > now) return (hit.Procedure, hit.Assignable);
+        var procedure = await LoadAsync(db, procedureId, ct);
+        var assignable = await cases.AssignableAsync(procedureId, ct) ?? new Dictionary<string, string>();
+        Cache[procedureId] = (procedure, assignable, now + (long)CacheFor.TotalMilliseconds);
+        return (procedure, assignable);
+    }
+
+    /// <summary>The procedure's columns, workflow, forms or name changed in this process: the next ledger page reads them afresh.</summary>
+    public static void Forget(Guid procedureId) => Cache.TryRemove(procedureId, out _);
+
+    public static async Task<LedgerProcedure?> LoadAsync(MadoguchiDbContext db, StaffScope scope, System.Security.Claims.ClaimsPrincipal user, Guid procedureId, CancellationToken ct)
+        => await scope.MaySeeAsync(user, procedureId, ct) ? await LoadAsync(db, procedureId, ct) : null;
+
+    /// <summary>The ledger's procedure, for a caller that has already checked it is visible (<see cref="CaseService.VisibleAsync(System.Security.Claims.ClaimsPrincipal, Guid, CancellationToken)"/>).</summary>
+    public static async Task<LedgerProcedure> LoadAsync(MadoguchiDbContext db, Guid procedureId, CancellationToken ct)
+    {
+        var procedure = await db.Procedures.AsNoTracking().Where(p => p.Id == procedureId)
+            .Select(p => new { p.Id, p.Code, p.Name, p.DepartmentId }).FirstAsync(ct);
         var versions = await (from f in db.Forms.AsNoTracking()
                               join v in db.FormVersions.AsNoTracking() on new { FormId = f.Id, Number = f.CurrentVersion!.Value } equals new { v.FormId, v.Number }
                               where f.ProcedureId == procedureId && f.CurrentVersion != null

@@ -66,7 +66,7 @@ public static class StaffKeying
     {
         ArgumentNullException.ThrowIfNull(ctx);
         var scope = ctx.RequestServices.GetRequiredService<StaffScope>();
-        return await (await scope.ProceduresAsync(ctx.User, ct)).AnyAsync(p => p.Id == procedureId, ct);
+        return await scope.MaySeeAsync(ctx.User, procedureId, ct);
     }
 
     /// <summary>What a keyed draft brings to its case: channel, who keyed it (name as it is now) and the date of receipt.</summary>

@@ -17,7 +17,7 @@ namespace Madoguchi.Web.Features.Cases;
 /// </summary>
 [Authorize(Policy = Policies.Cases)]
 [ResponseCache(NoStore = true)]
-public sealed class WorkflowSettingsModel(MadoguchiDbContext db, AuditTrail audit, TimeProvider clock) : PageModel
+public sealed class WorkflowSettingsModel(MadoguchiDbContext db, CaseService cases, AuditTrail audit, TimeProvider clock) : PageModel
 {
     public sealed record StatusInput
     {
@@ -57,6 +57,7 @@ public sealed class WorkflowSettingsModel(MadoguchiDbContext db, AuditTrail audi
     public Dictionary<string, int> OpenCases { get; private set; } = [];
 
     private Procedure _procedure = default!;
+    private IQueryable<Case> _cases = default!;
 
     private bool MayEdit => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Manager);
 
@@ -137,7 +138,7 @@ public sealed class WorkflowSettingsModel(MadoguchiDbContext db, AuditTrail audi
     private async Task RefuseRemovingUsedAsync(IReadOnlyList<string> removed, CancellationToken ct)
     {
         if (removed.Count == 0) return;
-        var used = await db.Cases.AsNoTracking().Where(c => c.ProcedureId == ProcedureId && c.ClosedAt == null && removed.Contains(c.Status))
+        var used = await _cases.AsNoTracking().Where(c => c.ClosedAt == null && removed.Contains(c.Status))
             .GroupBy(c => c.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         foreach (var u in used.OrderBy(u => u.Status, StringComparer.Ordinal))
         {
@@ -175,6 +176,7 @@ public sealed class WorkflowSettingsModel(MadoguchiDbContext db, AuditTrail audi
             await audit.AppendAsync(new AuditEvent(AuditActions.InventoryEdited, "procedure", ProcedureId.ToString()) { DepartmentId = _procedure.DepartmentId, Detail = EditModel.AuditDetail(before, _procedure) }, ct);
         }
         await transaction.CommitAsync(ct);
+        LedgerSource.Forget(ProcedureId);
         Notice = (workflowChanged, daysChanged) switch
         {
             (false, false) => "変更はありませんでした。",
@@ -185,14 +187,15 @@ public sealed class WorkflowSettingsModel(MadoguchiDbContext db, AuditTrail audi
 
     private async Task<bool> LoadAsync(Guid procedureId, CancellationToken ct)
     {
-        if (!await StaffKeying.MayKeyAsync(HttpContext, procedureId, ct)) return false;
+        if (await cases.VisibleAsync(User, procedureId, ct) is not { } visible) return false;
+        _cases = visible;
         _procedure = await db.Procedures.Include(p => p.Department).FirstAsync(p => p.Id == procedureId, ct);
         ProcedureId = procedureId;
         ProcedureName = _procedure.Name;
         var json = await db.LedgerSettings.AsNoTracking().Where(s => s.ProcedureId == procedureId).Select(s => s.WorkflowJson).FirstOrDefaultAsync(ct);
         IsDefault = string.IsNullOrWhiteSpace(json);
         Workflow = CaseWorkflow.FromSettings(json);
-        OpenCases = await db.Cases.AsNoTracking().Where(c => c.ProcedureId == procedureId && c.ClosedAt == null)
+        OpenCases = await visible.AsNoTracking().Where(c => c.ClosedAt == null)
             .GroupBy(c => c.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         return true;
     }

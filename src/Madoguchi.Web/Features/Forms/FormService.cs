@@ -153,6 +153,8 @@ public sealed partial class FormService(MadoguchiDbContext db, TimeProvider cloc
                 Detail = $"version={version.Number} procedure={procedure.Code} sha256={version.Sha256}",
             }, ct);
         }
+        // The ledger's columns come from the procedure's current form versions.
+        Cases.LedgerSource.Forget(procedure.Id);
         return new PublishResult(form, version, created, changes) { WentLive = wentLive && !created };
     }
 

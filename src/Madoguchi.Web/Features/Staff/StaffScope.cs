@@ -23,4 +23,13 @@ public sealed class StaffScope(MadoguchiDbContext db)
             ? db.Procedures.Where(_ => false)
             : db.Procedures.Where(p => p.DepartmentId == departmentId);
     }
+
+    /// <summary>Whether this member of staff may see the procedure: the same rule as <see cref="ProceduresAsync"/>, in one query.</summary>
+    public async Task<bool> MaySeeAsync(ClaimsPrincipal user, Guid procedureId, CancellationToken ct)
+    {
+        if (SeesAllDepartments(user)) return await db.Procedures.AnyAsync(p => p.Id == procedureId, ct);
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        return await db.Procedures.AnyAsync(p => p.Id == procedureId && p.DepartmentId != null
+            && db.Users.Any(u => u.Id == id && u.DepartmentId == p.DepartmentId), ct);
+    }
 }

@@ -5,6 +5,7 @@ using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Cases;
+using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -222,6 +223,30 @@ public sealed partial class LedgerTests
         var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
         Assert.DoesNotContain("secret", (await db.LedgerSettings.SingleAsync(Ct)).ColumnsJson);
         Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.Action == LedgerColumnsModel.AuditAction, Ct));
+    }
+
+    [Fact]
+    public async Task A_field_made_sensitive_in_a_new_form_version_leaves_the_ledger_as_soon_as_the_version_is_published()
+    {
+        // The ledger page keeps a procedure's layout in memory for a while; publishing must not wait for that.
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await LedgerKit.PublishAsync(app);
+        var client = await app.SignedInClientAsync(Roles.Staff, setup.Department.Id);
+        await LedgerKit.SubmitAsync(app, LedgerKit.Answers("山田", note: "窓口で受付"));
+        var ledger = await client.GetStringAsync(Url(setup.ProcedureId), Ct);
+        Assert.Contains("備考", Headers(ledger));
+        Assert.Contains("<td>窓口で受付</td>", ledger);
+
+        await using (var scope = app.Scope())
+        {
+            var forms = scope.ServiceProvider.GetRequiredService<FormService>();
+            var sensitiveNote = LedgerKit.FormJson.Replace("\"key\": \"note\",", "\"key\": \"note\", \"sensitive\": true,", StringComparison.Ordinal);
+            await forms.ImportAsync(sensitiveNote, "KT-L0001", "test", Ct);
+            await forms.PublishAsync(LedgerKit.Slug, "test", Ct);
+        }
+        ledger = await client.GetStringAsync(Url(setup.ProcedureId), Ct);
+        Assert.DoesNotContain("備考", Headers(ledger));
+        Assert.DoesNotContain("窓口で受付", ledger);
     }
 
     private static IReadOnlyList<string> Headers(string html) => [.. HeaderPattern().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value))];
