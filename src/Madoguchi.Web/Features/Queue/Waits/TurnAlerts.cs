@@ -142,7 +142,7 @@ public sealed class TurnAlerts(
     /// <summary>Alerts of past days go with their addresses, sent or not.</summary>
     private async Task PurgeAsync(DateOnly today, CancellationToken ct)
     {
-        var old = await db.TurnAlerts.Where(a => a.ServiceDate < today).Select(a => a.Id).Take(500).ToListAsync(ct);
+        var old = await db.TurnAlerts.Where(a => a.ServiceDate < today).OrderBy(a => a.Id).Select(a => a.Id).Take(500).ToListAsync(ct);
         if (old.Count == 0) return;
         var owners = old.Select(id => id.ToString()).ToList();
         await db.ProtectedValues.Where(v => v.OwnerType == OwnerType && owners.Contains(v.OwnerId)).ExecuteDeleteAsync(ct);
