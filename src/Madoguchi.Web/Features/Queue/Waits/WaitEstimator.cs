@@ -45,6 +45,11 @@ public static class WaitEstimator
     public const int Window = 50;
     /// <summary>How far back service times are looked for (yesterday's day informs this morning's first tickets).</summary>
     public const int HistoryDays = 28;
+    /// <summary>
+    /// Ticket events read per office (newest first): about 20 services' windows. The same bound for the
+    /// snapshot and for a ticket's issue, so both see the same service times.
+    /// </summary>
+    public const int MaxEvents = 3000;
     private const double Z80 = 1.2816;
 
     public static Estimated Estimate(int ahead, ServiceTimes? times, int counters, int serving)
@@ -89,7 +94,7 @@ public sealed class WaitInputs(
         // Newest first, bounded: a busy office's last weeks are far more than the window needs.
         var events = await db.TicketEvents.AsNoTracking()
             .Where(e => e.OfficeId == officeId && e.ServiceDate >= since && e.Kind != TicketEventKind.Issued && e.Kind != TicketEventKind.Recalled)
-            .OrderByDescending(e => e.Id).Take(services.Count * WaitEstimator.Window * 4 + 200)
+            .OrderByDescending(e => e.Id).Take(WaitEstimator.MaxEvents)
             .Select(e => new { e.TicketId, e.Kind, e.At, e.ServiceId, e.Step }).ToListAsync(ct);
         events.Reverse();
         var durations = new Dictionary<(Guid, int), List<double>>();
