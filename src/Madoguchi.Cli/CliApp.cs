@@ -34,6 +34,7 @@ public static class CliApp
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(RetentionCommands.Create());
         root.Subcommands.Add(KioskCommands.Create());
+        root.Subcommands.Add(QueueCommands.Create());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,

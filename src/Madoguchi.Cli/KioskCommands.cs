@@ -54,7 +54,7 @@ internal static class KioskCommands
         return new Command("kiosk", "発券機 / ticket machines") { register, list, revoke };
     }
 
-    private static async Task<Guid> OfficeIdAsync(IServiceProvider sp, string text, CancellationToken ct)
+    internal static async Task<Guid> OfficeIdAsync(IServiceProvider sp, string text, CancellationToken ct)
     {
         var db = sp.GetRequiredService<MadoguchiDbContext>();
         var trimmed = text.Trim();

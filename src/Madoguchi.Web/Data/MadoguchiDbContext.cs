@@ -58,6 +58,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Queue.Reservations.StaffingPlan> StaffingPlans => Set<Features.Queue.Reservations.StaffingPlan>();
     public DbSet<Features.Queue.Reservations.ReservationSlot> ReservationSlots => Set<Features.Queue.Reservations.ReservationSlot>();
     public DbSet<Features.Queue.Reservations.Reservation> Reservations => Set<Features.Queue.Reservations.Reservation>();
+    public DbSet<Features.Queue.Waits.WaitEstimate> WaitEstimates => Set<Features.Queue.Waits.WaitEstimate>();
+    public DbSet<Features.Queue.Waits.TurnAlert> TurnAlerts => Set<Features.Queue.Waits.TurnAlert>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -104,6 +106,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Queue.Reservations.StaffingPlan.Configure(builder.Entity<Features.Queue.Reservations.StaffingPlan>());
         Features.Queue.Reservations.ReservationSlot.Configure(builder.Entity<Features.Queue.Reservations.ReservationSlot>());
         Features.Queue.Reservations.Reservation.Configure(builder.Entity<Features.Queue.Reservations.Reservation>());
+        Features.Queue.Waits.WaitEstimate.Configure(builder.Entity<Features.Queue.Waits.WaitEstimate>());
+        Features.Queue.Waits.TurnAlert.Configure(builder.Entity<Features.Queue.Waits.TurnAlert>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -44,12 +44,24 @@ public sealed record ServiceCongestion(
     /// <summary>Waiting per step of the visit (受付, 審査, 会計, 交付 …), so 交付待ち shows on its own; empty when not known.</summary>
     [JsonPropertyName("steps")]
     public IReadOnlyList<StepCongestion> Steps { get; init; } = [];
+
+    /// <summary>
+    /// "measured" when the estimate comes from this service's recent service times, "default" when
+    /// there were none yet and the documented default was used (pages say so).
+    /// </summary>
+    [JsonPropertyName("estimateBasis")]
+    public string EstimateBasis { get; init; } = "measured";
 }
 
 /// <summary>Tickets waiting for one step of a service (e.g. 交付 → "交付待ち").</summary>
 public sealed record StepCongestion(
     [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("waiting")] int Waiting);
+    [property: JsonPropertyName("waiting")] int Waiting)
+{
+    /// <summary>The wait for this step of someone joining its queue now (from the step's own service times and counters).</summary>
+    [JsonPropertyName("estimatedWaitMinutes")]
+    public WaitRange? EstimatedWaitMinutes { get; init; }
+}
 
 public sealed record WaitRange(
     [property: JsonPropertyName("low")] int Low,

@@ -9,14 +9,11 @@ namespace Madoguchi.Web.Features.Queue;
 /// change, never per viewer).
 /// </summary>
 /// <remarks>
-/// The wait estimate is deliberately simple: the mean service time of today's finished steps of that
-/// service (the last 20; 10 minutes before there are any), times the people waiting, divided by the
-/// counters staffed for it today (at least one), shown as a range of ±25 %. A later issue measures and
-/// publishes its accuracy.
+/// Wait estimates come from <see cref="Waits.WaitEstimator"/>: the recent service times of each step and
+/// the counters staffed for it today; their accuracy is logged per ticket and reported (issue 10).
 /// </remarks>
 public sealed class CongestionSource(MadoguchiDbContext db, TimeProvider clock) : ICongestionSource
 {
-    public const int DefaultServiceMinutes = 10;
     private const int RecentCallCount = 10;
 
     public async Task<IReadOnlyList<Guid>> OfficeIdsAsync(CancellationToken ct)
@@ -37,8 +34,7 @@ public sealed class CongestionSource(MadoguchiDbContext db, TimeProvider clock) 
             .Join(db.Tickets, e => e.TicketId, t => t.Id, (e, t) => new { e.Id, e.ServiceId, e.CounterId, e.At, t.Number })
             .OrderByDescending(x => x.Id).Take(200)
             .ToListAsync(ct);
-        var minutes = await ServiceMinutesAsync(officeId, today, ct);
-        var staffed = await StaffedAsync(officeId, today, ct);
+        var inputs = await Waits.WaitInputs.LoadAsync(db, officeId, today, services, ct);
         var counters = await db.QueueCounters.AsNoTracking().Where(c => c.OfficeId == officeId).ToDictionaryAsync(c => c.Id, c => c.Number, ct);
 
         var bySection = sections.Select(section =>
@@ -47,10 +43,17 @@ public sealed class CongestionSource(MadoguchiDbContext db, TimeProvider clock) 
             {
                 var queue = waiting.Where(w => w.ServiceId == s.Id).Select(w => w.Number).ToList();
                 var nowServing = calls.FirstOrDefault(c => c.ServiceId == s.Id)?.Number;
-                return new ServiceCongestion(s.Id, s.Name, s.NameEn, queue.Count, nowServing,
-                    Estimate(queue.Count, minutes.GetValueOrDefault(s.Id, DefaultServiceMinutes), staffed.GetValueOrDefault(s.Id)), queue)
+                var steps = s.StepNames.Select((name, i) =>
                 {
-                    Steps = s.StepNames.Select((name, i) => new StepCongestion(name, waiting.Count(w => w.ServiceId == s.Id && w.Step == i))).ToList(),
+                    var count = waiting.Count(w => w.ServiceId == s.Id && w.Step == i);
+                    return (Step: new StepCongestion(name, count), Estimate: inputs.Estimate(s.Id, i, count));
+                }).ToList();
+                // A ticket taken now joins the first step behind everyone waiting there.
+                var first = steps.Count > 0 ? steps[0].Estimate : inputs.Estimate(s.Id, 0, queue.Count);
+                return new ServiceCongestion(s.Id, s.Name, s.NameEn, queue.Count, nowServing, first.Range, queue)
+                {
+                    Steps = steps.Select(x => x.Step with { EstimatedWaitMinutes = x.Estimate.Range }).ToList(),
+                    EstimateBasis = first.IsDefault ? "default" : "measured",
                 };
             }).ToList();
             return new SectionCongestion(section.Id, section.Name, section.NameEn, section.Colour, list.Sum(x => x.Waiting), list);
@@ -58,48 +61,5 @@ public sealed class CongestionSource(MadoguchiDbContext db, TimeProvider clock) 
         var recent = calls.Take(RecentCallCount)
             .Select(c => new RecentCall(c.Number, c.CounterId is { } id && counters.TryGetValue(id, out var n) ? n : "", c.ServiceId, c.At)).ToList();
         return new CongestionSnapshot(new OfficeRef(office.Id, office.Name, office.NameEn), now, false, bySection, recent);
-    }
-
-    public static WaitRange Estimate(int waiting, double serviceMinutes, int counters)
-    {
-        if (waiting == 0) return new WaitRange(0, 0);
-        var mid = waiting * serviceMinutes / Math.Max(1, counters);
-        return new WaitRange((int)Math.Floor(mid * 0.75), (int)Math.Ceiling(mid * 1.25));
-    }
-
-    /// <summary>Mean minutes from a call to the end of that step, over today's last 20 per service.</summary>
-    private async Task<Dictionary<Guid, double>> ServiceMinutesAsync(Guid officeId, DateOnly today, CancellationToken ct)
-    {
-        var events = await db.TicketEvents.AsNoTracking()
-            .Where(e => e.OfficeId == officeId && e.ServiceDate == today && e.Kind != TicketEventKind.Issued)
-            .OrderBy(e => e.Id).Select(e => new { e.TicketId, e.Kind, e.At, e.ServiceId }).ToListAsync(ct);
-        var durations = new Dictionary<Guid, List<double>>();
-        var open = new Dictionary<Guid, DateTimeOffset>();
-        foreach (var e in events)
-        {
-            if (e.Kind == TicketEventKind.Called)
-            {
-                open[e.TicketId] = e.At;
-            }
-            else if ((e.Kind is TicketEventKind.StepDone or TicketEventKind.Done or TicketEventKind.Transferred) && open.Remove(e.TicketId, out var called))
-            {
-                if (!durations.TryGetValue(e.ServiceId, out var list)) durations[e.ServiceId] = list = [];
-                list.Add((e.At - called).TotalMinutes);
-            }
-            else if (e.Kind is TicketEventKind.Held or TicketEventKind.NoShow)
-            {
-                open.Remove(e.TicketId);
-            }
-        }
-        return durations.ToDictionary(d => d.Key, d => d.Value.TakeLast(20).Average());
-    }
-
-    /// <summary>How many counters are staffed today for each service.</summary>
-    private async Task<Dictionary<Guid, int>> StaffedAsync(Guid officeId, DateOnly today, CancellationToken ct)
-    {
-        var shifts = await db.CounterShifts.AsNoTracking().Where(s => s.Date == today)
-            .Join(db.QueueCounters.Where(c => c.OfficeId == officeId), s => s.CounterId, c => c.Id, (s, _) => s.ServiceIds).ToListAsync(ct);
-        return shifts.SelectMany(ids => ids.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse))
-            .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
     }
 }

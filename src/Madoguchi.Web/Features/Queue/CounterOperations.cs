@@ -26,7 +26,8 @@ public sealed record CounterResult(CounterAction Action, Ticket Ticket, QueueSer
 /// event and an audit entry in the same transaction, then tells the live layer.
 /// </summary>
 public sealed class CounterOperations(
-    MadoguchiDbContext db, TimeProvider clock, AuditTrail audit, IQueueNotifier notifier, IDueReservations reservations, IOptions<QueueOptions> options)
+    MadoguchiDbContext db, TimeProvider clock, AuditTrail audit, IQueueNotifier notifier, IDueReservations reservations, IOptions<QueueOptions> options,
+    Waits.TurnAlerts alerts)
 {
     // Candidates read per try: enough to skip those taken by other counters meanwhile.
     private const int Candidates = 50;
@@ -228,6 +229,13 @@ public sealed class CounterOperations(
             CounterId = counter.Id,
             UserId = userId,
         });
+        if (kind == TicketEventKind.Called)
+        {
+            // The real wait next to the estimate shown at issue: arrival to the first call only (later calls are other steps).
+            var waited = (int)Math.Max(0, (now - ticket.ArrivedAt).TotalSeconds);
+            await db.WaitEstimates.Where(w => w.TicketId == ticketId && w.CalledAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(w => w.CalledAt, now).SetProperty(w => w.WaitSeconds, waited), ct);
+        }
         // Saves the event with the audit entry; no resident data (the number only).
         await audit.AppendAsync(new AuditEvent("queue." + kind.ToString().ToLowerInvariant(), "ticket", ticketId.ToString())
         {
@@ -235,6 +243,8 @@ public sealed class CounterOperations(
         }, ct);
         await tx.CommitAsync(ct);
         await notifier.OfficeChangedAsync(counter.OfficeId, ct);
+        // After the commit, on the instance that made the change: residents whose turn is near get their one mail.
+        await alerts.QueueMovedAsync(counter.OfficeId, ct);
         return new CounterResult(action, ticket, service, counter);
     }
 }

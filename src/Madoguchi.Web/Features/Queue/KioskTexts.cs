@@ -18,6 +18,8 @@ public static class KioskTexts
         ["slip.service"] = new("ご用件", "For", "<ruby>用事<rt>ようじ</rt></ruby>"),
         ["slip.time"] = new("発行時刻", "Issued at", "<ruby>時間<rt>じかん</rt></ruby>"),
         ["slip.ahead"] = new("前に待っている人", "People ahead of you", "<ruby>前<rt>まえ</rt></ruby>に <ruby>待<rt>ま</rt></ruby>っている <ruby>人<rt>ひと</rt></ruby>"),
+        ["slip.wait"] = new("待ち時間の目安", "Estimated wait", "まつ <ruby>時間<rt>じかん</rt></ruby>"),
+        ["slip.wait.default"] = new("（実績がないため1人10分で計算した仮の目安）", "(provisional: no service times measured yet)", "（まだ <ruby>記録<rt>きろく</rt></ruby>が ないので だいたいの <ruby>時間<rt>じかん</rt></ruby>）"),
         ["slip.qr"] = new("呼び出し状況はこのQRコードからスマートフォンで確認できます。", "Scan this QR code to follow your number on your phone.", "この QRコードで、スマートフォンから <ruby>順番<rt>じゅんばん</rt></ruby>が わかります。"),
         ["slip.qr.alt"] = new("呼び出し状況のページのQRコード", "QR code of your ticket's status page", "QRコード"),
         ["slip.print"] = new("印刷する", "Print", "<ruby>紙<rt>かみ</rt></ruby>に <ruby>印刷<rt>いんさつ</rt></ruby>する"),

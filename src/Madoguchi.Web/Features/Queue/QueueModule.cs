@@ -19,6 +19,10 @@ public static class QueueModule
         builder.Services.AddScoped<KioskDevices>();
         builder.Services.AddScoped<ICongestionSource, CongestionSource>();
         builder.Services.AddScoped<Live.ITicketLookup, TicketLookup>();
+        // Wait estimates' accuracy and "your turn is near" mails (issue 10).
+        builder.Services.AddScoped<Waits.WaitAccuracy>();
+        builder.Services.AddScoped<Waits.TurnAlerts>();
+        builder.Services.AddSingleton<Waits.TurnAlertLimiter>();
         // Defaults for when no live layer or reservations module is installed; theirs win when registered.
         builder.Services.TryAddSingleton<IQueueNotifier, NoQueueNotifier>();
         builder.Services.TryAddSingleton<IDueReservations, NoReservations>();
@@ -62,7 +66,11 @@ public static class QueueModule
             {
                 var issued = await issuer.IssueAsync(office, service, new IssueRequest(body?.Language ?? "ja", body?.Priority ?? false), kioskName, ct);
                 var statusUrl = StatusUrl(ctx.Request, issued.Ticket.StatusToken);
-                return Results.Created(statusUrl, new IssuedJson(issued.Ticket.Number, issued.Ahead, statusUrl, issued.Service.Id, issued.Ticket.ArrivedAt, issued.Ticket.Overflow));
+                return Results.Created(statusUrl, new IssuedJson(issued.Ticket.Number, issued.Ahead, statusUrl, issued.Service.Id, issued.Ticket.ArrivedAt, issued.Ticket.Overflow)
+                {
+                    EstimatedWaitMinutes = issued.Estimate?.Range,
+                    EstimateBasis = issued.Estimate is { IsDefault: true } ? "default" : "measured",
+                });
             }
             catch (QueueException e)
             {
@@ -127,7 +135,16 @@ public static class QueueModule
         [property: JsonPropertyName("statusUrl")] string StatusUrl,
         [property: JsonPropertyName("service")] Guid Service,
         [property: JsonPropertyName("issuedAt")] DateTimeOffset IssuedAt,
-        [property: JsonPropertyName("overflow")] bool Overflow);
+        [property: JsonPropertyName("overflow")] bool Overflow)
+    {
+        /// <summary>The estimate shown at issue (the one the accuracy report measures).</summary>
+        [JsonPropertyName("estimatedWaitMinutes")]
+        public WaitRange? EstimatedWaitMinutes { get; init; }
+
+        /// <summary>"measured", or "default" when no service times were measured yet.</summary>
+        [JsonPropertyName("estimateBasis")]
+        public string EstimateBasis { get; init; } = "measured";
+    }
 
     public sealed record ResultJson(string Action, int Number, Guid Service, string ServiceName, int Step, string StepName, string Status, DateTimeOffset ArrivedAt, string Counter)
     {

@@ -18,6 +18,8 @@ public sealed class SlipModel(KioskDevices kiosks, MadoguchiDbContext db, TimePr
     public QueueService Service { get; private set; } = null!;
     public Platform.Office Office { get; private set; } = null!;
     public int Ahead { get; private set; }
+    /// <summary>The estimate logged at issue: the slip shows exactly what the accuracy report measures.</summary>
+    public Waits.WaitEstimate? Estimate { get; private set; }
     public string StatusUrl { get; private set; } = "";
     public DateTimeOffset IssuedLocal => TimeZoneInfo.ConvertTime(Ticket.ArrivedAt, JapanTime.Zone);
 
@@ -31,6 +33,7 @@ public sealed class SlipModel(KioskDevices kiosks, MadoguchiDbContext db, TimePr
         Service = await db.QueueServices.AsNoTracking().FirstAsync(s => s.Id == ticket.ServiceId, ct);
         Office = await db.Offices.AsNoTracking().FirstAsync(o => o.Id == ticket.OfficeId, ct);
         Ahead = await QueueQueries.AheadAsync(db, ticket, clock.GetUtcNow(), ct);
+        Estimate = await db.WaitEstimates.AsNoTracking().FirstOrDefaultAsync(w => w.TicketId == ticket.Id, ct);
         StatusUrl = QueueModule.StatusUrl(Request, ticket.StatusToken);
         return Page();
     }

@@ -15,7 +15,11 @@ public sealed class QueueException(int status, string code, string message) : Ex
 
 public sealed record IssueRequest(string Language = "ja", bool Priority = false);
 
-public sealed record IssuedTicket(Ticket Ticket, QueueService Service, Office Office, int Ahead);
+public sealed record IssuedTicket(Ticket Ticket, QueueService Service, Office Office, int Ahead)
+{
+    /// <summary>The wait estimate shown at issue (slip, API), logged with the ticket for the accuracy report.</summary>
+    public Waits.Estimated? Estimate { get; init; }
+}
 
 /// <summary>
 /// Issues numbered tickets. A number is the next free one in the service's range for the office and
@@ -38,6 +42,8 @@ public sealed class TicketIssuer(MadoguchiDbContext db, TimeProvider clock, Busi
         await EnsureOpenAsync(office, now, ct);
         var language = Shared.Localization.Lang.Parse(request.Language) is { } l ? Shared.Localization.Lang.Code(l) : "ja";
         var today = JapanTime.DateOf(now);
+        // Read before the write transaction (it is serialised per office): service times and counters barely move meanwhile.
+        var inputs = await Waits.WaitInputs.LoadAsync(db, officeId, today, [service], ct);
 
         for (var attempt = 0; ; attempt++)
         {
@@ -75,9 +81,24 @@ public sealed class TicketIssuer(MadoguchiDbContext db, TimeProvider clock, Busi
                 continue;
             }
             var ahead = await QueueQueries.AheadAsync(db, ticket, now, ct);
+            var estimate = inputs.Estimate(serviceId, 0, ahead);
+            // Logged in the same transaction as the ticket: every ticket's shown estimate is in the accuracy report.
+            db.WaitEstimates.Add(new Waits.WaitEstimate
+            {
+                TicketId = ticket.Id,
+                OfficeId = officeId,
+                ServiceId = serviceId,
+                ServiceDate = today,
+                IssuedAt = now,
+                Ahead = ahead,
+                Low = estimate.Range.Low,
+                High = estimate.Range.High,
+                IsDefault = estimate.IsDefault,
+            });
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             await notifier.OfficeChangedAsync(officeId, ct);
-            return new IssuedTicket(ticket, service, office, ahead);
+            return new IssuedTicket(ticket, service, office, ahead) { Estimate = estimate };
         }
     }
 

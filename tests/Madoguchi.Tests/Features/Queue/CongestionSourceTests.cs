@@ -42,28 +42,37 @@ public sealed class CongestionSourceTests
         Assert.Null(snapshot.Sections[0].Services[1].NowServing);
         var call = Assert.Single(snapshot.RecentCalls);
         Assert.Equal((2004, "3", q.Service.Id), (call.Number, call.Counter, call.ServiceId));
-        // 4 waiting × 10 minutes (no service measured yet) ÷ 2 staffed counters = 20 minutes, ±25 %.
-        Assert.Equal(new WaitRange(15, 25), tennyu.EstimatedWaitMinutes);
-        Assert.Equal(new WaitRange(0, 0), CongestionSource.Estimate(0, 10, 1));
+        // No service measured yet: the flagged default of 10 minutes. Two counters staffed, one serving 2004 and
+        // one free: a new ticket is called at the 4th end of service, (4 − ¼) × 10 ÷ 2 = 18.75 minutes, as a range.
+        Assert.Equal("default", tennyu.EstimateBasis);
+        Assert.Equal(new WaitRange(10, 28), tennyu.EstimatedWaitMinutes);
+        Assert.Equal(new WaitRange(0, 0), Madoguchi.Web.Features.Queue.Waits.WaitEstimator.Estimate(0, null, 1, 0).Range);
         Assert.Equal(new[] { q.Office.Id }, (await OfficeIdsAsync(app)).Where(id => id == q.Office.Id));
     }
 
     [Fact]
-    public async Task The_estimate_uses_the_service_times_measured_today()
+    public async Task The_estimate_uses_the_service_times_measured_once_there_are_five()
     {
         await using var app = await MadoguchiFactory.CreateAsync();
         var q = await app.SetupAsync(counters: 1);
-        for (var i = 0; i < 3; i++) await app.IssueAsync(q);
+        for (var i = 0; i < 8; i++) await app.IssueAsync(q);
         await app.AssignAsync(q.Counters[0], q.Service);
-        await app.OpsAsync(ops => ops.CallNextAsync(q.Counters[0].Id, "test", null, Ct));
-        app.Clock.Advance(TimeSpan.FromMinutes(4));
-        await app.OpsAsync(ops => ops.CompleteAsync(q.Counters[0].Id, "test", Ct));
+        async Task ServeAsync()
+        {
+            await app.OpsAsync(ops => ops.CallNextAsync(q.Counters[0].Id, "test", null, Ct));
+            app.Clock.Advance(TimeSpan.FromMinutes(4));
+            await app.OpsAsync(ops => ops.CompleteAsync(q.Counters[0].Id, "test", Ct));
+        }
+        for (var i = 0; i < 4; i++) await ServeAsync();
+        Assert.Equal("default", (await app.SnapshotAsync(q)).Sections[0].Services[0].EstimateBasis);
+        await ServeAsync();
 
         var service = (await app.SnapshotAsync(q)).Sections[0].Services[0];
 
-        // 2 waiting × 4 minutes ÷ 1 counter = 8, ±25 %.
-        Assert.Equal(2, service.Waiting);
-        Assert.Equal(new WaitRange(6, 10), service.EstimatedWaitMinutes);
+        // 3 waiting, the counter free: the 3rd end of service, 3 × 4 minutes = 12, as a range.
+        Assert.Equal(3, service.Waiting);
+        Assert.Equal("measured", service.EstimateBasis);
+        Assert.Equal(new WaitRange(9, 15), service.EstimatedWaitMinutes);
     }
 
     private static async Task<IReadOnlyList<Guid>> OfficeIdsAsync(MadoguchiFactory app)

@@ -150,6 +150,8 @@ public sealed class EndpointSecurityTests
         // Counter console: counter staff (and staff, managers, admins); kiosk devices: admins only.
         ["/staff/queue/console"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
         ["/staff/queue/kiosks"] = (Expect.SignIn, Expect.Denied, Expect.Denied),
+        // Wait estimates' accuracy (no personal data): whoever works the queue.
+        ["/staff/queue/accuracy"] = (Expect.SignIn, Expect.Ok, Expect.Ok),
         // Live congestion (Features/Queue/Live): public; {office:guid} is an office that does not exist, {token} an unknown ticket.
         ["/queue"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/queue/offices/{office:guid}"] = (Expect.NotFound, Expect.NotFound, Expect.NotFound),

@@ -49,7 +49,7 @@ public sealed partial class LivePagesTests
 
         Assert.Contains("お待ちください", page);
         Assert.Contains($"<span data-live=\"ahead\">{ahead}</span>人", page);
-        Assert.Contains($"data-live=\"position-wait\">{(wait == "0〜0分" ? "0分" : wait)}</dd>", page);
+        Assert.Contains($"data-live=\"position-wait\">{(wait == "0〜0分" ? "0分" : wait)}</span>", page);
     }
 
     [Fact]
