@@ -128,6 +128,7 @@ public static class MadoguchiApp
         app.MapApplicants();
         app.MapFunnel();
         app.MapCases();
+        app.MapExports();
         app.MapQueue();
         app.MapQueueLive();
         return app;

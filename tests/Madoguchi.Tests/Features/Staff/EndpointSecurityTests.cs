@@ -128,6 +128,9 @@ public sealed class EndpointSecurityTests
         ["/api/v1/procedures/{procedureId:guid}/cases"] = (Expect.Unauthorized, Expect.NotFound, Expect.Ok),
         ["/api/v1/cases/{id:guid}"] = (Expect.Unauthorized, Expect.NotFound, Expect.Ok),
         ["/api/v1/cases/{id:guid}/files/{fileId:guid}"] = (Expect.Unauthorized, Expect.NotFound, Expect.NotFound),
+        // Ledger export (Features/Exports): a file of the procedure's cases for its department only (GET without format: CSV).
+        ["/api/v1/procedures/{procedureId:guid}/cases/export"] = (Expect.Unauthorized, Expect.NotFound, Expect.Ok),
+        ["/staff/ledger/{procedureId:guid}/export"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Published forms are public; {slug} is the form published below.
         ["/api/v1/forms"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/forms/{slug}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
