@@ -55,6 +55,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Queue.Ticket> Tickets => Set<Features.Queue.Ticket>();
     public DbSet<Features.Queue.TicketEvent> TicketEvents => Set<Features.Queue.TicketEvent>();
     public DbSet<Features.Queue.KioskDevice> KioskDevices => Set<Features.Queue.KioskDevice>();
+    public DbSet<Features.Exports.ExportSchedule> ExportSchedules => Set<Features.Exports.ExportSchedule>();
+    public DbSet<Features.Exports.ExportRun> ExportRuns => Set<Features.Exports.ExportRun>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -98,6 +100,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Queue.Ticket.Configure(builder.Entity<Features.Queue.Ticket>());
         Features.Queue.TicketEvent.Configure(builder.Entity<Features.Queue.TicketEvent>());
         Features.Queue.KioskDevice.Configure(builder.Entity<Features.Queue.KioskDevice>());
+        Features.Exports.ExportSchedule.Configure(builder.Entity<Features.Exports.ExportSchedule>());
+        Features.Exports.ExportRun.Configure(builder.Entity<Features.Exports.ExportRun>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

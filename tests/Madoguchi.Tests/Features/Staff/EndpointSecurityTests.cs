@@ -131,6 +131,8 @@ public sealed class EndpointSecurityTests
         // Ledger export (Features/Exports): a file of the procedure's cases for its department only (GET without format: CSV).
         ["/api/v1/procedures/{procedureId:guid}/cases/export"] = (Expect.Unauthorized, Expect.NotFound, Expect.Ok),
         ["/staff/ledger/{procedureId:guid}/export"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // A procedure's scheduled export and its runs: its department only.
+        ["/staff/ledger/{procedureId:guid}/exports"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Published forms are public; {slug} is the form published below.
         ["/api/v1/forms"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/forms/{slug}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
