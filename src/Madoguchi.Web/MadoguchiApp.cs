@@ -129,6 +129,7 @@ public static class MadoguchiApp
         app.MapFunnel();
         app.MapCases();
         app.MapExports();
+        Features.Api.OpenApi.MapOpenApi(app);
         app.MapQueue();
         app.MapQueueLive();
         return app;
