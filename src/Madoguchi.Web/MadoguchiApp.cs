@@ -132,6 +132,8 @@ public static class MadoguchiApp
         app.MapApplicants();
         app.MapFunnel();
         app.MapCases();
+        app.MapExports();
+        Features.Api.OpenApi.MapOpenApi(app);
         app.MapQueue();
         app.MapQueueLive();
         app.MapQueueOpenData();

@@ -60,6 +60,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Features.Queue.Reservations.Reservation> Reservations => Set<Features.Queue.Reservations.Reservation>();
     public DbSet<Features.Queue.Waits.WaitEstimate> WaitEstimates => Set<Features.Queue.Waits.WaitEstimate>();
     public DbSet<Features.Queue.Waits.TurnAlert> TurnAlerts => Set<Features.Queue.Waits.TurnAlert>();
+    public DbSet<Features.Exports.ExportSchedule> ExportSchedules => Set<Features.Exports.ExportSchedule>();
+    public DbSet<Features.Exports.ExportRun> ExportRuns => Set<Features.Exports.ExportRun>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -108,6 +110,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         Features.Queue.Reservations.Reservation.Configure(builder.Entity<Features.Queue.Reservations.Reservation>());
         Features.Queue.Waits.WaitEstimate.Configure(builder.Entity<Features.Queue.Waits.WaitEstimate>());
         Features.Queue.Waits.TurnAlert.Configure(builder.Entity<Features.Queue.Waits.TurnAlert>());
+        Features.Exports.ExportSchedule.Configure(builder.Entity<Features.Exports.ExportSchedule>());
+        Features.Exports.ExportRun.Configure(builder.Entity<Features.Exports.ExportRun>());
         builder.Entity<Municipality>().Property(x => x.Id).ValueGeneratedNever();
 
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot

@@ -139,6 +139,9 @@ public static class AuditActions
     public const string LedgerExported = "ledger.exported";
     public const string ExportTemplateUploaded = "export-template.uploaded";
     public const string ExportTemplateRemoved = "export-template.removed";
+    /// <summary>A procedure's scheduled export set, changed or removed (time, format, cases, folder in the detail).</summary>
+    public const string ExportScheduleSaved = "export-schedule.saved";
+    public const string ExportScheduleRemoved = "export-schedule.removed";
     /// <summary>A procedure's webhook endpoint added, deactivated, or one delivery sent again by hand (再送).</summary>
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeactivated = "webhook.deactivated";
@@ -156,6 +159,7 @@ public static class AuditActions
         FormDrawn,
         CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected, CasePurged, CaseHold,
         LedgerExported, ExportTemplateUploaded, ExportTemplateRemoved,
+        ExportScheduleSaved, ExportScheduleRemoved,
         WebhookCreated, WebhookDeactivated, WebhookRedelivered,
         CaseWorkflowEdited,
         CaseTemplatesEdited,

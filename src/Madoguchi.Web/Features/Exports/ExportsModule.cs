@@ -17,8 +17,18 @@ public static class ExportsModule
     public static WebApplicationBuilder AddExports(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<LedgerExports>();
+        builder.Services.AddScoped<LedgerExportService>();
+        builder.Services.Configure<ScheduledExportOptions>(builder.Configuration.GetSection(ScheduledExportOptions.Section));
+        builder.Services.AddSingleton<ScheduledExportRunner>();
+        builder.Services.AddHostedService<ScheduledExportJob>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ExportPolicies.Templates, p => p.RequireRole(Roles.Admin, Roles.Dx, Roles.Manager, Roles.Staff).AddRequirements(new ScopeRequirement("exports:write")));
         return builder;
+    }
+
+    public static WebApplication MapExports(this WebApplication app)
+    {
+        app.MapLedgerExportApi();
+        return app;
     }
 }

@@ -81,6 +81,8 @@ public sealed class EndpointSecurityTests
         ["/api/v1/kpi/forms"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/kpi/csv/forms"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/postcodes/{code}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
+        // The OpenAPI document: describes the endpoints, holds no data.
+        ["/api/v1/openapi.json"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/staff/signin"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/staff/signin/code"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
         ["/staff/signin/enrol"] = (Expect.Redirect, Expect.Redirect, Expect.Redirect),
@@ -128,6 +130,11 @@ public sealed class EndpointSecurityTests
         ["/api/v1/procedures/{procedureId:guid}/cases"] = (Expect.Unauthorized, Expect.NotFound, Expect.Ok),
         ["/api/v1/cases/{id:guid}"] = (Expect.Unauthorized, Expect.NotFound, Expect.Ok),
         ["/api/v1/cases/{id:guid}/files/{fileId:guid}"] = (Expect.Unauthorized, Expect.NotFound, Expect.NotFound),
+        // Ledger export (Features/Exports): a file of the procedure's cases for its department only (GET without format: CSV).
+        ["/api/v1/procedures/{procedureId:guid}/cases/export"] = (Expect.Unauthorized, Expect.NotFound, Expect.Ok),
+        ["/staff/ledger/{procedureId:guid}/export"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
+        // A procedure's scheduled export and its runs: its department only.
+        ["/staff/ledger/{procedureId:guid}/exports"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         // Published forms are public; {slug} is the form published below.
         ["/api/v1/forms"] = (Expect.Ok, Expect.Ok, Expect.Ok),
         ["/api/v1/forms/{slug}"] = (Expect.Ok, Expect.Ok, Expect.Ok),
