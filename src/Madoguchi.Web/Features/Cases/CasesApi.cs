@@ -97,12 +97,13 @@ public static class CasesApi
             [.. history.Select(e => new HistoryLine(e.At, e.Kind, e.ActorName, e.FromStatus, e.ToStatus, e.Text, e.Public))]));
     }
 
-    private static async Task<IResult> FileAsync(Guid id, Guid fileId, ClaimsPrincipal user, CaseService cases, CancellationToken ct)
+    private static async Task<IResult> FileAsync(Guid id, Guid fileId, ClaimsPrincipal user, HttpContext http, CaseService cases, CancellationToken ct)
     {
         var c = await cases.FindAsync(user, id, ct);
         if (c is null) return NotFound("申請");
         var file = await cases.OpenFileAsync(c, fileId, $"API 添付ファイルの取得 token={user.FindFirstValue(ApiTokens.TokenClaim)}", ct);
-        return file is { } f ? Results.File(f.Content, "application/octet-stream", f.Attachment.OriginalName) : NotFound("添付ファイル");
+        // The same answer as the case page's download: attachment, octet-stream, no-store (personal data).
+        return file is { } f ? CaseService.Download(http.Response, f) : NotFound("添付ファイル");
     }
 
     private static async Task<IResult> StatusAsync(Guid id, StatusBody body, ClaimsPrincipal user, CaseService cases, CancellationToken ct)

@@ -18,7 +18,7 @@ namespace Madoguchi.Web.Features.Exports;
 /// report (case, column, character) comes first, with the written file held for a download anyway, or UTF-8/XLSX instead.
 /// </summary>
 [Authorize(Policy = Policies.Cases)]
-public sealed class LedgerExportModel(MadoguchiDbContext db, StaffScope scope, LedgerExportService exports, AuditTrail audit, TimeProvider clock) : PageModel
+public sealed class LedgerExportModel(MadoguchiDbContext db, StaffScope scope, CaseService caseService, LedgerExportService exports, AuditTrail audit, TimeProvider clock) : PageModel
 {
     /// <summary>Ticked rows at most (a few pages' worth); larger sets are exported by filter.</summary>
     public const int MaxSelected = 1_000;
@@ -65,8 +65,8 @@ public sealed class LedgerExportModel(MadoguchiDbContext db, StaffScope scope, L
         if (exportScope == ExportScope.Filter) foreach (var (field, message) in errors) ModelState.AddModelError(field, message);
         if (format is null || exportScope is null || !ModelState.IsValid) return Page();
 
-        // The procedure was found through StaffScope, so its cases are the visible ones (as on the ledger page).
-        var cases = db.Cases.Where(c => c.ProcedureId == Procedure.Id);
+        // Through the one visibility check for a ledger's cases (CaseService), like the ledger page itself.
+        if (await caseService.VisibleAsync(User, Procedure.Id, ct) is not { } cases) return NotFound();
         cases = exportScope switch
         {
             ExportScope.Filter => LedgerQuery.Where(cases, Filter, User.FindFirstValue(ClaimTypes.NameIdentifier), JapanTime.Today(clock), from, to),

@@ -23,7 +23,7 @@ public static class LedgerExportApi
     }
 
     private static async Task<IResult> ExportAsync(Guid procedureId, string? format, string? status, string? channel, string? receivedFrom, string? receivedTo, string? replace,
-        HttpContext http, MadoguchiDbContext db, StaffScope scope, LedgerExportService exports, TimeProvider clock, CancellationToken ct)
+        HttpContext http, MadoguchiDbContext db, StaffScope scope, CaseService caseService, LedgerExportService exports, TimeProvider clock, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
         var errors = new List<KpiError>();
@@ -54,7 +54,11 @@ public static class LedgerExportApi
         var (from, to, dateErrors) = LedgerQuery.Dates(filter);
         if (dateErrors.Count > 0) return InsightModule.Invalid([.. dateErrors.Select(e => new KpiError(e.Field == "Filter.From" ? "receivedFrom" : "receivedTo", "invalid_date", e.Message))]);
         var filtered = status is not null || channel is not null || receivedFrom is not null || receivedTo is not null;
-        var cases = LedgerQuery.Where(db.Cases.Where(c => c.ProcedureId == procedure.Id), filter, null, JapanTime.Today(clock), from, to);
+        if (await caseService.VisibleAsync(http.User, procedure.Id, ct) is not { } visible)
+        {
+            return Results.Problem(statusCode: 404, title: "手続が見つかりません。", detail: "id と、トークンの持ち主の所属課が扱う手続かどうかを確かめてください。");
+        }
+        var cases = LedgerQuery.Where(visible, filter, null, JapanTime.Today(clock), from, to);
         LedgerExportResult result;
         try
         {

@@ -185,4 +185,28 @@ public sealed class CasesApiTests
         Assert.Contains("channel 'fax'", text);
         Assert.Contains("limit '500'", text);
     }
+
+    [Fact]
+    public async Task A_read_token_downloads_a_cases_attachment_uncached_as_an_attachment_and_never_another_cases_file()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await CaseKit.SetUpAsync(app);
+        var one = await CaseKit.ApplyAsync(app);
+        var two = await CaseKit.ApplyAsync(app);
+        var content = "%PDF-1.4\n<html><script>alert(1)</script></html>\n"u8.ToArray();
+        var file = await CaseKit.AttachAsync(app, one.CaseId, "就労証明書.pdf", content);
+        var otherFile = await CaseKit.AttachAsync(app, two.CaseId, "別の人.pdf", content);
+        var (email, _) = await app.CreateUserAsync(Roles.Staff, setup.Ours.Id);
+        var (secret, _) = await TokenAsync(app, email, "cases:read");
+        using var client = Bearer(app, secret);
+
+        var download = await client.GetAsync($"/api/v1/cases/{one.CaseId}/files/{file}", Ct);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("application/octet-stream", download.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("no-store", download.Headers.CacheControl?.ToString() ?? "");
+        Assert.Equal(content, await download.Content.ReadAsByteArrayAsync(Ct));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/cases/{one.CaseId}/files/{otherFile}", Ct)).StatusCode);
+    }
 }

@@ -36,8 +36,6 @@ public static class LiveModule
         builder.Services.AddHostedService<LiveRefresher>();
         builder.Services.AddSingleton<PostgresListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresListener>());
-        // The congestion source is the queue core's (QueueModule); the lookup's default yields to it in any order.
-        builder.Services.TryAddScoped<ITicketLookup, NoTickets>();
         return builder;
     }
 

@@ -97,8 +97,3 @@ public interface ITicketLookup
     /// <summary>Null when no ticket has this token.</summary>
     Task<TicketRef?> FindAsync(string token, CancellationToken ct);
 }
-
-internal sealed class NoTickets : ITicketLookup
-{
-    public Task<TicketRef?> FindAsync(string token, CancellationToken ct) => Task.FromResult<TicketRef?>(null);
-}
