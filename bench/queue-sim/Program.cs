@@ -60,7 +60,13 @@ var office = new Office { Name = "シミュレーション出張所", NameEn = "
 var section = new QueueSection { OfficeId = office.Id, Name = "市民係", NameEn = "Residents" };
 var services = Model.Services.Select((s, i) => (Spec: s, Entity: new QueueService
 {
-    OfficeId = office.Id, SectionId = section.Id, Name = s.Name, NameEn = s.NameEn, RangeFrom = 1000 * (i + 1), RangeTo = 1000 * (i + 1) + 899, SortOrder = i,
+    OfficeId = office.Id,
+    SectionId = section.Id,
+    Name = s.Name,
+    NameEn = s.NameEn,
+    RangeFrom = 1000 * (i + 1),
+    RangeTo = 1000 * (i + 1) + 899,
+    SortOrder = i,
 })).ToList();
 var counters = new List<(QueueCounter Counter, int Service)>();
 foreach (var (spec, i) in Model.Services.Select((s, i) => (s, i)))

@@ -19,7 +19,15 @@ public static class QueueDemoHistory
     /// <summary>Minutes a resident waits for the first step, by the hour of arrival (a busy morning, a quiet lunch).</summary>
     private static readonly Dictionary<int, int> FirstWaitByHour = new()
     {
-        [8] = 12, [9] = 28, [10] = 35, [11] = 24, [12] = 10, [13] = 18, [14] = 22, [15] = 16, [16] = 8,
+        [8] = 12,
+        [9] = 28,
+        [10] = 35,
+        [11] = 24,
+        [12] = 10,
+        [13] = 18,
+        [14] = 22,
+        [15] = 16,
+        [16] = 8,
     };
 
     /// <summary>Adds the tickets of the last <see cref="Days"/> business days before today to the main office and the Toyosu branch.</summary>
@@ -64,15 +72,30 @@ public static class QueueDemoHistory
     {
         var ticket = new Ticket
         {
-            OfficeId = office.Id, ServiceDate = day, Number = next[service.Id]++, ServiceId = service.Id, Step = 0, Status = TicketStatus.Done,
-            ArrivedAt = arrived, QueuedAt = arrived, Language = "ja", KioskName = KioskName,
+            OfficeId = office.Id,
+            ServiceDate = day,
+            Number = next[service.Id]++,
+            ServiceId = service.Id,
+            Step = 0,
+            Status = TicketStatus.Done,
+            ArrivedAt = arrived,
+            QueuedAt = arrived,
+            Language = "ja",
+            KioskName = KioskName,
             StatusToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
         };
         db.Tickets.Add(ticket);
         var list = new List<TicketEvent>();
         TicketEvent Event(TicketEventKind kind, DateTimeOffset at, QueueService s, int step, QueueCounter? counter) => new()
         {
-            TicketId = ticket.Id, OfficeId = office.Id, ServiceDate = day, Kind = kind, At = at, ServiceId = s.Id, Step = step, CounterId = counter?.Id,
+            TicketId = ticket.Id,
+            OfficeId = office.Id,
+            ServiceDate = day,
+            Kind = kind,
+            At = at,
+            ServiceId = s.Id,
+            Step = step,
+            CounterId = counter?.Id,
         };
         list.Add(Event(TicketEventKind.Issued, arrived, service, 0, null));
         var at = arrived;

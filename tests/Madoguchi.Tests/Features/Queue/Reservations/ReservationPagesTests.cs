@@ -89,8 +89,15 @@ public sealed partial class ReservationPagesTests
         var url = $"/staff/queue/staffing?office={q.Office.Id}";
         var fields = new Dictionary<string, string>
         {
-            ["Input.Service"] = q.Service.Id.ToString(), ["Input.Weekday"] = "3", ["Input.Date"] = "", ["Input.From"] = "13:00", ["Input.To"] = "12:00",
-            ["Input.Counters"] = "3", ["Input.MinutesPerVisit"] = "20", ["Input.BookablePercent"] = "40", ["Input.SlotMinutes"] = "30",
+            ["Input.Service"] = q.Service.Id.ToString(),
+            ["Input.Weekday"] = "3",
+            ["Input.Date"] = "",
+            ["Input.From"] = "13:00",
+            ["Input.To"] = "12:00",
+            ["Input.Counters"] = "3",
+            ["Input.MinutesPerVisit"] = "20",
+            ["Input.BookablePercent"] = "40",
+            ["Input.SlotMinutes"] = "30",
         };
         var refused = await MadoguchiFactory.PostFormAsync(admin, $"/staff/queue/staffing?handler=Add&office={q.Office.Id}", new(fields), url);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);

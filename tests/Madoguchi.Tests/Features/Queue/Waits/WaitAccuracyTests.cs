@@ -39,14 +39,28 @@ public sealed class WaitAccuracyTests
             var at = new DateTimeOffset(r.Date.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(9));
             var ticket = new Ticket
             {
-                OfficeId = q.Office.Id, ServiceDate = r.Date, Number = number++, ServiceId = r.Service.Id, ArrivedAt = at, QueuedAt = at,
-                Status = r.Wait is null ? TicketStatus.Waiting : TicketStatus.Done, StatusToken = Guid.NewGuid().ToString("N"),
+                OfficeId = q.Office.Id,
+                ServiceDate = r.Date,
+                Number = number++,
+                ServiceId = r.Service.Id,
+                ArrivedAt = at,
+                QueuedAt = at,
+                Status = r.Wait is null ? TicketStatus.Waiting : TicketStatus.Done,
+                StatusToken = Guid.NewGuid().ToString("N"),
             };
             entities.Add(ticket);
             entities.Add(new WaitEstimate
             {
-                TicketId = ticket.Id, OfficeId = q.Office.Id, ServiceId = r.Service.Id, ServiceDate = r.Date, IssuedAt = at, Low = r.Low, High = r.High,
-                IsDefault = r.Low == 0, WaitSeconds = r.Wait, CalledAt = r.Wait is { } w ? at.AddSeconds(w) : null,
+                TicketId = ticket.Id,
+                OfficeId = q.Office.Id,
+                ServiceId = r.Service.Id,
+                ServiceDate = r.Date,
+                IssuedAt = at,
+                Low = r.Low,
+                High = r.High,
+                IsDefault = r.Low == 0,
+                WaitSeconds = r.Wait,
+                CalledAt = r.Wait is { } w ? at.AddSeconds(w) : null,
             });
         }
         await app.SaveAsync([.. entities]);
