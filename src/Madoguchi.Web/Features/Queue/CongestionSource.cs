@@ -34,7 +34,7 @@ public sealed class CongestionSource(MadoguchiDbContext db, TimeProvider clock) 
             .Join(db.Tickets, e => e.TicketId, t => t.Id, (e, t) => new { e.Id, e.ServiceId, e.CounterId, e.At, t.Number })
             .OrderByDescending(x => x.Id).Take(200)
             .ToListAsync(ct);
-        var inputs = await Waits.WaitInputs.LoadAsync(db, officeId, today, services, ct);
+        var inputs = await Waits.WaitInputs.LoadAsync(db, officeId, now, services, ct);
         var counters = await db.QueueCounters.AsNoTracking().Where(c => c.OfficeId == officeId).ToDictionaryAsync(c => c.Id, c => c.Number, ct);
 
         var bySection = sections.Select(section =>

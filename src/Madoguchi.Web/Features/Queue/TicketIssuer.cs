@@ -43,7 +43,7 @@ public sealed class TicketIssuer(MadoguchiDbContext db, TimeProvider clock, Busi
         var language = Shared.Localization.Lang.Parse(request.Language) is { } l ? Shared.Localization.Lang.Code(l) : "ja";
         var today = JapanTime.DateOf(now);
         // Read before the write transaction (it is serialised per office): service times and counters barely move meanwhile.
-        var inputs = await Waits.WaitInputs.LoadAsync(db, officeId, today, [service], ct);
+        var inputs = await Waits.WaitInputs.LoadAsync(db, officeId, now, [service], ct);
 
         for (var attempt = 0; ; attempt++)
         {

@@ -1,4 +1,5 @@
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Shared.Japanese;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Web.Features.Queue.Waits;
@@ -75,21 +76,37 @@ public static class WaitEstimator
 public sealed class WaitInputs(
     IReadOnlyDictionary<(Guid Service, int Step), ServiceTimes> times,
     IReadOnlyDictionary<(Guid Service, int Step), int> staffed,
-    IReadOnlyDictionary<(Guid Service, int Step), int> serving)
+    IReadOnlyDictionary<(Guid Service, int Step), int> serving,
+    DateTimeOffset now,
+    IReadOnlyDictionary<Guid, List<DateTimeOffset>> booked)
 {
     public ServiceTimes? Times(Guid service, int step) => times.GetValueOrDefault((service, step));
     public int Staffed(Guid service, int step) => staffed.GetValueOrDefault((service, step));
     public int Serving(Guid service, int step) => serving.GetValueOrDefault((service, step));
 
-    public Estimated Estimate(Guid service, int step, int ahead) => WaitEstimator.Estimate(ahead, Times(service, step), Staffed(service, step), Serving(service, step));
+    /// <summary>
+    /// The wait behind <paramref name="ahead"/> tickets. For the first step, reservations booked for a time
+    /// before the walk-in would be called also go ahead (a checked-in reservation is called first when
+    /// due), so reservations and walk-ins share the counters' capacity: the estimate is taken once, the
+    /// reservations starting within its upper end are added, and it is taken again.
+    /// </summary>
+    public Estimated Estimate(Guid service, int step, int ahead)
+    {
+        var first = WaitEstimator.Estimate(ahead, Times(service, step), Staffed(service, step), Serving(service, step));
+        if (step != 0 || !booked.TryGetValue(service, out var starts)) return first;
+        var until = now.AddMinutes(first.Range.High);
+        var reserved = starts.Count(t => t <= until);
+        return reserved == 0 ? first : WaitEstimator.Estimate(ahead + reserved, Times(service, step), Staffed(service, step), Serving(service, step));
+    }
 
     /// <summary>
     /// Reads an office's recent service times (call → end of that step, from ticket events), today's
     /// shifts (a counter counts for a step when it handles the service and that step, or all steps) and
     /// the tickets being served now. A few queries; the live layer runs it once per change.
     /// </summary>
-    public static async Task<WaitInputs> LoadAsync(MadoguchiDbContext db, Guid officeId, DateOnly today, IReadOnlyCollection<QueueService> services, CancellationToken ct)
+    public static async Task<WaitInputs> LoadAsync(MadoguchiDbContext db, Guid officeId, DateTimeOffset now, IReadOnlyCollection<QueueService> services, CancellationToken ct)
     {
+        var today = JapanTime.DateOf(now);
         var since = today.AddDays(-WaitEstimator.HistoryDays);
         // Newest first, bounded: a busy office's last weeks are far more than the window needs.
         var events = await db.TicketEvents.AsNoTracking()
@@ -130,6 +147,15 @@ public sealed class WaitInputs(
         var serving = (await db.Tickets.AsNoTracking().Where(t => t.OfficeId == officeId && t.ServiceDate == today && t.Status == TicketStatus.Called)
                 .GroupBy(t => new { t.ServiceId, t.Step }).Select(g => new { g.Key.ServiceId, g.Key.Step, Count = g.Count() }).ToListAsync(ct))
             .ToDictionary(x => (x.ServiceId, x.Step), x => x.Count);
-        return new WaitInputs(times, staffed, serving);
+        // Today's reservations not yet checked in, from a quarter of an hour back (until released as no-shows
+        // they may still arrive and be called first). SQLite compares DateTimeOffset as text, so the times
+        // are filtered here; a day's bookings are bounded by the slots' capacity.
+        var lateBound = now.AddMinutes(-15);
+        var booked = (await db.Reservations.AsNoTracking()
+                .Where(r => r.OfficeId == officeId && r.Date == today && r.Status == Reservations.ReservationStatus.Booked)
+                .Select(r => new { r.ServiceId, r.StartsAt }).ToListAsync(ct))
+            .Where(r => r.StartsAt >= lateBound)
+            .GroupBy(r => r.ServiceId).ToDictionary(g => g.Key, g => g.Select(r => r.StartsAt).ToList());
+        return new WaitInputs(times, staffed, serving, now, booked);
     }
 }

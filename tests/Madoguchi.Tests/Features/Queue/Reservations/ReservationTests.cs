@@ -212,4 +212,33 @@ public sealed class ReservationTests
         Assert.Equal(0, smtp.Pending);
         Assert.NotNull((await app.ReservationAsync(booked.Reservation.Id)).ReminderSentAt);
     }
+
+    [Fact]
+    public async Task A_walk_ins_wait_estimate_counts_the_reservations_booked_for_before_it_would_be_called()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var q = await app.SetupAsync(counters: 1);
+        await app.SaveAsync(Plan(q, DayOfWeek.Tuesday, from: 10, to: 12));
+        // The day before, three residents book 10:00 and one 11:30.
+        app.Clock.Set(Jst(3, 31, 15));
+        for (var i = 0; i < 3; i++) await app.BookAsync(q, new DateOnly(2025, 4, 1), new TimeOnly(10, 0), email: $"r{i}@example.jp");
+        await app.BookAsync(q, new DateOnly(2025, 4, 1), new TimeOnly(11, 30), email: "late@example.jp");
+        app.Clock.Set(Jst(4, 1, 9, 40));
+        for (var i = 0; i < 3; i++) await app.IssueAsync(q);
+        var shared = (await app.SnapshotAsync(q)).Sections[0].Services[0].EstimatedWaitMinutes;
+
+        // The same office without reservations: three walk-ins, then six.
+        await using var other = await MadoguchiFactory.CreateAsync();
+        var q2 = await other.SetupAsync(counters: 1);
+        other.Clock.Set(Jst(4, 1, 9, 40));
+        for (var i = 0; i < 3; i++) await other.IssueAsync(q2);
+        var walkInsOnly = (await other.SnapshotAsync(q2)).Sections[0].Services[0].EstimatedWaitMinutes;
+        for (var i = 0; i < 3; i++) await other.IssueAsync(q2);
+        var six = (await other.SnapshotAsync(q2)).Sections[0].Services[0].EstimatedWaitMinutes;
+
+        // The 10:00 reservations are called first when due, inside a new walk-in's wait, so they count as
+        // three more ahead; the 11:30 one comes after the estimate's upper end and does not.
+        Assert.True(shared.Low > walkInsOnly.Low && shared.High > walkInsOnly.High, $"{shared} should be later than {walkInsOnly}");
+        Assert.Equal(six, shared);
+    }
 }
