@@ -29,6 +29,7 @@ var rows = 300_000;
 var runs = 21;
 string? output = null;
 var breakdown = false;
+var export = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -37,8 +38,9 @@ for (var i = 0; i < args.Length; i++)
         case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out runs) && runs > 0: i++; break;
         case "--out" when i + 1 < args.Length: output = args[++i]; break;
         case "--breakdown": breakdown = true; break;
+        case "--export": export = true; break;
         default:
-            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --out docs/benchmarks.md --breakdown (where one request's time goes: each database command, the commit)");
+            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --out docs/benchmarks.md --breakdown (where one request's time goes: each database command, the commit) --export (the ledger exported through the API as CSV and XLSX against CsvHelper and MiniExcel over a bare query)");
             return 2;
     }
 }
@@ -55,6 +57,7 @@ try
     const string email = "ledger-bench@example.jp";
     var password = DemoData.GeneratePassword();
     Guid procedureId;
+    string? token = null;
     var seedWatch = Stopwatch.StartNew();
     await using (var scope = app.Services.CreateAsyncScope())
     {
@@ -82,6 +85,7 @@ try
         var staff = await StaffAccounts.CreateAsync(sp, email, password, Roles.Staff, department.Id, "台帳 太郎");
         var colleague = await StaffAccounts.CreateAsync(sp, "ledger-bench-2@example.jp", DemoData.GeneratePassword(), Roles.Staff, department.Id, "窓口 花子");
         await Seed.RunAsync(db, procedureId, [staff.Id, colleague.Id], rows, ct);
+        if (export) token = (await sp.GetRequiredService<ApiTokens>().CreateAsync(staff, "bench", "cases:read", null, ct)).Secret;
     }
     seedWatch.Stop();
     Console.Error.WriteLine($"seeded {rows:N0} cases in {seedWatch.Elapsed.TotalSeconds:0.0} s");
@@ -94,6 +98,19 @@ try
 
     await using var bare = new SqliteConnection(storage.ConnectionString);
     await bare.OpenAsync(ct);
+    if (export)
+    {
+        LedgerProcedure procedure;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            procedure = await LedgerSource.LoadAsync(scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>(), procedureId, ct);
+        }
+        var exported = await ExportBench.RunAsync(client, token!, bare, procedure, rows, work, ct);
+        await app.StopAsync(ct);
+        Console.WriteLine(exported);
+        if (output is not null) ExportBench.Update(output, exported);
+        return 0;
+    }
     // The cursor of a deep page: the row half-way down the ledger, newest first.
     var deep = await Bare.RowAtAsync(bare, procedureId, rows / 2, ct);
     var deepCursor = LedgerQuery.Encode(deep, LedgerSort.Newest);
