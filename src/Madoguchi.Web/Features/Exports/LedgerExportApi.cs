@@ -23,7 +23,7 @@ public static class LedgerExportApi
     }
 
     private static async Task<IResult> ExportAsync(Guid procedureId, string? format, string? status, string? channel, string? receivedFrom, string? receivedTo, string? replace,
-        HttpContext http, MadoguchiDbContext db, StaffScope scope, CaseService caseService, LedgerExportService exports, TimeProvider clock, CancellationToken ct)
+        HttpContext http, MadoguchiDbContext db, CaseService caseService, LedgerExportService exports, TimeProvider clock, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
         var errors = new List<KpiError>();
@@ -45,19 +45,17 @@ public static class LedgerExportApi
             }
         }
         if (errors.Count > 0) return InsightModule.Invalid(errors);
-        if (await LedgerSource.LoadAsync(db, scope, http.User, procedureId, ct) is not { } procedure)
+        // One department check (CaseService), then the procedure's layout for a caller already checked.
+        if (await caseService.VisibleAsync(http.User, procedureId, ct) is not { } visible)
         {
             return Results.Problem(statusCode: 404, title: "手続が見つかりません。", detail: "id と、トークンの持ち主の所属課が扱う手続かどうかを確かめてください。");
         }
+        var procedure = await LedgerSource.LoadAsync(db, procedureId, ct);
 
         var filter = new LedgerFilter { Status = status, Channel = channel, From = receivedFrom, To = receivedTo, Sort = "old" };
         var (from, to, dateErrors) = LedgerQuery.Dates(filter);
         if (dateErrors.Count > 0) return InsightModule.Invalid([.. dateErrors.Select(e => new KpiError(e.Field == "Filter.From" ? "receivedFrom" : "receivedTo", "invalid_date", e.Message))]);
         var filtered = status is not null || channel is not null || receivedFrom is not null || receivedTo is not null;
-        if (await caseService.VisibleAsync(http.User, procedure.Id, ct) is not { } visible)
-        {
-            return Results.Problem(statusCode: 404, title: "手続が見つかりません。", detail: "id と、トークンの持ち主の所属課が扱う手続かどうかを確かめてください。");
-        }
         var cases = LedgerQuery.Where(visible, filter, null, JapanTime.Today(clock), from, to);
         LedgerExportResult result;
         try
