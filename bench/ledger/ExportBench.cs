@@ -4,7 +4,11 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CsvHelper;
+using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Cases;
+using Madoguchi.Web.Features.Exports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Madoguchi.Web.Shared.Japanese;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -63,6 +67,70 @@ internal static class ExportBench
         return sb.ToString();
     }
 
+    /// <summary>
+    /// --export-parts: the CSV export taken apart, each part timed alone (median of 3) in the same run, so
+    /// that work on the export goes where the time is: the app's row source alone, the source with the
+    /// app's CSV writer into a null stream, the whole API; the bare query alone and with CsvHelper.
+    /// </summary>
+    public static async Task PartsAsync(IServiceProvider services, HttpClient client, string token, SqliteConnection bare, LedgerProcedure procedure, int rows, string work, CancellationToken ct)
+    {
+        async Task<long> SourceAsync(bool write)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            var source = new LedgerExportSource(db, new Dictionary<string, string>());
+            var cases = db.Cases.Where(c => c.ProcedureId == procedure.Id);
+            if (write)
+            {
+                var outcome = await ExportWriter.WriteCsvAsync(Stream.Null, LedgerExportSource.Headings(procedure), source.RowsAsync(procedure, cases, LedgerSort.Oldest, ct), CsvEncoding.Utf8Bom, ct);
+                return outcome.Rows;
+            }
+            long n = 0;
+            await foreach (var row in source.RowsAsync(procedure, cases, LedgerSort.Oldest, ct)) n += row.Length > 0 ? 1 : 0;
+            return n;
+        }
+        void Check(long n)
+        {
+            if (n != rows) throw new InvalidOperationException($"rows read: {n}, expected {rows}");
+        }
+        async Task<long> QueryAsync()
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            long n = 0;
+            foreach (var segment in LedgerQuery.All(db.Cases.Where(c => c.ProcedureId == procedure.Id), db.Submissions, LedgerSort.Oldest))
+            {
+                await foreach (var e in segment.Select(e => new { e.Case.ReceiptNumber, e.Case.ReceivedAt, e.Submission.FormVersionId, Answers = e.Case.AnswersJson ?? e.Submission.AnswersJson }).AsAsyncEnumerable().WithCancellation(ct))
+                {
+                    n += e.Answers.Length > 0 ? 1 : 0;
+                }
+            }
+            return n;
+        }
+        var parts = new (string Name, Func<Task> Run)[]
+        {
+            ("app: the query alone (LedgerQuery.All, four columns)", async () => Check(await QueryAsync())),
+            ("app: rows from LedgerExportSource", async () => Check(await SourceAsync(false))),
+            ("app: rows + ExportWriter CSV (null stream)", async () => Check(await SourceAsync(true))),
+            ("app: whole API to a file", () => ApiAsync(client, token, procedure.Id, "csv", Path.Combine(work, "parts.csv"), ct)),
+            ("bare: query + cells", () => BareAsync(bare, procedure, "read", Path.Combine(work, "parts-bare.csv"), ct)),
+            ("bare: query + cells + CsvHelper to a file", () => BareAsync(bare, procedure, "csv", Path.Combine(work, "parts-bare.csv"), ct)),
+        };
+        foreach (var (name, run) in parts)
+        {
+            await run();
+            var times = new List<double>();
+            for (var i = 0; i < 3; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                await run();
+                times.Add(watch.Elapsed.TotalSeconds);
+            }
+            times.Sort();
+            Console.WriteLine($"{name}: {times[1]:0.00} s ({rows / times[1]:N0} rows/s)");
+        }
+    }
+
     private static async Task<Measured> MeasureAsync(string path, Func<string, Task> run)
     {
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -117,7 +185,16 @@ internal static class ExportBench
         cmd.Parameters.AddWithValue("@p", procedure.Id.ToString().ToUpperInvariant());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var headings = procedure.Columns.Select(c => c.Label).ToList();
-        if (format == "csv")
+        if (format == "read")
+        {
+            long n = 0;
+            while (await reader.ReadAsync(ct))
+            {
+                foreach (var cell in Cells(reader, procedure)) n += cell.Length;
+            }
+            if (n < 0) throw new InvalidOperationException("no cells");
+        }
+        else if (format == "csv")
         {
             await using var output = File.Create(path);
             using var csv = CsvWriter.Create(output, new CsvWriterOptions { WriteByteOrderMark = true, NewLine = "\r\n" }, leaveOpen: true);

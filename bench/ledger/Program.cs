@@ -30,6 +30,7 @@ var runs = 21;
 string? output = null;
 var breakdown = false;
 var export = false;
+var exportParts = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -39,8 +40,9 @@ for (var i = 0; i < args.Length; i++)
         case "--out" when i + 1 < args.Length: output = args[++i]; break;
         case "--breakdown": breakdown = true; break;
         case "--export": export = true; break;
+        case "--export-parts": export = exportParts = true; break;
         default:
-            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --out docs/benchmarks.md --breakdown (where one request's time goes: each database command, the commit) --export (the ledger exported through the API as CSV and XLSX against CsvHelper and MiniExcel over a bare query)");
+            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --out docs/benchmarks.md --breakdown (where one request's time goes: each database command, the commit) --export (the ledger exported through the API as CSV and XLSX against CsvHelper and MiniExcel over a bare query) --export-parts (where the CSV export time goes: reading rows, writing CSV, HTTP)");
             return 2;
     }
 }
@@ -104,6 +106,12 @@ try
         await using (var scope = app.Services.CreateAsyncScope())
         {
             procedure = await LedgerSource.LoadAsync(scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>(), procedureId, ct);
+        }
+        if (exportParts)
+        {
+            await ExportBench.PartsAsync(app.Services, client, token!, bare, procedure, rows, work, ct);
+            await app.StopAsync(ct);
+            return 0;
         }
         var exported = await ExportBench.RunAsync(client, token!, bare, procedure, rows, work, ct);
         await app.StopAsync(ct);
@@ -416,7 +424,7 @@ internal static class Bare
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var at = (DateTimeOffset)Instant.ConvertFromProvider(reader.GetInt64(1))!;
-        return new LedgerRow(reader.GetGuid(0), "", CaseChannel.Online, "", null, at, null, null, null, null, null);
+        return new LedgerRow(reader.GetGuid(0), "", CaseChannel.Online, "", null, at, null, null, null, null, Guid.Empty, null);
     }
 }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Forms;
@@ -76,17 +76,9 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
         var today = JapanTime.Today(clock);
         var me = User.FindFirstValue(ClaimTypes.NameIdentifier);
         var filtered = LedgerQuery.Where(visible, Filter, me, today, from, to);
-        var (page, submissions) = await audit.ViewAsync(
+        var page = await audit.ViewAsync(
             new AuditEvent(AuditActions.PersonalDataViewed, "ledger", procedureId.ToString()) { DepartmentId = procedure.DepartmentId, Detail = $"台帳 {procedure.Code}{Describe()}" },
-            async c =>
-            {
-                var page = await LedgerQuery.PageAsync(filtered, Filter.SortOrder, After, Before, PageSize, c);
-                // The answers of this page's rows only: the submission's own unless a 補正 replaced them.
-                var ids = page.Rows.Select(r => r.Id).ToList();
-                var submissions = await db.Submissions.AsNoTracking().Where(s => ids.Contains(s.Id))
-                    .Select(s => new { s.Id, s.FormVersionId, s.AnswersJson }).ToDictionaryAsync(s => s.Id, c);
-                return (page, submissions.ToDictionary(s => s.Key, s => (s.Value.FormVersionId, s.Value.AnswersJson)));
-            }, ct);
+            c => LedgerQuery.PageAsync(filtered, db.Submissions, Filter.SortOrder, After, Before, PageSize, c), ct);
 
         var names = new Dictionary<string, string>(Assignable);
         var missing = page.Rows.Select(r => r.AssigneeId).OfType<string>().Where(id => !names.ContainsKey(id)).Distinct().ToList();
@@ -98,17 +90,13 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
             }
         }
         var rows = new List<Row>(page.Rows.Count);
+        var answerColumns = new AnswerColumnsByVersion(db, procedure.Columns);
         foreach (var r in page.Rows)
         {
-            FormDefinition? definition = null;
-            JsonObject answers = [];
-            if (submissions.TryGetValue(r.Id, out var s))
-            {
-                definition = await PublishedDefinitions.GetAsync(db, s.FormVersionId, ct);
-                answers = JsonNode.Parse(r.AnswersJson ?? s.AnswersJson) as JsonObject ?? [];
-            }
+            var plan = await answerColumns.ForAsync(r.FormVersionId, ct);
+            using var answers = JsonDocument.Parse(r.AnswersJson ?? "{}");
             var overdue = r.ClosedAt is null && r.ClockStoppedOn is null && r.DueOn is { } due && due < today;
-            var cells = procedure.Columns.Select(col => col.Source switch
+            var cells = procedure.Columns.Select((col, i) => col.Source switch
             {
                 LedgerLayout.Receipt => r.ReceiptNumber,
                 LedgerLayout.Received => StaffSubmissionsModel.Jst(r.ReceivedAt),
@@ -116,7 +104,7 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
                 LedgerLayout.Status => procedure.Workflow.Name(r.Status),
                 LedgerLayout.Assignee => r.AssigneeId is { } a ? names.GetValueOrDefault(a, "（不明な職員）") : "未割当",
                 LedgerLayout.Due => DueText(r, overdue),
-                _ => definition is null ? "" : LedgerLayout.Cell(col.Source, definition, answers),
+                _ => plan.Cell(i, answers.RootElement),
             }).ToList();
             rows.Add(new Row(r, r.OpenedAt is null, overdue, r.ClockStoppedOn is not null && r.ClosedAt is null, cells));
         }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Shared.Japanese;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,7 +36,11 @@ public sealed record LedgerFilter
     };
 }
 
-/// <summary>What the ledger shows of a case: its own columns only (the answers are read for the page's rows afterwards).</summary>
+/// <summary>
+/// What the ledger shows of a case: its own columns, the form version it was filled in on and its
+/// answers (the 補正 answers where a correction replaced them, else the submission's), read in the
+/// same query as the page so that a page or an export batch is one round trip.
+/// </summary>
 public sealed record LedgerRow(
     Guid Id,
     string ReceiptNumber,
@@ -47,6 +52,7 @@ public sealed record LedgerRow(
     DateOnly? ClockStoppedOn,
     DateTimeOffset? OpenedAt,
     DateTimeOffset? ClosedAt,
+    Guid FormVersionId,
     string? AnswersJson);
 
 /// <summary>One page of a ledger and the cursors to the pages either side (null where there is none).</summary>
@@ -134,19 +140,20 @@ public static class LedgerQuery
     /// One page after (<paramref name="after"/>) or before (<paramref name="before"/>) a cursor, or the
     /// first page. A cursor that cannot be read starts from the first page.
     /// </summary>
-    public static async Task<LedgerPage> PageAsync(IQueryable<Case> q, LedgerSort sort, string? after, string? before, int size, CancellationToken ct)
+    /// <param name="submissions">Where each case's form version and original answers are read (every case has its submission: the case's key is the submission's).</param>
+    public static async Task<LedgerPage> PageAsync(IQueryable<Case> q, IQueryable<Submission> submissions, LedgerSort sort, string? after, string? before, int size, CancellationToken ct)
     {
         var forward = before is null || after is not null;
         var key = Decode(forward ? after : before, sort);
         if (key is null) forward = true;
-        var rows = await FetchAsync(q, sort, key, forward, size + 1, ct);
+        var rows = await FetchAsync(q, submissions, sort, key, forward, size + 1, ct);
         var more = rows.Count > size;
         if (more) rows.RemoveAt(rows.Count - 1);
         if (!forward)
         {
             rows.Reverse();
             // Back at the start with a short page (cases closed meanwhile): show the whole first page.
-            if (!more && rows.Count < size) return await PageAsync(q, sort, null, null, size, ct);
+            if (!more && rows.Count < size) return await PageAsync(q, submissions, sort, null, null, size, ct);
         }
         if (rows.Count == 0) return new LedgerPage(rows, null, null);
         var first = Encode(rows[0], sort);
@@ -156,8 +163,9 @@ public static class LedgerQuery
             : new LedgerPage(rows, last, more ? first : null);
     }
 
-    private static async Task<List<LedgerRow>> FetchAsync(IQueryable<Case> q, LedgerSort sort, Key? key, bool forward, int take, CancellationToken ct)
+    private static async Task<List<LedgerRow>> FetchAsync(IQueryable<Case> q, IQueryable<Submission> submissions, LedgerSort sort, Key? key, bool forward, int take, CancellationToken ct)
     {
+        IQueryable<LedgerRow> Project(IQueryable<Case> cases) => Rows(cases, submissions);
         if (sort != LedgerSort.Due)
         {
             // Newest first reads the index backwards; "forward" is the page order, "ascending" the SQL order.
@@ -213,8 +221,40 @@ public static class LedgerQuery
         return rows;
     }
 
-    private static IQueryable<LedgerRow> Project(IQueryable<Case> q)
-        => q.Select(c => new LedgerRow(c.Id, c.ReceiptNumber, c.Channel, c.Status, c.AssigneeId, c.ReceivedAt, c.DueOn, c.ClockStoppedOn, c.OpenedAt, c.ClosedAt, c.AnswersJson));
+    /// <summary>A case with its submission, for reading a whole ledger (exports).</summary>
+    public sealed class Entry
+    {
+        public required Case Case { get; init; }
+        public required Submission Submission { get; init; }
+    }
+
+    /// <summary>
+    /// Every case of <paramref name="q"/> with its submission in <paramref name="sort"/> order (the page's
+    /// order), as queries to stream one after the other: one for the newest and oldest orders, two for
+    /// the due order (dated cases, then those without a due date). An export reads them whole, so it needs
+    /// no cursor: each query is one snapshot and one pass over the index instead of a query per page.
+    /// </summary>
+    public static IReadOnlyList<IQueryable<Entry>> All(IQueryable<Case> q, IQueryable<Submission> submissions, LedgerSort sort)
+    {
+        var joined = q.Join(submissions, c => c.Id, s => s.Id, (c, s) => new Entry { Case = c, Submission = s });
+        return sort switch
+        {
+            LedgerSort.Oldest => [joined.OrderBy(e => e.Case.ReceivedAt).ThenBy(e => e.Case.Id)],
+            LedgerSort.Newest => [joined.OrderByDescending(e => e.Case.ReceivedAt).ThenByDescending(e => e.Case.Id)],
+            _ =>
+            [
+                joined.Where(e => e.Case.DueOn != null).OrderBy(e => e.Case.DueOn).ThenBy(e => e.Case.Id),
+                joined.Where(e => e.Case.DueOn == null).OrderBy(e => e.Case.Id),
+            ],
+        };
+    }
+
+    // Correlated scalar subqueries on the submission's primary key: two index seeks per row, in the
+    // page's own query and order (a JOIN after the keyset's LIMIT would not keep the order in SQL).
+    private static IQueryable<LedgerRow> Rows(IQueryable<Case> q, IQueryable<Submission> submissions)
+        => q.Select(c => new LedgerRow(c.Id, c.ReceiptNumber, c.Channel, c.Status, c.AssigneeId, c.ReceivedAt, c.DueOn, c.ClockStoppedOn, c.OpenedAt, c.ClosedAt,
+            submissions.Where(s => s.Id == c.Id).Select(s => s.FormVersionId).FirstOrDefault(),
+            c.AnswersJson ?? submissions.Where(s => s.Id == c.Id).Select(s => s.AnswersJson).FirstOrDefault()));
 
     /// <summary>The cursor of a row: the page after it starts with the next row in <paramref name="sort"/> order.</summary>
     public static string Encode(LedgerRow row, LedgerSort sort)

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Cases;
-using Madoguchi.Web.Features.Forms;
-using Madoguchi.Web.Features.Submissions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Web.Features.Exports;
@@ -13,14 +11,12 @@ namespace Madoguchi.Web.Features.Exports;
 public enum ExportScope { All, Filter, Selected }
 
 /// <summary>
-/// A ledger's cases as export rows in the procedure's own columns (the ledger page's mapping): read
-/// in keyset batches of <see cref="Batch"/> with their answers, so 300,000 cases never sit in memory.
+/// A ledger's cases as export rows in the procedure's own columns (the ledger page's mapping): streamed
+/// with their answers, so 300,000 cases never sit in memory.
 /// Built-in columns are typed (受付日時 an instant, 期限 a date); answers are the text staff read on the page.
 /// </summary>
 public sealed class LedgerExportSource(MadoguchiDbContext db, IReadOnlyDictionary<string, string> staffNames)
 {
-    public const int Batch = 500;
-
     /// <summary>Rows whose text cp932 cannot hold, by data row number (1-based) → receipt number; at most the listed replacements.</summary>
     public Dictionary<long, string> Receipts { get; } = [];
 
@@ -70,48 +66,50 @@ public sealed class LedgerExportSource(MadoguchiDbContext db, IReadOnlyDictionar
         };
     }
 
-    /// <summary>The rows of <paramref name="cases"/> (already narrowed to the procedure) in <paramref name="sort"/> order.</summary>
+    private sealed record ExportRow(string ReceiptNumber, CaseChannel Channel, string Status, string? AssigneeId, DateTimeOffset ReceivedAt, DateOnly? DueOn, Guid FormVersionId, string Answers);
+
+    /// <summary>
+    /// The rows of <paramref name="cases"/> (already narrowed to the procedure) in <paramref name="sort"/>
+    /// order, streamed: each of <see cref="LedgerQuery.All"/>'s queries is read once, row by row, so memory
+    /// stays flat and the file is one snapshot. Nothing else may query while a reader is open (PostgreSQL
+    /// allows one per connection), so form versions and staff names are loaded first.
+    /// </summary>
     public async IAsyncEnumerable<ExportCell[]> RowsAsync(LedgerProcedure procedure, IQueryable<Case> cases, LedgerSort sort, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        var answerColumns = new AnswerColumnsByVersion(db, procedure.Columns);
+        await answerColumns.LoadProcedureAsync(procedure.Id, ct);
+        // Staff who left the department still name their cases; a city has thousands of staff, not millions.
         var names = new Dictionary<string, string>(staffNames);
-        string? after = null;
-        long number = 0;
-        do
+        foreach (var u in await db.Users.AsNoTracking().Select(u => new { u.Id, u.DisplayName, u.UserName }).ToListAsync(ct))
         {
-            var page = await LedgerQuery.PageAsync(cases, sort, after, null, Batch, ct);
-            var ids = page.Rows.Select(r => r.Id).ToList();
-            var submissions = await db.Submissions.AsNoTracking().Where(s => ids.Contains(s.Id))
-                .Select(s => new { s.Id, s.FormVersionId, s.AnswersJson }).ToDictionaryAsync(s => s.Id, ct);
-            var missing = page.Rows.Select(r => r.AssigneeId).OfType<string>().Where(id => !names.ContainsKey(id)).Distinct().ToList();
-            if (missing.Count > 0)
+            names.TryAdd(u.Id, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName ?? u.Id);
+        }
+        // What each column is, decided once: the per-row loop below only switches on it.
+        var kinds = procedure.Columns.Select(c => LedgerLayout.IsBuiltIn(c.Source) ? c.Source : null).ToArray();
+        long number = 0;
+        foreach (var segment in LedgerQuery.All(cases, db.Submissions, sort))
+        {
+            var rows = segment.Select(e => new ExportRow(e.Case.ReceiptNumber, e.Case.Channel, e.Case.Status, e.Case.AssigneeId, e.Case.ReceivedAt, e.Case.DueOn,
+                e.Submission.FormVersionId, e.Case.AnswersJson ?? e.Submission.AnswersJson));
+            await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(ct))
             {
-                foreach (var u in await db.Users.AsNoTracking().Where(u => missing.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.UserName }).ToListAsync(ct))
+                var plan = answerColumns.For(r.FormVersionId);
+                var cells = new ExportCell[kinds.Length];
+                using (var answers = JsonDocument.Parse(r.Answers))
                 {
-                    names[u.Id] = u.DisplayName.Length > 0 ? u.DisplayName : u.UserName ?? u.Id;
-                }
-            }
-            foreach (var r in page.Rows)
-            {
-                FormDefinition? definition = null;
-                JsonObject answers = [];
-                if (submissions.TryGetValue(r.Id, out var s))
-                {
-                    definition = await PublishedDefinitions.GetAsync(db, s.FormVersionId, ct);
-                    answers = JsonNode.Parse(r.AnswersJson ?? s.AnswersJson) as JsonObject ?? [];
-                }
-                var cells = new ExportCell[procedure.Columns.Count];
-                for (var i = 0; i < cells.Length; i++)
-                {
-                    cells[i] = procedure.Columns[i].Source switch
+                    for (var i = 0; i < cells.Length; i++)
                     {
-                        LedgerLayout.Receipt => r.ReceiptNumber,
-                        LedgerLayout.Received => r.ReceivedAt,
-                        LedgerLayout.Channel => CaseChannels.Label(r.Channel),
-                        LedgerLayout.Status => procedure.Workflow.Name(r.Status),
-                        LedgerLayout.Assignee => r.AssigneeId is { } a ? names.GetValueOrDefault(a, "（不明な職員）") : "未割当",
-                        LedgerLayout.Due => r.DueOn,
-                        var source => definition is null ? "" : LedgerLayout.Cell(source, definition, answers),
-                    };
+                        cells[i] = kinds[i] switch
+                        {
+                            LedgerLayout.Receipt => r.ReceiptNumber,
+                            LedgerLayout.Received => r.ReceivedAt,
+                            LedgerLayout.Channel => CaseChannels.Label(r.Channel),
+                            LedgerLayout.Status => procedure.Workflow.Name(r.Status),
+                            LedgerLayout.Assignee => r.AssigneeId is { } a ? names.GetValueOrDefault(a, "（不明な職員）") : "未割当",
+                            LedgerLayout.Due => r.DueOn,
+                            _ => plan.Cell(i, answers.RootElement),
+                        };
+                    }
                 }
                 number++;
                 if (TrackCp932 && Receipts.Count < ExportWriter.MaxListedReplacements && cells.Any(c => c.Kind == CellKind.Text && Cp932Check.FirstMissing(c.Text) >= 0))
@@ -120,8 +118,6 @@ public sealed class LedgerExportSource(MadoguchiDbContext db, IReadOnlyDictionar
                 }
                 yield return cells;
             }
-            after = page.Next;
         }
-        while (after is not null);
     }
 }

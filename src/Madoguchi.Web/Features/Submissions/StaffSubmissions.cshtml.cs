@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Audit;
@@ -149,32 +150,52 @@ public static class SubmissionAnswers
         return new(f.Label.Ja, Text(f, node), [], nested);
     }
 
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The answer as one line of text (HTML-encoded by Razor when shown).</summary>
-    public static string Text(FormField f, JsonNode node)
+    public static string Text(FormField f, JsonNode node) => Text(f, JsonSerializer.SerializeToElement(node, Relaxed));
+
+    /// <summary>
+    /// The answer as one line of text, read straight from the stored JSON: the ledger and its exports
+    /// read every row this way without building a node tree per case. JSON null counts as no answer.
+    /// </summary>
+    public static string Text(FormField f, JsonElement value)
     {
-        if (f.Type == FieldType.MyNumber) return MyNumberField.Mask(Str(node));
+        if (f.Type == FieldType.MyNumber) return MyNumberField.Mask(Str(value));
         // A field the form marks sensitive is not shown in a list; the back office reveals it with its own audit.
         if (f.Sensitive) return "（機微情報のため非表示）";
         var options = f.Settings.Options ?? [];
         string Option(string? v) => options.FirstOrDefault(o => o.Value == v)?.Label.Ja ?? v ?? "";
+        var isObject = value.ValueKind == JsonValueKind.Object;
         return f.Type switch
         {
-            FieldType.Name when node is JsonObject o => $"{Str(o["family"])} {Str(o["given"])}"
-                + (o["familyKana"] is not null ? $"（{Str(o["familyKana"])} {Str(o["givenKana"])}）" : ""),
-            FieldType.Date when DateOnly.TryParseExact(Str(node), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-                => $"{Wareki.Format(d)}（{Str(node)}）",
-            FieldType.Select or FieldType.Radio => Option(Str(node)),
-            FieldType.Checkbox when node is JsonArray a => string.Join("、", a.Select(v => Option(Str(v)))),
+            FieldType.Name when isObject => $"{Part(value, "family")} {Part(value, "given")}"
+                + (Part(value, "familyKana") is { } kana ? $"（{kana} {Part(value, "givenKana")}）" : ""),
+            FieldType.Date when DateOnly.TryParseExact(Str(value), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                => $"{Wareki.Format(d)}（{Str(value)}）",
+            FieldType.Select or FieldType.Radio => Option(Str(value)),
+            FieldType.Checkbox when value.ValueKind == JsonValueKind.Array => string.Join("、", value.EnumerateArray().Select(v => Option(Str(v)))),
             FieldType.Consent => "同意する",
-            FieldType.BankAccount when node is JsonObject o => $"金融機関 {Str(o["bank"])} 支店 {Str(o["branch"])} {Str(o["type"])} {Str(o["number"])} 名義 {Str(o["holder"])}",
-            _ => node switch
+            FieldType.BankAccount when isObject => $"金融機関 {Part(value, "bank")} 支店 {Part(value, "branch")} {Part(value, "type")} {Part(value, "number")} 名義 {Part(value, "holder")}",
+            _ => value.ValueKind switch
             {
-                JsonObject o => string.Join(" ", o.Select(kv => $"{kv.Key}: {kv.Value?.ToJsonString()}")),
-                JsonArray a => string.Join("、", a.Select(Str)),
-                _ => Str(node) ?? "",
+                JsonValueKind.Object => string.Join(" ", value.EnumerateObject().Select(p => $"{p.Name}: {(p.Value.ValueKind == JsonValueKind.Null ? "" : p.Value.GetRawText())}")),
+                JsonValueKind.Array => string.Join("、", value.EnumerateArray().Select(Str)),
+                _ => Str(value) ?? "",
             },
         };
     }
+
+    /// <summary>A property of an object answer as text, or null when it is missing or JSON null.</summary>
+    public static string? Part(JsonElement o, string name) => o.TryGetProperty(name, out var v) ? Str(v) : null;
+
+    /// <summary>A JSON value as text: strings unescaped, numbers and true/false as written, objects and arrays as JSON; null for null.</summary>
+    public static string? Str(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => v.GetString(),
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => v.GetRawText(),
+    };
 
     private static string? Str(JsonNode? node) => node is JsonValue v ? v.ToString() : node?.ToJsonString();
 }

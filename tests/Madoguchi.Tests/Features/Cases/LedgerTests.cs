@@ -120,7 +120,7 @@ public sealed partial class LedgerTests
             await using var scope = app.Scope();
             var cases = scope.ServiceProvider.GetRequiredService<CaseService>();
             var q = (await cases.VisibleAsync(admin, Ct)).Where(c => c.ProcedureId == setup.ProcedureId);
-            return await LedgerQuery.PageAsync(q, sort, after, before, 3, Ct);
+            return await LedgerQuery.PageAsync(q, scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Submissions, sort, after, before, 3, Ct);
         }
 
         var seen = new List<Guid>();

@@ -173,6 +173,51 @@ public sealed class LedgerExportActionTests
         Assert.False(await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().AuditEntries.AnyAsync(e => e.Action == AuditActions.LedgerExported, Ct));
     }
 
+    [Theory]
+    [InlineData("new")]
+    [InlineData("old")]
+    [InlineData("due")]
+    [Trait("storage", "true")]
+    public async Task The_export_lists_the_cases_in_the_ledgers_order_with_corrected_answers_and_staff_who_moved_named(string sort)
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        app.Clock.Set(new DateTimeOffset(2026, 4, 1, 10, 0, 0, TimeSpan.FromHours(9)));
+        var setup = await LedgerKit.PublishAsync(app);
+        var made = new List<Case>();
+        string[] families = ["阿部", "伊藤", "上野", "遠藤", "小野", "加藤", "木村"];
+        for (var i = 0; i < families.Length; i++)
+        {
+            // Pairs share a received time, so the id breaks ties in both.
+            if (i % 2 == 0) app.Clock.Advance(TimeSpan.FromHours(30));
+            made.Add(await LedgerKit.SubmitAsync(app, LedgerKit.Answers(families[i])));
+        }
+        // Cases without a due date come last in the due order.
+        foreach (var c in made.Where((_, i) => i % 3 == 1)) await LedgerKit.UpdateAsync(app, c.Id, u => u.SetProperty(x => x.DueOn, (DateOnly?)null));
+        // A 補正 replaced the first case's answers; the second is assigned to someone now in another department.
+        await LedgerKit.UpdateAsync(app, made[0].Id, u => u.SetProperty(x => x.AnswersJson, LedgerKit.Answers("訂正後").ToJsonString()));
+        var elsewhere = Builders.Department("総務部", "総務課");
+        await app.SaveAsync(elsewhere);
+        var moved = await LedgerKit.UserIdAsync(app, (await app.CreateUserAsync(Roles.Staff, elsewhere.Id)).Email);
+        await using (var scope = app.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Users.Where(u => u.Id == moved).ExecuteUpdateAsync(u => u.SetProperty(x => x.DisplayName, "異動 次郎"), Ct);
+        }
+        await LedgerKit.UpdateAsync(app, made[1].Id, u => u.SetProperty(x => x.AssigneeId, moved));
+        var (client, _) = await app.SignInNewUserAsync(Roles.Staff, setup.Department.Id);
+
+        var page = LedgerKit.Rows(await client.GetStringAsync($"/staff/ledger/{setup.ProcedureId}?Filter.Sort={sort}", Ct));
+        Assert.Equal(made.Count, page.Count);
+        var response = await MadoguchiFactory.PostFormAsync(client, ExportUrl(setup.ProcedureId, $"Filter.Sort={sort}"), new() { ["Input.Scope"] = "all", ["Input.Format"] = "csv" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var csv = await CsvAsync(response, Encoding.UTF8);
+        var receipts = csv.Split("\r\n").Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[0]).ToList();
+        var receiptOf = made.ToDictionary(c => c.Id, c => c.ReceiptNumber);
+        Assert.Equal(page.Select(id => receiptOf[id]), receipts);
+        Assert.Contains("訂正後 花子", csv);
+        Assert.DoesNotContain("阿部", csv);
+        Assert.Contains("異動 次郎", csv);
+    }
+
     private static async Task<string> TokenAsync(MadoguchiFactory app, string email, string scopes)
     {
         await using var scope = app.Scope();
