@@ -18,7 +18,7 @@ namespace Madoguchi.Web.Features.Exports;
 /// report (case, column, character) comes first, with the written file held for a download anyway, or UTF-8/XLSX instead.
 /// </summary>
 [Authorize(Policy = Policies.Cases)]
-public sealed class LedgerExportModel(MadoguchiDbContext db, StaffScope scope, CaseService caseService, LedgerExportService exports, AuditTrail audit, TimeProvider clock) : PageModel
+public sealed class LedgerExportModel(MadoguchiDbContext db, CaseService caseService, LedgerExportService exports, AuditTrail audit, TimeProvider clock) : PageModel
 {
     /// <summary>Ticked rows at most (a few pages' worth); larger sets are exported by filter.</summary>
     public const int MaxSelected = 1_000;
@@ -65,13 +65,11 @@ public sealed class LedgerExportModel(MadoguchiDbContext db, StaffScope scope, C
         if (exportScope == ExportScope.Filter) foreach (var (field, message) in errors) ModelState.AddModelError(field, message);
         if (format is null || exportScope is null || !ModelState.IsValid) return Page();
 
-        // Through the one visibility check for a ledger's cases (CaseService), like the ledger page itself.
-        if (await caseService.VisibleAsync(User, Procedure.Id, ct) is not { } cases) return NotFound();
-        cases = exportScope switch
+        var cases = exportScope switch
         {
-            ExportScope.Filter => LedgerQuery.Where(cases, Filter, User.FindFirstValue(ClaimTypes.NameIdentifier), JapanTime.Today(clock), from, to),
-            ExportScope.Selected => cases.Where(c => ids.Contains(c.Id)),
-            _ => cases,
+            ExportScope.Filter => LedgerQuery.Where(_cases, Filter, User.FindFirstValue(ClaimTypes.NameIdentifier), JapanTime.Today(clock), from, to),
+            ExportScope.Selected => _cases.Where(c => ids.Contains(c.Id)),
+            _ => _cases,
         };
         LedgerExportResult result;
         try
@@ -122,11 +120,16 @@ public sealed class LedgerExportModel(MadoguchiDbContext db, StaffScope scope, C
         return File(content, contentType, name);
     }
 
+    /// <summary>The procedure's cases, once the department is checked (<see cref="LoadAsync"/>).</summary>
+    private IQueryable<Case> _cases = null!;
+
+    /// <summary>The one visibility check for a ledger's cases (CaseService), like the ledger page itself; then the layout.</summary>
     private async Task<bool> LoadAsync(Guid procedureId, CancellationToken ct)
     {
         Response.Headers.CacheControl = "no-store";
-        if (await LedgerSource.LoadAsync(db, scope, User, procedureId, ct) is not { } procedure) return false;
-        Procedure = procedure;
+        if (await caseService.VisibleAsync(User, procedureId, ct) is not { } cases) return false;
+        _cases = cases;
+        Procedure = await LedgerSource.LoadAsync(db, procedureId, ct);
         HasTemplate = await exports.HasTemplateAsync(procedureId, ct);
         return true;
     }
