@@ -7,16 +7,28 @@ using Microsoft.Extensions.Options;
 namespace Madoguchi.Web.Features.Queue.Reservations;
 
 /// <summary>
-/// What happens to reservations with time: no-shows are released (their place goes back to walk-ins)
-/// and reminders go out the day before. Every step is a conditional UPDATE, so several app instances
+/// What happens to reservations with time: no-shows are released (their place goes back to walk-ins),
+/// reminders go out the day before, and names and e-mail addresses are erased once the day is over. Every step is a conditional UPDATE, so several app instances
 /// running this at once never release twice or send a reminder twice.
 /// </summary>
 public sealed class ReservationHousekeeping(
     MadoguchiDbContext db, TimeProvider clock, ReservationBook book, MailSender mail, IQueueNotifier notifier,
     IOptions<ReservationOptions> options, ILogger<ReservationHousekeeping> log)
 {
-    public async Task<(int Released, int Reminded)> RunAsync(CancellationToken ct)
-        => (await ReleaseNoShowsAsync(ct), await SendRemindersAsync(ct));
+    public async Task<(int Released, int Reminded, int Erased)> RunAsync(CancellationToken ct)
+        => (await ReleaseNoShowsAsync(ct), await SendRemindersAsync(ct), await ErasePersonalDataAsync(ct));
+
+    /// <summary>
+    /// A reservation needs its holder's name and address until its day is over (confirmation, reminder,
+    /// the counter's list). From the next Japan day both are erased; the rest (times, status, ticket)
+    /// stays for the statistics, which hold no personal data. Returns the reservations erased.
+    /// </summary>
+    public async Task<int> ErasePersonalDataAsync(CancellationToken ct)
+    {
+        var today = JapanTime.DateOf(clock.GetUtcNow());
+        return await db.Reservations.Where(r => r.Date < today && (r.Name != "" || r.Email != ""))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Name, "").SetProperty(r => r.Email, ""), ct);
+    }
 
     /// <summary>Booked and not checked in by slot start + <see cref="ReservationOptions.NoShowMinutes"/>: 無断キャンセル.</summary>
     public async Task<int> ReleaseNoShowsAsync(CancellationToken ct)

@@ -44,7 +44,7 @@ public static class ReservationKit
         return await action(scope.ServiceProvider.GetRequiredService<ReservationBook>());
     }
 
-    public static async Task<(int Released, int Reminded)> HousekeepingAsync(this MadoguchiFactory app)
+    public static async Task<(int Released, int Reminded, int Erased)> HousekeepingAsync(this MadoguchiFactory app)
     {
         await using var scope = app.Scope();
         return await scope.ServiceProvider.GetRequiredService<ReservationHousekeeping>().RunAsync(Ct);

@@ -181,6 +181,33 @@ public sealed class ReservationTests
     }
 
     [Fact]
+    [Trait("storage", "true")]
+    public async Task Names_and_addresses_are_erased_once_the_reservations_day_is_over_and_the_reservation_itself_stays()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var q = await app.SetupAsync();
+        await app.SaveAsync(Plan(q, DayOfWeek.Tuesday, counters: 1), Plan(q, DayOfWeek.Wednesday, counters: 1));
+        app.Clock.Set(Jst(3, 31, 15));
+        var today = await app.BookAsync(q, new DateOnly(2025, 4, 1), new TimeOnly(11, 0), email: "today@example.jp");
+        var tomorrow = await app.BookAsync(q, new DateOnly(2025, 4, 2), new TimeOnly(11, 0), email: "tomorrow@example.jp");
+
+        // Late on the day itself the counter still has them.
+        app.Clock.Set(Jst(4, 1, 23, 59));
+        Assert.Equal(0, (await app.HousekeepingAsync()).Erased);
+        Assert.Equal("today@example.jp", (await app.ReservationAsync(today.Reservation.Id)).Email);
+
+        app.Clock.Set(Jst(4, 2, 0, 0));
+        var runs = await Task.WhenAll(app.HousekeepingAsync(), app.HousekeepingAsync());
+        Assert.Equal(1, runs.Sum(r => r.Erased));
+        var erased = await app.ReservationAsync(today.Reservation.Id);
+        Assert.Equal(("", ""), (erased.Name, erased.Email));
+        Assert.Equal(ReservationStatus.NoShow, erased.Status);
+        var kept = await app.ReservationAsync(tomorrow.Reservation.Id);
+        Assert.Equal("tomorrow@example.jp", kept.Email);
+        Assert.NotEmpty(kept.Name);
+    }
+
+    [Fact]
     public async Task The_reminder_goes_out_once_the_day_before_from_nine_even_with_several_instances()
     {
         await using var smtp = await Submissions.MailTests.Smtp.StartAsync();
