@@ -56,7 +56,9 @@ public static partial class FormPreview
             {
                 await using var scope = scopes.CreateAsyncScope();
                 // A context of its own (its own change tracker) on the same connection: the caller's pending changes stay the caller's.
-                var mine = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+                // Made for this scope, not taken from the pool (ScopedDbContext), since it borrows the caller's connection.
+                var mine = DataModule.CreateContext(scope.ServiceProvider.GetRequiredService<Storage>());
+                scope.ServiceProvider.GetRequiredService<ScopedDbContext>().Lend(mine);
                 mine.Database.SetDbConnection(db.Database.GetDbConnection());
                 await mine.Database.UseTransactionAsync(transaction.GetDbTransaction(), ct);
                 return await RenderAllAsync(scope.ServiceProvider, mine, definition, procedure, scenarios, ct);
