@@ -78,7 +78,7 @@ internal static class ExportBench
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
-            var source = new LedgerExportSource(db, new Dictionary<string, string>());
+            var source = new LedgerExportSource(db);
             var cases = db.Cases.Where(c => c.ProcedureId == procedure.Id);
             if (write)
             {

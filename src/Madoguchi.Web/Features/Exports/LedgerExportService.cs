@@ -24,7 +24,7 @@ public sealed record LedgerExportResult(ExportFile File, string DownloadName, IR
 /// by <see cref="LedgerExports"/> (who, procedure, selection with the filter, rows, replacements). A cp932 file with
 /// replaced characters can be held for its exporter (30 minutes) while staff read the report, then downloaded once.
 /// </summary>
-public sealed class LedgerExportService(MadoguchiDbContext db, LedgerExports exports, CaseService cases, Storage storage, TimeProvider clock)
+public sealed class LedgerExportService(MadoguchiDbContext db, LedgerExports exports, Storage storage, TimeProvider clock)
 {
     public static readonly TimeSpan HoldFor = TimeSpan.FromMinutes(30);
 
@@ -33,8 +33,7 @@ public sealed class LedgerExportService(MadoguchiDbContext db, LedgerExports exp
 
     public async Task<LedgerExportResult> ExportAsync(LedgerProcedure procedure, IQueryable<Case> selected, LedgerSort sort, ExportFormat format, string selection, CancellationToken ct)
     {
-        var names = await cases.AssignableAsync(procedure.Id, ct) ?? new Dictionary<string, string>();
-        var source = new LedgerExportSource(db, names) { TrackCp932 = format == ExportFormat.CsvCp932 };
+        var source = new LedgerExportSource(db) { TrackCp932 = format == ExportFormat.CsvCp932 };
         var file = await exports.WriteAsync(new LedgerExportRequest(procedure.Id, procedure.Code, format, selection),
             LedgerExportSource.Headings(procedure), source.RowsAsync(procedure, selected, sort, ct), ct);
         var unmapped = file.Outcome.Replacements

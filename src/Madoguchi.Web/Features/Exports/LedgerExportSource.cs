@@ -15,7 +15,7 @@ public enum ExportScope { All, Filter, Selected }
 /// with their answers, so 300,000 cases never sit in memory.
 /// Built-in columns are typed (受付日時 an instant, 期限 a date); answers are the text staff read on the page.
 /// </summary>
-public sealed class LedgerExportSource(MadoguchiDbContext db, IReadOnlyDictionary<string, string> staffNames)
+public sealed class LedgerExportSource(MadoguchiDbContext db)
 {
     /// <summary>Rows whose text cp932 cannot hold, by data row number (1-based) → receipt number; at most the listed replacements.</summary>
     public Dictionary<long, string> Receipts { get; } = [];
@@ -78,12 +78,10 @@ public sealed class LedgerExportSource(MadoguchiDbContext db, IReadOnlyDictionar
     {
         var answerColumns = new AnswerColumnsByVersion(db, procedure.Columns);
         await answerColumns.LoadProcedureAsync(procedure.Id, ct);
-        // Staff who left the department still name their cases; a city has thousands of staff, not millions.
-        var names = new Dictionary<string, string>(staffNames);
-        foreach (var u in await db.Users.AsNoTracking().Select(u => new { u.Id, u.DisplayName, u.UserName }).ToListAsync(ct))
-        {
-            names.TryAdd(u.Id, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName ?? u.Id);
-        }
+        // Every member of staff by name, in one query (a city has thousands, not millions): those who
+        // moved to another department still name the cases they hold.
+        var names = await db.Users.AsNoTracking().Select(u => new { u.Id, Name = u.DisplayName != "" ? u.DisplayName : u.UserName ?? u.Id })
+            .ToDictionaryAsync(u => u.Id, u => u.Name, ct);
         // What each column is, decided once: the per-row loop below only switches on it.
         var kinds = procedure.Columns.Select(c => LedgerLayout.IsBuiltIn(c.Source) ? c.Source : null).ToArray();
         long number = 0;
