@@ -2,16 +2,17 @@
 # Submissions benchmark (issue 5): durable submissions per second through the API (10-field form,
 # SQLite with synchronous=FULL) against the trivial /healthz endpoint of the same app in the same run,
 # then p50/p99 latency of submissions at a fixed offered load.
-#   bench/submissions/run.sh [--seconds 15] [--rate 1000] [--connections 32] [--out docs/benchmarks.md]
+#   bench/submissions/run.sh [--seconds 15] [--rate 1000] [--connections 32] [--warmup 30] [--out docs/benchmarks.md]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/submissions"
-seconds=15; rate=1000; connections=32; out=""
+seconds=15; rate=1000; connections=32; warmup=30; out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2;;
     --rate) rate=$2; shift 2;;
     --connections) connections=$2; shift 2;;
+    --warmup) warmup=$2; shift 2;;
     --out) out=$2; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
@@ -48,9 +49,11 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: applicat
 
 rps() { awk '/Requests\/sec/ {print $2}'; }
 non2xx() { awk '/Non-2xx/ {print $5} END {}' ; }
-echo "bench: warming up…" >&2
-wrk -t2 -c"$connections" -d5s "$base/healthz" >/dev/null
-wrk -t2 -c"$connections" -d5s -s "$here/post.lua" "$url" >/dev/null
+# Long enough for tiered compilation to finish on both endpoints: shorter warm-ups left the JIT
+# busy (a quarter of the CPU in a perf profile) while the submissions were measured.
+echo "bench: warming up (${warmup}s each)…" >&2
+wrk -t2 -c"$connections" -d"${warmup}s" "$base/healthz" >/dev/null
+wrk -t2 -c"$connections" -d"${warmup}s" -s "$here/post.lua" "$url" >/dev/null
 echo "bench: measuring throughput (${seconds}s each, $connections connections)…" >&2
 health_out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$base/healthz")
 submit_out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/post.lua" "$url")
@@ -71,7 +74,7 @@ statuses=$(echo "$latency_out" | awk '/^ *\[[0-9]+\][ \t]+[0-9]+ responses/ {pri
 cores=$(nproc)
 result=$(cat <<MD
 Measured $(date -u +%Y-%m-%d) on $cores shared cores (app, load generator and database on the same machine),
-\`bench/submissions/run.sh --seconds $seconds --rate $rate --connections $connections\`:
+\`bench/submissions/run.sh --seconds $seconds --rate $rate --connections $connections --warmup $warmup\`:
 
 | measure | result |
 |---|---|

@@ -29,17 +29,49 @@ public sealed class CaseIntake(MadoguchiDbContext model, BusinessCalendarCache c
     private readonly PreparedInsert<Case> _cases = new(model);
     private readonly PreparedInsert<CaseEvent> _events = new(model);
 
+    /// <summary>
+    /// What storing a submission and making its case needs to know of its form, read in the storing
+    /// transaction: whether the version it was checked against is still current, whether staff stopped
+    /// new applications, and the procedure's 標準処理期間 and webhook endpoints.
+    /// </summary>
+    public sealed record FormFacts(int? CurrentVersion, bool Stopped, Guid ProcedureId, int? StandardProcessingDays, bool Hooked);
+
+    // Compiled once: the writer asks this of every batch, and a LINQ query's translation lookup costs more than the read.
+    private static readonly Func<MadoguchiDbContext, Guid, CancellationToken, Task<FormFacts?>> FactsOf = EF.CompileAsyncQuery(
+        (MadoguchiDbContext db, Guid formId, CancellationToken ct) =>
+            (from f in db.Forms
+             join p in db.Procedures on f.ProcedureId equals p.Id
+             where f.Id == formId
+             select new FormFacts(f.CurrentVersion, f.UnpublishedAt != null, p.Id, p.StandardProcessingDays,
+                 db.WebhookEndpoints.Any(e => e.Active && e.ProcedureId == p.Id)))
+            .FirstOrDefault());
+
+    private static readonly Func<MadoguchiDbContext, CancellationToken, Task<long?>> LastSequence = EF.CompileAsyncQuery(
+        (MadoguchiDbContext db, CancellationToken ct) => db.Cases.Max(c => (long?)c.Sequence));
+
+    /// <summary>The facts of each form, one read per form (a batch of residents' submissions is nearly always one form).</summary>
+    public static async Task<Dictionary<Guid, FormFacts>> FactsAsync(MadoguchiDbContext db, IEnumerable<Guid> formIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var facts = new Dictionary<Guid, FormFacts>();
+        foreach (var id in formIds)
+        {
+            if (facts.ContainsKey(id)) continue;
+            facts[id] = await FactsOf(db, id, ct) ?? throw new InvalidOperationException($"form {id} of a submission does not exist");
+        }
+        return facts;
+    }
+
     /// <param name="outbox">Where <c>case.created</c> webhooks go, in the same transaction; null for cases that are not news (the backfill).</param>
     public async Task InsertAsync(MadoguchiDbContext db, IReadOnlyList<Submission> submissions, Webhooks.WebhookOutbox? outbox, CancellationToken ct)
+        => await InsertAsync(db, submissions, await FactsAsync(db, submissions.Select(s => s.FormId), ct), outbox, ct);
+
+    /// <param name="forms">The facts of the submissions' forms, read in this transaction (<see cref="FactsAsync"/>).</param>
+    public async Task InsertAsync(MadoguchiDbContext db, IReadOnlyList<Submission> submissions, IReadOnlyDictionary<Guid, FormFacts> forms,
+        Webhooks.WebhookOutbox? outbox, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(forms);
         if (submissions.Count == 0) return;
-        var formIds = submissions.Select(s => s.FormId).Distinct().ToList();
-        // One query per batch: the procedure of each form and its 標準処理期間.
-        var procedures = await (from f in db.Forms.AsNoTracking()
-                                join p in db.Procedures.AsNoTracking() on f.ProcedureId equals p.Id
-                                where formIds.Contains(f.Id)
-                                select new { FormId = f.Id, ProcedureId = p.Id, p.StandardProcessingDays })
-            .ToDictionaryAsync(x => x.FormId, ct);
         // From memory, not a query per batch: the writer is the one serial stage every submission passes.
         var calendar = await calendars.GetAsync(db, ct);
         if (!db.Database.IsSqlite())
@@ -48,12 +80,12 @@ public sealed class CaseIntake(MadoguchiDbContext model, BusinessCalendarCache c
             // sequence is the commit order (SQLite's BEGIN IMMEDIATE already serialises writers).
             await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [SequenceLockKey], ct);
         }
-        var next = (await db.Cases.MaxAsync(c => (long?)c.Sequence, ct) ?? 0) + 1;
+        var next = (await LastSequence(db, ct) ?? 0) + 1;
         var cases = new List<Case>(submissions.Count);
         var events = new List<CaseEvent>(submissions.Count);
         foreach (var s in submissions)
         {
-            var p = procedures[s.FormId];
+            var p = forms[s.FormId];
             var start = s.Case;
             var (receivedAt, receivedOn) = Received(s.SubmittedAt, start.ReceivedOn);
             cases.Add(new Case
@@ -85,16 +117,15 @@ public sealed class CaseIntake(MadoguchiDbContext model, BusinessCalendarCache c
         }
         await _cases.InsertAsync(db, cases, ct);
         await _events.InsertAsync(db, events, ct);
-        if (outbox is not null) await AnnounceAsync(db, outbox, cases, ct);
+        if (outbox is not null) await AnnounceAsync(db, outbox, forms, cases, ct);
     }
 
-    /// <summary>Queues case.created for procedures with a webhook endpoint: one query for the batch, nothing more for the rest.</summary>
-    private static async Task AnnounceAsync(MadoguchiDbContext db, Webhooks.WebhookOutbox outbox, List<Case> cases, CancellationToken ct)
+    /// <summary>Queues case.created for procedures with a webhook endpoint; the forms' facts already say which have one.</summary>
+    private static async Task AnnounceAsync(MadoguchiDbContext db, Webhooks.WebhookOutbox outbox, IReadOnlyDictionary<Guid, FormFacts> forms, List<Case> cases, CancellationToken ct)
     {
-        var procedureIds = cases.Select(c => c.ProcedureId).Distinct().ToList();
-        var hooked = await db.WebhookEndpoints.AsNoTracking().Where(e => e.Active && procedureIds.Contains(e.ProcedureId)).Select(e => e.ProcedureId).Distinct().ToListAsync(ct);
+        var hooked = cases.Where(c => forms[c.FormId].Hooked).ToList();
         if (hooked.Count == 0) return;
-        foreach (var c in cases.Where(c => hooked.Contains(c.ProcedureId)))
+        foreach (var c in hooked)
         {
             await outbox.AddAsync(db, c.ProcedureId, Webhooks.WebhookEvents.CaseCreated, CaseWebhooks.Data(c, c.Status), ct);
         }

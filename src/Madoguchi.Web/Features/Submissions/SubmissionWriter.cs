@@ -9,8 +9,11 @@ namespace Madoguchi.Web.Features.Submissions;
 /// What became of a submission: stored now, or the one stored earlier under the same idempotency key;
 /// or not stored because its form has a newer current version than the one it was checked against.
 /// </summary>
-/// <remarks><see cref="Refused"/> is set when the form's intake limits (capacity, per person) left no place; nothing was stored.</remarks>
-public sealed record SubmitOutcome(Submission Stored, bool Replayed, bool KeyReusedWithOtherAnswers, bool NotCurrent = false, Intake.IntakeRefusal? Refused = null);
+/// <remarks>
+/// <see cref="Refused"/> is set when the form's intake limits (capacity, per person) left no place, and
+/// <see cref="Stopped"/> when staff stopped new applications to the form; in both cases nothing was stored.
+/// </remarks>
+public sealed record SubmitOutcome(Submission Stored, bool Replayed, bool KeyReusedWithOtherAnswers, bool NotCurrent = false, Intake.IntakeRefusal? Refused = null, bool Stopped = false);
 
 /// <summary>
 /// Writes submissions with group commit: requests that arrive while a transaction is being made
@@ -26,7 +29,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
 {
     private const int MaxBatch = 512;
 
-    private sealed record Pending(Submission Submission, bool RequireCurrent, TaskCompletionSource<SubmitOutcome> Done, CancellationToken Ct);
+    private sealed record Pending(Submission Submission, bool RequireCurrent, bool RefuseIfStopped, TaskCompletionSource<SubmitOutcome> Done, CancellationToken Ct);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private PreparedInsert<Submission>? _submissions;
@@ -34,10 +37,12 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
     private Cases.CaseIntake? _cases;
 
     /// <param name="requireCurrent">Store only if the submission's version is still its form's current one (checked in the storing transaction).</param>
-    public async Task<SubmitOutcome> SubmitAsync(Submission submission, bool requireCurrent, CancellationToken ct)
+    /// <param name="refuseIfStopped">Store only if staff have not stopped new applications to the form (checked in the storing
+    /// transaction); a draft started before the stop may still be sent.</param>
+    public async Task<SubmitOutcome> SubmitAsync(Submission submission, bool requireCurrent, bool refuseIfStopped, CancellationToken ct)
     {
         var done = new TaskCompletionSource<SubmitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.Writer.WriteAsync(new Pending(submission, requireCurrent, done, ct), ct);
+        await _queue.Writer.WriteAsync(new Pending(submission, requireCurrent, refuseIfStopped, done, ct), ct);
         // The caller may stop waiting (client gone), but the write itself is not cancelled halfway.
         return await done.Task.WaitAsync(ct);
     }
@@ -123,14 +128,14 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             }
         }
 
-        // A version published since a submission's answers were checked (here or on another instance)
-        // sends it back to be checked against the new one: one query for the whole batch.
-        var checkForms = candidates.Where(p => p.RequireCurrent).Select(p => p.Submission.FormId).Distinct().ToList();
-        var current = checkForms.Count == 0 ? [] : await db.Forms.AsNoTracking().Where(f => checkForms.Contains(f.Id))
-            .Select(f => new { f.Id, f.CurrentVersion }).ToDictionaryAsync(f => f.Id, f => f.CurrentVersion, ct);
-        var stale = candidates.Where(p => p.RequireCurrent && current.GetValueOrDefault(p.Submission.FormId) != p.Submission.FormVersionNumber)
+        // One read of the batch's forms in this transaction: a form whose new applications were stopped
+        // takes none, and a version published since a submission's answers were checked (here or on
+        // another instance) sends it back to be checked against the new one. The cases use the same read.
+        var forms = await Cases.CaseIntake.FactsAsync(db, candidates.Select(p => p.Submission.FormId), ct);
+        var stopped = candidates.Where(p => p.RefuseIfStopped && forms[p.Submission.FormId].Stopped).Select(p => p.Submission).ToHashSet();
+        var stale = candidates.Where(p => p.RequireCurrent && !stopped.Contains(p.Submission) && forms[p.Submission.FormId].CurrentVersion != p.Submission.FormVersionNumber)
             .Select(p => p.Submission).ToHashSet();
-        var toInsert = candidates.Select(p => p.Submission).Where(s => !stale.Contains(s)).ToList();
+        var toInsert = candidates.Select(p => p.Submission).Where(s => !stale.Contains(s) && !stopped.Contains(s)).ToList();
 
         // Places under intake limits are taken in the same transaction as the inserts: a refused
         // submission is left out of the batch instead of failing it, and a failed batch gives its places back.
@@ -150,7 +155,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
             await _submissions.InsertAsync(db, toInsert, ct);
             await _sealed.InsertAsync(db, [.. toInsert.SelectMany(s => s.Sealed)], ct);
             // Each submission lands in its procedure's ledger in the same commit.
-            await _cases.InsertAsync(db, toInsert, scope.ServiceProvider.GetRequiredService<Webhooks.WebhookOutbox>(), ct);
+            await _cases.InsertAsync(db, toInsert, forms, scope.ServiceProvider.GetRequiredService<Webhooks.WebhookOutbox>(), ct);
             if (drafts.Count > 0)
             {
                 foreach (var a in await db.Attachments.Where(a => a.DraftId != null && ids.Contains(a.DraftId.Value)).ToListAsync(ct))
@@ -169,9 +174,12 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
         }
         foreach (var (p, outcome) in results)
         {
-            // Retries that follow a submission sent back go back with it.
+            // Retries that follow a submission sent back or refused go back with it.
             var o = outcome();
-            p.Done.TrySetResult(stale.Contains(o.Stored) ? new SubmitOutcome(p.Submission, false, false, NotCurrent: true) : o);
+            p.Done.TrySetResult(
+                stopped.Contains(o.Stored) ? new SubmitOutcome(p.Submission, false, false, Stopped: true)
+                : stale.Contains(o.Stored) ? new SubmitOutcome(p.Submission, false, false, NotCurrent: true)
+                : o);
         }
     }
 }

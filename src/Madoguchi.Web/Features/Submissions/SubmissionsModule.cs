@@ -163,8 +163,6 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
     public async Task<Result> SubmitAsync(string slug, int? versionNumber, JsonObject answers, AnswerChecker.Mode mode, string language,
         string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null, string? applicantSubject = null, Cases.CaseStart? keyed = null)
     {
-        // Stopped forms take no new applications; a draft started before the stop may still be sent.
-        if (fromDraftId is null && await PublishedForms.StoppedAsync(db, slug, ct)) return new Result.Closed();
         for (var attempt = 1; ; attempt++)
         {
             // The cached current version is confirmed by the writer, in the transaction that stores the submission.
@@ -223,7 +221,10 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
         {
             submission.Sealed.Add(await vault.SealAsync(SubmissionOwner, submission.Id.ToString(), path, json, ct));
         }
-        var outcome = await writer.SubmitAsync(submission, requireCurrent, ct);
+        // Stopped forms take no new applications (the writer checks in the storing transaction); a
+        // draft started before the stop may still be sent.
+        var outcome = await writer.SubmitAsync(submission, requireCurrent, refuseIfStopped: fromDraftId is null, ct);
+        if (outcome.Stopped) return new Result.Closed();
         if (outcome.NotCurrent) return null;
         if (outcome.Refused is { } limited) return new Result.Limited(limited);
         if (outcome.KeyReusedWithOtherAnswers) return new Result.KeyReused();

@@ -252,4 +252,45 @@ public sealed class SubmissionApiTests
         var started = await scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Submissions.DraftService>().StartAsync(SubmissionKit.Slug, "ja", Ct);
         Assert.Equal(2, started!.Value.Draft.FormVersionNumber);
     }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task Applications_stopped_by_another_instance_are_refused_even_with_the_form_remembered_here_and_a_retry_stays_refused()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+        // The first submission makes this instance remember the form's current version.
+        Assert.Equal(HttpStatusCode.Created, (await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers())).StatusCode);
+        // A resident starts a draft before the stop.
+        await using var residentScope = app.Scope();
+        var (draft, _) = (await residentScope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Submissions.DraftService>().StartAsync(SubmissionKit.Slug, "ja", Ct))!.Value;
+
+        // Staff stop new applications on another instance: only the database knows.
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            Assert.Equal(1, await db.Forms.Where(f => f.Slug == SubmissionKit.Slug)
+                .ExecuteUpdateAsync(u => u.SetProperty(f => f.UnpublishedAt, DateTimeOffset.UtcNow), Ct));
+        }
+
+        var refused = await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), key: "stopped-1");
+        Assert.Equal(HttpStatusCode.Gone, refused.StatusCode);
+        Assert.Contains("受付を停止しています", await refused.Content.ReadAsStringAsync(Ct));
+        // A retry of the refused request is refused again, not replayed as if it had been stored.
+        Assert.Equal(HttpStatusCode.Gone, (await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), key: "stopped-1")).StatusCode);
+
+        // The draft started before the stop may still be sent.
+        var sent = await residentScope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Submissions.SubmissionService>().SubmitAsync(
+            SubmissionKit.Slug, 1, SubmissionKit.GoodAnswers(), Madoguchi.Web.Features.Submissions.AnswerChecker.Mode.Lenient, "ja", null, "web", Ct, fromDraftId: draft.Id);
+        Assert.IsType<Madoguchi.Web.Features.Submissions.SubmissionService.Result.Accepted>(sent);
+
+        await using var check = app.Scope();
+        var stored = check.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        Assert.Equal(2, await stored.Submissions.CountAsync(Ct));
+        Assert.Equal(2, await stored.Cases.CountAsync(Ct));
+        Assert.Equal(0, await stored.Submissions.CountAsync(s => s.IdempotencyKey == "stopped-1", Ct));
+        Assert.Equal(1, await stored.Submissions.CountAsync(s => s.Channel == "web", Ct));
+        Assert.False(await stored.Drafts.AnyAsync(d => d.Id == draft.Id, Ct)); // sent, so ended
+    }
 }
