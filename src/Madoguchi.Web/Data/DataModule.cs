@@ -44,6 +44,8 @@ public static class DataModule
         services.AddScoped<ScopedDbContext>();
         // The container disposes it at the end of the scope: a pooled context goes back to the pool.
         services.AddScoped(sp => sp.GetRequiredService<ScopedDbContext>().Context);
+        services.AddSingleton<SqliteCheckpointer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
         return services;
     }
 

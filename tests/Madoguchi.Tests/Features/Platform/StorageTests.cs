@@ -50,6 +50,41 @@ public sealed class StorageTests
         cmd.CommandText = "PRAGMA synchronous";
         Assert.Equal(2L, (long?)await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken)); // 2 = FULL
     }
+
+    [Fact]
+    public async Task The_app_copies_the_write_ahead_log_into_the_database_file_in_the_background_not_in_a_commit()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await MadoguchiFactory.CreateAsync();
+        if (app.Database.IsPostgres) return;
+        using var started = app.CreatePlainClient(); // the app, with its background services, is running
+        await using var conn = new SqliteConnection(app.Database.Storage.ConnectionString);
+        await conn.OpenAsync(ct);
+        SqlitePragmas.Apply(conn);
+        await using var cmd = conn.CreateCommand();
+        // A commit checkpoints only past this limit, a backstop for when no app is running (the CLI).
+        cmd.CommandText = "PRAGMA wal_autocheckpoint";
+        Assert.Equal(10000L, (long?)await cmd.ExecuteScalarAsync(ct));
+
+        var file = new FileInfo(app.Database.Storage.Display);
+        var before = file.Length;
+        // About 2 MB in ten commits: far below the backstop, so only the app's checkpointer copies it.
+        cmd.CommandText = "CREATE TABLE checkpoint_probe (x BLOB NOT NULL)";
+        await cmd.ExecuteNonQueryAsync(ct);
+        cmd.CommandText = "INSERT INTO checkpoint_probe (x) VALUES (randomblob(200000))";
+        for (var i = 0; i < 10; i++) await cmd.ExecuteNonQueryAsync(ct);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            file.Refresh();
+            if (file.Length >= before + 2_000_000) break;
+            await Task.Delay(100, ct);
+        }
+        Assert.True(file.Length >= before + 2_000_000, $"the database file grew by {file.Length - before:N0} bytes, not by the 2,000,000 written");
+        cmd.CommandText = "SELECT count(*) FROM checkpoint_probe";
+        Assert.Equal(10L, (long?)await cmd.ExecuteScalarAsync(ct));
+    }
 }
 
 public sealed class MigrationTests
