@@ -54,21 +54,26 @@ public static class SubmissionsModule
         }
         if (request.ContentLength > MaxBodyBytes) return Problem(413, "リクエストが大きすぎます。", $"本文は{MaxBodyBytes / 1024}KBまでです。");
         JsonObject? body;
+        // The read buffer is rented and the body parsed where it lies: this runs for every submission.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             using var limited = new MemoryStream();
-            var buffer = new byte[16 * 1024];
             int n;
             while ((n = await request.Body.ReadAsync(buffer, ct)) > 0)
             {
                 if (limited.Length + n > MaxBodyBytes) return Problem(413, "リクエストが大きすぎます。", $"本文は{MaxBodyBytes / 1024}KBまでです。");
                 limited.Write(buffer, 0, n);
             }
-            body = JsonNode.Parse(limited.ToArray()) as JsonObject;
+            body = JsonNode.Parse(limited.GetBuffer().AsSpan(0, (int)limited.Length)) as JsonObject;
         }
         catch (JsonException e)
         {
             return Problem(400, "JSON として読めません。", $"本文を JSON で送ってください（{e.LineNumber + 1}行目付近: {e.Message}）。");
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
         if (body is null || body["answers"] is not JsonObject answers)
         {

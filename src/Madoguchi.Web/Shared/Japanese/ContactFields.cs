@@ -43,11 +43,13 @@ public static class PhoneField
         if (possible is PhoneNumberUtil.ValidationResult.TOO_LONG or PhoneNumberUtil.ValidationResult.INVALID_LENGTH) return TooLong();
         // JP metadata allows long lengths for a few special services, so lengths are judged here too:
         // a Japanese number has 9 or 10 digits after the leading 0 (03-1234-5678, 090-1234-5678).
-        if (!Util.IsValidNumber(number) && number.CountryCode == 81 && significant is < 9 or > 10)
+        // Asked once: it matches the number against every pattern of its region, the dearest step here.
+        var valid = Util.IsValidNumber(number);
+        if (!valid && number.CountryCode == 81 && significant is < 9 or > 10)
         {
             return significant < 9 ? TooShort() : TooLong();
         }
-        if (!Util.IsValidNumber(number))
+        if (!valid)
         {
             return Fail("invalid_phone",
                 "この電話番号は使われていない番号の形です。番号を確かめてください。",
