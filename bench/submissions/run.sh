@@ -67,8 +67,8 @@ echo "bench: measuring latency at $rate submissions/s offered (${seconds}s)…" 
 # hey's workers each send at rate/workers per second on tickers that start together and stay in
 # phase, so the load arrives in bursts of one request per worker. 50 workers made bursts of 50
 # requests every 50 ms, and the queue behind each burst dominated p50 (measured 17.6 ms against
-# 9.6 ms with 20 workers, at the same achieved rate). 20 workers keep the achieved rate at the
-# offered one; fewer fall behind it.
+# 9.6 ms with 20 workers). 20 workers keep the achieved rate within 2% of the offered one
+# (982–991/s of 1,000 in the runs of 2026-11-27); 10 workers fell behind it (968/s).
 latency_out=$(hey -z "${seconds}s" -c $workers -q $((rate / workers)) -m POST -T application/json -D "$BENCH_BODY" "$url")
 p50=$(echo "$latency_out" | awk '/50% in/ {printf "%.1f", $3*1000}')
 p99=$(echo "$latency_out" | awk '/99% in/ {printf "%.1f", $3*1000}')
