@@ -59,7 +59,9 @@ public sealed class PublishedForms
 
     /// <summary>
     /// Whether new applications to the form were stopped in the designer. Asked of the database each
-    /// time: stopping does not change the current version, so the cached lookup cannot see it.
+    /// time: stopping does not change the current version, so the cached lookup cannot see it. A new draft
+    /// and a refused submission ask here; a submission to be stored learns it from the
+    /// <see cref="SubmissionWriter"/>, in the storing transaction.
     /// </summary>
     public static Task<bool> StoppedAsync(Data.MadoguchiDbContext db, string slug, CancellationToken ct)
         => db.Forms.AsNoTracking().AnyAsync(f => f.Slug == slug && f.UnpublishedAt != null, ct);

@@ -174,14 +174,20 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
             var current = await forms.CurrentAsync(db, slug, validate: false, ct);
             if (current is null) return new Result.FormNotFound();
             var version = versionNumber is not { } n || n == current.Number ? current : await forms.VersionAsync(db, current.FormId, n, ct);
-            if (version is null) return new Result.VersionNotFound(versionNumber!.Value, current.Number);
+            if (version is null) return await ClosedOrAsync(new Result.VersionNotFound(versionNumber!.Value, current.Number));
             // Without a version the resident gets the current one; on the last attempt the version the
             // answers were checked against stands (it is a published version all the same).
             var requireCurrent = versionNumber is null && attempt < Attempts;
             var result = await SubmitToAsync(version, current.Definition.Intake, answers, mode, language, idempotencyKey, channel, requireCurrent, fromDraftId, applicantSubject, keyed, ct);
+            if (result is Result.Refused or Result.Limited) return await ClosedOrAsync(result);
             if (result is not null) return result;
             forms.Forget(slug);
         }
+
+        // Whether the form was stopped is learnt in the writer, which a refused submission never reaches: before
+        // asking the resident to change the answers, make sure the form still takes them. Only refusals pay the query.
+        async Task<Result> ClosedOrAsync(Result refusal)
+            => fromDraftId is null && await PublishedForms.StoppedAsync(db, slug, ct) ? new Result.Closed() : refusal;
     }
 
     /// <returns>Null when the form has a newer current version than <paramref name="version"/> and <paramref name="requireCurrent"/> is set.</returns>

@@ -279,6 +279,10 @@ public sealed class SubmissionApiTests
         Assert.Contains("受付を停止しています", await refused.Content.ReadAsStringAsync(Ct));
         // A retry of the refused request is refused again, not replayed as if it had been stored.
         Assert.Equal(HttpStatusCode.Gone, (await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), key: "stopped-1")).StatusCode);
+        // Wrong answers are not worth correcting for a form that takes none: the stop is what the resident is told.
+        var wrong = SubmissionKit.GoodAnswers();
+        wrong["birthDate"] = "平成31年5月1日";
+        Assert.Equal(HttpStatusCode.Gone, (await SubmissionKit.PostAsync(client, wrong)).StatusCode);
 
         // The draft started before the stop may still be sent.
         var sent = await residentScope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Submissions.SubmissionService>().SubmitAsync(
