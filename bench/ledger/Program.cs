@@ -31,6 +31,7 @@ string? output = null;
 var breakdown = false;
 var export = false;
 var exportParts = false;
+var warmup = 20;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -38,11 +39,12 @@ for (var i = 0; i < args.Length; i++)
         case "--rows" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out rows) && rows > 1000: i++; break;
         case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out runs) && runs > 0: i++; break;
         case "--out" when i + 1 < args.Length: output = args[++i]; break;
+        case "--warmup" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out warmup) && warmup >= 0: i++; break;
         case "--breakdown": breakdown = true; break;
         case "--export": export = true; break;
         case "--export-parts": export = exportParts = true; break;
         default:
-            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --out docs/benchmarks.md --breakdown (where one request's time goes: each database command, the commit) --export (the ledger exported through the API as CSV and XLSX against CsvHelper and MiniExcel over a bare query) --export-parts (where the CSV export time goes: reading rows, writing CSV, HTTP)");
+            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --warmup SECONDS (default 20) --out docs/benchmarks.md --breakdown (where one request's time goes: each database command, the commit) --export (the ledger exported through the API as CSV and XLSX against CsvHelper and MiniExcel over a bare query) --export-parts (where the CSV export time goes: reading rows, writing CSV, HTTP)");
             return 2;
     }
 }
@@ -130,6 +132,20 @@ try
         new("filtered: status 審査中 + channel オンライン", "Filter.Status=reviewing&Filter.Channel=online", (CaseWorkflow.Reviewing, "online"), null),
         new("filtered, deep page via cursor", "Filter.Status=reviewing&Filter.Channel=online&after=" + Uri.EscapeDataString(deepCursor), (CaseWorkflow.Reviewing, "online"), deep),
     };
+    // Warm-up: every path the runs time, alternated for --warmup seconds, so that the runtime has
+    // compiled the hot code with full optimisation (tiered JIT) before any run is timed; a few requests
+    // leave the page's per-row code in its quick first-tier form.
+    var warm = Stopwatch.StartNew();
+    while (warm.Elapsed.TotalSeconds < warmup)
+    {
+        foreach (var s in scenarios)
+        {
+            await Http.GetAsync(client, $"/staff/ledger/{procedureId}" + (s.Query.Length > 0 ? "?" + s.Query : ""), ct);
+            await AppRowsAsync(s);
+            await Bare.PageAsync(bare, procedureId, s.Filter, s.After, ct);
+        }
+        await Http.GetAsync(client, "/staff", ct);
+    }
     if (breakdown)
     {
         await DbTimings.PrintAsync(client, bare, [("staff home", "/staff"), .. scenarios.Select(s => (s.Name, $"/staff/ledger/{procedureId}" + (s.Query.Length > 0 ? "?" + s.Query : "")))], runs, ct);

@@ -6,6 +6,12 @@ namespace Madoguchi.Web.Shared;
 
 public static class WebPlatform
 {
+    /// <summary>
+    /// Cache-Control for a page of personal data that carries a form. Antiforgery sets exactly this on
+    /// any response with a token and logs a warning on every request where it overrides another value.
+    /// </summary>
+    public const string NoStore = "no-cache, no-store";
+
     /// <summary>Headers every response carries (DESIGN.md §4.5).</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
     {

@@ -236,7 +236,7 @@ public sealed class CasePageModel(
             : Assignable.TryGetValue(c.AssigneeId, out var n) ? n
             : await db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName != "" ? u.DisplayName : u.UserName).FirstOrDefaultAsync(ct) ?? c.AssigneeId;
         Overdue = CaseClock.IsOverdue(c, JapanTime.Today(clock));
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         return Page();
     }
 

@@ -140,7 +140,7 @@ public sealed class TemplateModel(MadoguchiDbContext db, StaffScope scope, Audit
                 Parsed = null;
             }
         }
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         return true;
     }
 }
