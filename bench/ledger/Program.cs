@@ -169,7 +169,9 @@ try
     {
         var url = $"/staff/ledger/{procedureId}" + (s.Query.Length > 0 ? "?" + s.Query : "");
         // Same rows from all three, checked before timing.
-        var ids = Http.Rows(await Http.GetAsync(client, url, ct));
+        var html = await Http.GetAsync(client, url, ct);
+        var ids = Http.Rows(html);
+        Console.Error.WriteLine($"{s.Name}: the page is {Encoding.UTF8.GetByteCount(html):N0} bytes of HTML");
         var bareIds = await Bare.PageAsync(bare, procedureId, s.Filter, s.After, ct);
         var appIds = await AppRowsAsync(s);
         if (!ids.SequenceEqual(bareIds) || !appIds.SequenceEqual(bareIds)) throw new InvalidOperationException($"{s.Name}: the page, the app's query and the bare query return different rows ({ids.Count}, {appIds.Count}, {bareIds.Count}).");

@@ -29,7 +29,8 @@ public sealed record AuditEvent(string Action, string TargetType, string? Target
 /// serialised: PostgreSQL takes a transaction-scoped advisory lock (one chain across app instances);
 /// SQLite transactions begin IMMEDIATE (Microsoft.Data.Sqlite's default), which holds the write lock.
 /// </summary>
-public sealed class AuditTrail(MadoguchiDbContext db, TimeProvider clock, IHttpContextAccessor http, IConfiguration configuration, AuditCheckpoints checkpoints)
+public sealed class AuditTrail(MadoguchiDbContext db, IDbContextFactory<MadoguchiDbContext> contexts, TimeProvider clock, IHttpContextAccessor http,
+    IConfiguration configuration, AuditCheckpoints checkpoints)
 {
     public const string ActorSetting = "Madoguchi:Audit:Actor";
     // Any fixed 64-bit key; every Madoguchi instance on the database takes the same one.
@@ -37,12 +38,15 @@ public sealed class AuditTrail(MadoguchiDbContext db, TimeProvider clock, IHttpC
 
     // Every append reads the chain's end and most read the actor's name: compiled once, they skip EF's
     // per-call expression work, which cost more than the reads themselves on a ledger view (bench/ledger).
-    private static readonly Func<MadoguchiDbContext, CancellationToken, Task<ChainEnd?>> LastOf = EF.CompileAsyncQuery(
-        (MadoguchiDbContext db, CancellationToken _) => db.AuditEntries.AsNoTracking().OrderByDescending(x => x.Sequence)
-            .Select(x => new ChainEnd(x.Sequence, x.Hash)).FirstOrDefault());
+    private sealed class Queries
+    {
+        public readonly Func<MadoguchiDbContext, CancellationToken, Task<ChainEnd?>> LastOf = EF.CompileAsyncQuery(
+            (MadoguchiDbContext db, CancellationToken _) => db.AuditEntries.AsNoTracking().OrderByDescending(x => x.Sequence)
+                .Select(x => new ChainEnd(x.Sequence, x.Hash)).FirstOrDefault());
 
-    private static readonly Func<MadoguchiDbContext, string, CancellationToken, Task<string?>> NameOf = EF.CompileAsyncQuery(
-        (MadoguchiDbContext db, string id, CancellationToken _) => db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.DisplayName).FirstOrDefault());
+        public readonly Func<MadoguchiDbContext, string, CancellationToken, Task<string?>> NameOf = EF.CompileAsyncQuery(
+            (MadoguchiDbContext db, string id, CancellationToken _) => db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.DisplayName).FirstOrDefault());
+    }
 
     // A view's entry is the only row its transaction writes: a plain insert spares the change tracker.
     // One per model, since SQLite and PostgreSQL map the columns differently.
@@ -59,7 +63,7 @@ public sealed class AuditTrail(MadoguchiDbContext db, TimeProvider clock, IHttpC
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
-            var entry = await AppendInTransactionAsync(e, ct);
+            var entry = await AppendInTransactionAsync(db, e, e.Actor ?? await CurrentActorAsync(ct), ClientAddress(), ct);
             if (own is not null) await own.CommitAsync(ct);
             checkpoints.Appended();
             return entry;
@@ -79,7 +83,7 @@ public sealed class AuditTrail(MadoguchiDbContext db, TimeProvider clock, IHttpC
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
-            await AppendInTransactionAsync(e, ct, alone: !db.ChangeTracker.HasChanges());
+            await AppendInTransactionAsync(db, e, e.Actor ?? await CurrentActorAsync(ct), ClientAddress(), ct, alone: !db.ChangeTracker.HasChanges());
             var result = await read(ct);
             if (own is not null) await own.CommitAsync(ct);
             checkpoints.Appended();
@@ -91,19 +95,58 @@ public sealed class AuditTrail(MadoguchiDbContext db, TimeProvider clock, IHttpC
         }
     }
 
+    /// <summary>
+    /// For a read of personal data that writes nothing: the "viewed" entry is appended and committed on
+    /// a context (connection) of its own while <paramref name="read"/> runs on the request's, and the
+    /// rows are handed back only once the entry is committed. If the entry cannot be written the rows
+    /// are dropped and the error propagates, so nothing unaudited is shown, as with
+    /// <see cref="ViewAsync"/>; the caller waits for the longer of the two instead of their sum
+    /// (the entry's durable commit is about as long as a ledger page's read, bench/ledger).
+    /// Inside a caller's transaction the entry must join it: then this is <see cref="ViewAsync"/>.
+    /// </summary>
+    public async Task<T> ViewAlongsideAsync<T>(AuditEvent e, Func<CancellationToken, Task<T>> read, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is not null) return await ViewAsync(e, read, ct);
+        var actor = e.Actor ?? await CurrentActorAsync(ct);
+        var client = ClientAddress();
+        // On the thread pool: SQLite's async calls complete synchronously, so awaiting the append here
+        // would run it to its commit before the read began.
+        var entry = Task.Run(async () =>
+        {
+            await using var own = await contexts.CreateDbContextAsync(ct);
+            await using var transaction = await own.Database.BeginTransactionAsync(ct);
+            await AppendInTransactionAsync(own, e, actor, client, ct, alone: true);
+            await transaction.CommitAsync(ct);
+            checkpoints.Appended();
+        }, ct);
+        T result;
+        try
+        {
+            result = await read(ct);
+        }
+        catch
+        {
+            // The attempt is recorded all the same; its own failure must not hide the read's.
+            await entry.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+        await entry;
+        return result;
+    }
+
+    /// <param name="on">The context whose transaction the entry joins.</param>
     /// <param name="alone">
     /// Nothing else is pending in the context: the entry goes in by a plain insert, not SaveChanges
     /// (which would also have saved whatever the caller changed).
     /// </param>
-    private async Task<AuditEntry> AppendInTransactionAsync(AuditEvent e, CancellationToken ct, bool alone = false)
+    private async Task<AuditEntry> AppendInTransactionAsync(MadoguchiDbContext on, AuditEvent e, AuditActor actor, string? client, CancellationToken ct, bool alone = false)
     {
-        if (!db.Database.IsSqlite())
+        if (!on.Database.IsSqlite())
         {
             // Released at commit or rollback; waits while another instance appends.
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [ChainLockKey], ct);
+            await on.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [ChainLockKey], ct);
         }
-        var last = await LastOf(db, ct);
-        var actor = e.Actor ?? await CurrentActorAsync(ct);
+        var last = await PerModel<Queries>.Of(on).LastOf(on, ct);
         var entry = new AuditEntry
         {
             Sequence = (last?.Sequence ?? 0) + 1,
@@ -115,26 +158,28 @@ public sealed class AuditTrail(MadoguchiDbContext db, TimeProvider clock, IHttpC
             TargetId = e.TargetId is null ? null : Clip(e.TargetId, 200),
             DepartmentId = e.DepartmentId,
             Detail = Clip(e.Detail, 1000),
-            ClientAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            ClientAddress = client,
             PreviousHash = last?.Hash ?? AuditEntry.Genesis,
         };
         entry.Hash = entry.ComputeHash();
         if (alone)
         {
-            await Inserts.GetValue(db.Model, _ => new PreparedInsert<AuditEntry>(db)).InsertAsync(db, [entry], ct);
+            await Inserts.GetValue(on.Model, _ => new PreparedInsert<AuditEntry>(on)).InsertAsync(on, [entry], ct);
             return entry;
         }
-        db.AuditEntries.Add(entry);
-        await db.SaveChangesAsync(ct);
+        on.AuditEntries.Add(entry);
+        await on.SaveChangesAsync(ct);
         return entry;
     }
+
+    private string? ClientAddress() => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
 
     private async Task<AuditActor> CurrentActorAsync(CancellationToken ct)
     {
         var user = http.HttpContext?.User;
         if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is { } id)
         {
-            var name = await NameOf(db, id, ct);
+            var name = await PerModel<Queries>.Of(db).NameOf(db, id, ct);
             return new AuditActor(id, name ?? "");
         }
         if (http.HttpContext is not null) return AuditActor.Anonymous;

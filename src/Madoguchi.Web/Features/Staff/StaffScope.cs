@@ -12,12 +12,15 @@ namespace Madoguchi.Web.Features.Staff;
 public sealed class StaffScope(MadoguchiDbContext db)
 {
     // Asked on every ledger, case and export request: compiled once (see AuditTrail).
-    private static readonly Func<MadoguchiDbContext, Guid, CancellationToken, Task<bool>> Exists = EF.CompileAsyncQuery(
-        (MadoguchiDbContext db, Guid procedureId, CancellationToken _) => db.Procedures.Any(p => p.Id == procedureId));
+    private sealed class Queries
+    {
+        public readonly Func<MadoguchiDbContext, Guid, CancellationToken, Task<bool>> Exists = EF.CompileAsyncQuery(
+            (MadoguchiDbContext db, Guid procedureId, CancellationToken _) => db.Procedures.Any(p => p.Id == procedureId));
 
-    private static readonly Func<MadoguchiDbContext, Guid, string?, CancellationToken, Task<bool>> InDepartment = EF.CompileAsyncQuery(
-        (MadoguchiDbContext db, Guid procedureId, string? userId, CancellationToken _) => db.Procedures.Any(p => p.Id == procedureId && p.DepartmentId != null
-            && db.Users.Any(u => u.Id == userId && u.DepartmentId == p.DepartmentId)));
+        public readonly Func<MadoguchiDbContext, Guid, string?, CancellationToken, Task<bool>> InDepartment = EF.CompileAsyncQuery(
+            (MadoguchiDbContext db, Guid procedureId, string? userId, CancellationToken _) => db.Procedures.Any(p => p.Id == procedureId && p.DepartmentId != null
+                && db.Users.Any(u => u.Id == userId && u.DepartmentId == p.DepartmentId)));
+    }
 
     public static bool SeesAllDepartments(ClaimsPrincipal user)
         => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Dx) || user.IsInRole(Roles.Auditor);
@@ -35,7 +38,7 @@ public sealed class StaffScope(MadoguchiDbContext db)
     /// <summary>Whether this member of staff may see the procedure: the same rule as <see cref="ProceduresAsync"/>, in one query.</summary>
     public async Task<bool> MaySeeAsync(ClaimsPrincipal user, Guid procedureId, CancellationToken ct)
     {
-        if (SeesAllDepartments(user)) return await Exists(db, procedureId, ct);
-        return await InDepartment(db, procedureId, user.FindFirstValue(ClaimTypes.NameIdentifier), ct);
+        if (SeesAllDepartments(user)) return await PerModel<Queries>.Of(db).Exists(db, procedureId, ct);
+        return await PerModel<Queries>.Of(db).InDepartment(db, procedureId, user.FindFirstValue(ClaimTypes.NameIdentifier), ct);
     }
 }

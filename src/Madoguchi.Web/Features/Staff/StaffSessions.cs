@@ -25,8 +25,11 @@ public sealed class StaffSessions(MadoguchiDbContext db, TimeProvider clock, Mic
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
     // Runs on every signed-in request: compiled once (see AuditTrail). Tracked, for the touch below.
-    private static readonly Func<MadoguchiDbContext, string, CancellationToken, Task<StaffSession?>> Find = EF.CompileAsyncQuery(
-        (MadoguchiDbContext db, string id, CancellationToken _) => db.StaffSessions.FirstOrDefault(x => x.Id == id));
+    private sealed class Queries
+    {
+        public readonly Func<MadoguchiDbContext, string, CancellationToken, Task<StaffSession?>> Find = EF.CompileAsyncQuery(
+            (MadoguchiDbContext db, string id, CancellationToken _) => db.StaffSessions.FirstOrDefault(x => x.Id == id));
+    }
 
     public async Task<string> StartAsync(string userId, CancellationToken ct = default)
     {
@@ -46,7 +49,7 @@ public sealed class StaffSessions(MadoguchiDbContext db, TimeProvider clock, Mic
     /// <summary>True when the session is open and within both limits; refreshes its last-seen time.</summary>
     public async Task<bool> IsAliveAsync(string sessionId, string userId, CancellationToken ct = default)
     {
-        var s = await Find(db, sessionId, ct);
+        var s = await PerModel<Queries>.Of(db).Find(db, sessionId, ct);
         if (s is null || s.UserId != userId || s.EndedAt is not null) return false;
         var now = clock.GetUtcNow();
         var o = options.Value;

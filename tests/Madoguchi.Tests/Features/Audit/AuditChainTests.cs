@@ -61,7 +61,7 @@ public sealed class AuditChainTests
             await ctx.AuditEntries.ExecuteDeleteAsync(Ct);
             File.Delete(file);
             var checkpoints = AuditKit.Checkpoints(db, clock, file);
-            var trail = AuditKit.Trail(ctx, clock, checkpoints);
+            var trail = AuditKit.Trail(db, ctx, clock, checkpoints);
             foreach (var e in c.Entries)
             {
                 clock.Advance(TimeSpan.FromMilliseconds(e.MillisecondsLater));
@@ -145,7 +145,7 @@ public sealed class AuditChainTests
         var clock = new FakeClock(new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.Zero));
         await using (var ctx = db.CreateContext())
         {
-            var trail = AuditKit.Trail(ctx, clock, AuditKit.Checkpoints(db, clock));
+            var trail = AuditKit.Trail(db, ctx, clock, AuditKit.Checkpoints(db, clock));
             for (var i = 0; i < 3; i++) await trail.AppendAsync(new AuditEvent(AuditActions.InventoryEdited, "procedure", $"p{i}"), Ct);
         }
         var checkpoint = await CliRunner.RunAsync(db, "audit", "checkpoint");

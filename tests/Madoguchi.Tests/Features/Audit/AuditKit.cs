@@ -19,6 +19,12 @@ internal static class AuditKit
         return new AuditCheckpoints(Options.Create(options), db.Storage, clock, new MailSender(Options.Create(new SmtpOptions())), NullLogger<AuditCheckpoints>.Instance);
     }
 
-    public static AuditTrail Trail(MadoguchiDbContext ctx, TimeProvider clock, AuditCheckpoints checkpoints)
-        => new(ctx, clock, new HttpContextAccessor(), new ConfigurationBuilder().Build(), checkpoints);
+    public static AuditTrail Trail(TestDatabase db, MadoguchiDbContext ctx, TimeProvider clock, AuditCheckpoints checkpoints)
+        => new(ctx, new Contexts(db), clock, new HttpContextAccessor(), new ConfigurationBuilder().Build(), checkpoints);
+
+    /// <summary>New contexts on the test's database, for appends made on a connection of their own.</summary>
+    private sealed class Contexts(TestDatabase db) : Microsoft.EntityFrameworkCore.IDbContextFactory<MadoguchiDbContext>
+    {
+        public MadoguchiDbContext CreateDbContext() => db.CreateContext();
+    }
 }

@@ -101,7 +101,7 @@ public sealed class AuditTrailTests
     }
 
     /// <summary>Makes the database refuse audit inserts, as a full disk or a revoked grant would.</summary>
-    private static async Task RefuseAuditWritesAsync(MadoguchiFactory app)
+    internal static async Task RefuseAuditWritesAsync(MadoguchiFactory app)
     {
         await using var ctx = app.Database.CreateContext();
         if (app.Database.IsPostgres)

@@ -387,7 +387,7 @@ public sealed partial class LedgerTests
             Assert.StartsWith("/staff/signin", r.Headers.Location?.AbsolutePath);
         }
 
-        var owner = await app.SignedInClientAsync(Roles.Staff, setup.Department.Id);
+        var (owner, ownerLogin) = await app.SignInNewUserAsync(Roles.Staff, setup.Department.Id);
         for (var i = 0; i < 2; i++)
         {
             var r = await owner.GetAsync(Url(setup.ProcedureId, "Filter.Q=" + Uri.EscapeDataString("山田")), Ct);
@@ -398,12 +398,35 @@ public sealed partial class LedgerTests
         var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
         var views = await db.AuditEntries.AsNoTracking().Where(a => a.Action == AuditActions.PersonalDataViewed && a.TargetType == "ledger").ToListAsync(Ct);
         Assert.Equal(2, views.Count);
+        var ownerId = await LedgerKit.UserIdAsync(app, ownerLogin.Email);
         Assert.All(views, v =>
         {
+            Assert.Equal(ownerId, v.Actor);
+            Assert.False(string.IsNullOrEmpty(v.ActorName));
             Assert.Equal(setup.ProcedureId.ToString(), v.TargetId);
             Assert.Equal(setup.Department.Id, v.DepartmentId);
             Assert.Contains("キーワード", v.Detail);
             Assert.DoesNotContain("山田", v.Detail); // what staff typed may be a name: not in the trail
         });
+    }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task The_ledger_is_not_shown_when_its_view_cannot_be_recorded()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await LedgerKit.PublishAsync(app);
+        var applied = await LedgerKit.SubmitAsync(app, LedgerKit.Answers("山田"));
+        var owner = await app.SignedInClientAsync(Roles.Staff, setup.Department.Id);
+        Assert.Contains(applied.ReceiptNumber, await owner.GetStringAsync(Url(setup.ProcedureId), Ct));
+
+        // The entry is written on a connection of its own while the rows are read: when the audit store
+        // refuses it (full disk, revoked grant …), the rows already read must still not be shown.
+        await Madoguchi.Tests.Features.Audit.AuditTrailTests.RefuseAuditWritesAsync(app);
+        var refused = await owner.GetAsync(Url(setup.ProcedureId), Ct);
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        var body = await refused.Content.ReadAsStringAsync(Ct);
+        Assert.DoesNotContain(applied.ReceiptNumber, body);
+        Assert.DoesNotContain("山田", body);
     }
 }
