@@ -31,7 +31,7 @@ string? output = null;
 var breakdown = false;
 var export = false;
 var exportParts = false;
-var warmup = 20;
+var warmup = 60;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -44,7 +44,7 @@ for (var i = 0; i < args.Length; i++)
         case "--export": export = true; break;
         case "--export-parts": export = exportParts = true; break;
         default:
-            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --warmup SECONDS (default 20) --out docs/benchmarks.md --breakdown (where one request's time goes: each database command, the commit) --export (the ledger exported through the API as CSV and XLSX against CsvHelper and MiniExcel over a bare query) --export-parts (where the CSV export time goes: reading rows, writing CSV, HTTP)");
+            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --warmup SECONDS (default 60) --out docs/benchmarks.md --breakdown (where one request's time goes: each database command, the commit) --export (the ledger exported through the API as CSV and XLSX against CsvHelper and MiniExcel over a bare query) --export-parts (where the CSV export time goes: reading rows, writing CSV, HTTP)");
             return 2;
     }
 }
@@ -154,6 +154,7 @@ try
     }
     var plans = new List<string>();
     var results = new List<(Scenario Scenario, double Page, double Rows, double Bare, int Count)>();
+    var sizes = new List<int>();
     // The page's rows as the ledger page reads them: a request's own DbContext, the filter, the cursor,
     // LedgerQuery's keyset query with the answers (EF Core), no HTTP, sign-in, audit or rendering.
     async Task<IReadOnlyList<Guid>> AppRowsAsync(Scenario s)
@@ -171,7 +172,7 @@ try
         // Same rows from all three, checked before timing.
         var html = await Http.GetAsync(client, url, ct);
         var ids = Http.Rows(html);
-        Console.Error.WriteLine($"{s.Name}: the page is {Encoding.UTF8.GetByteCount(html):N0} bytes of HTML");
+        sizes.Add(Encoding.UTF8.GetByteCount(html));
         var bareIds = await Bare.PageAsync(bare, procedureId, s.Filter, s.After, ct);
         var appIds = await AppRowsAsync(s);
         if (!ids.SequenceEqual(bareIds) || !appIds.SequenceEqual(bareIds)) throw new InvalidOperationException($"{s.Name}: the page, the app's query and the bare query return different rows ({ids.Count}, {appIds.Count}, {bareIds.Count}).");
@@ -212,7 +213,7 @@ try
     }
     await app.StopAsync(ct);
 
-    var markdown = Report.Markdown(rows, runs, seedWatch.Elapsed, results, Median(homeTimes), plans);
+    var markdown = Report.Markdown(rows, runs, warmup, seedWatch.Elapsed, results, Median(homeTimes), sizes, plans);
     Console.WriteLine(markdown);
     if (output is not null) Report.Update(output, markdown);
     return 0;
@@ -468,13 +469,13 @@ internal static class Report
     private const string Start = "<!-- ledger:start -->";
     private const string End = "<!-- ledger:end -->";
 
-    public static string Markdown(int rows, int runs, TimeSpan seed, List<(Scenario Scenario, double Page, double Rows, double Bare, int Count)> results, double home, List<string> plans)
+    public static string Markdown(int rows, int runs, int warmup, TimeSpan seed, List<(Scenario Scenario, double Page, double Rows, double Bare, int Count)> results, double home, List<int> sizes, List<string> plans)
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine(inv, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores (load average at start: {Load()}), .NET {Environment.Version}, SQLite (WAL, synchronous=FULL).");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Command: `dotnet run -c Release --project bench/ledger -- --rows {rows} --runs {runs}`; {rows:N0} cases of one procedure seeded in {seed.TotalSeconds:0} s.");
+        sb.AppendLine(inv, $"Command: `dotnet run -c Release --project bench/ledger -- --rows {rows} --runs {runs} --warmup {warmup}`; {rows:N0} cases of one procedure seeded in {seed.TotalSeconds:0} s; every path warmed up for {warmup} s before the timed runs.");
         sb.AppendLine();
         sb.AppendLine("| Ledger page (50 rows), median of warm runs | bare keyset query | **the page's rows through the app** (LedgerQuery, EF Core) | **ratio** (aim ≤ 3×) | whole HTTP GET of the page (sign-in, audit, HTML) | its ratio |");
         sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
@@ -483,7 +484,7 @@ internal static class Report
             sb.AppendLine(inv, $"| {s.Name} ({n} rows) | {bare:0.00} ms | {app:0.00} ms | **{app / bare:0.0}×** | {page:0.00} ms | {page / bare:0.0}× |");
         }
         sb.AppendLine();
-        sb.AppendLine(inv, $"For context, the staff home page (signed in, no data of its own) through the same stack: {home:0.00} ms (median of {runs}).");
+        sb.AppendLine(inv, $"For context, the staff home page (signed in, no data of its own) through the same stack: {home:0.00} ms (median of {runs}). The ledger page is {sizes.Min() / 1024.0:0} to {sizes.Max() / 1024.0:0} KB of HTML.");
         sb.AppendLine();
         sb.AppendLine("Query plans of the bare query (SQLite `EXPLAIN QUERY PLAN`):");
         sb.AppendLine();
