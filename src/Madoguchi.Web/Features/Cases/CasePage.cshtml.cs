@@ -234,7 +234,7 @@ public sealed class CasePageModel(
         Assignable = await cases.AssignableAsync(c.ProcedureId, ct) ?? new Dictionary<string, string>();
         AssigneeName = c.AssigneeId is null ? null
             : Assignable.TryGetValue(c.AssigneeId, out var n) ? n
-            : await db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName != "" ? u.DisplayName : u.UserName).FirstOrDefaultAsync(ct) ?? c.AssigneeId;
+            : (await db.Users.Where(u => u.Id == c.AssigneeId).Select(StaffUser.Named).FirstOrDefaultAsync(ct))?.Name ?? c.AssigneeId;
         Overdue = CaseClock.IsOverdue(c, JapanTime.Today(clock));
         Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         return Page();

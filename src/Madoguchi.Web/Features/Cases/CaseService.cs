@@ -11,7 +11,7 @@ namespace Madoguchi.Web.Features.Cases;
 public sealed record CaseActor(string? Id, string Name)
 {
     public static readonly CaseActor Applicant = new(null, "申請者");
-    public static CaseActor Staff(StaffUser user) => new(user.Id, user.DisplayName.Length > 0 ? user.DisplayName : user.UserName ?? user.Id);
+    public static CaseActor Staff(StaffUser user) => new(user.Id, StaffUser.NameOf(user));
 }
 
 /// <summary>Told after a change to a case committed (notifications, webhooks). Failures are theirs to handle: the change stands.</summary>
@@ -164,11 +164,10 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         var department = await db.Procedures.Where(p => p.Id == procedureId).Select(p => p.DepartmentId).FirstOrDefaultAsync(ct);
         if (department is null) return null;
         var roles = new[] { Roles.Manager, Roles.Staff };
-        return await (from u in db.Users
-                      where u.DepartmentId == department
-                      where db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && roles.Contains(r.Name!)))
-                      orderby u.DisplayName
-                      select new { u.Id, Name = u.DisplayName != "" ? u.DisplayName : u.UserName! })
+        return await db.Users
+            .Where(u => u.DepartmentId == department && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && roles.Contains(r.Name!))))
+            .OrderBy(u => u.DisplayName)
+            .Select(StaffUser.Named)
             .ToDictionaryAsync(u => u.Id, u => u.Name, ct);
     }
 

@@ -84,9 +84,9 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
         var missing = page.Rows.Select(r => r.AssigneeId).OfType<string>().Where(id => !names.ContainsKey(id)).Distinct().ToList();
         if (missing.Count > 0)
         {
-            foreach (var u in await db.Users.AsNoTracking().Where(u => missing.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.UserName }).ToListAsync(ct))
+            foreach (var u in await db.Users.AsNoTracking().Where(u => missing.Contains(u.Id)).Select(StaffUser.Named).ToListAsync(ct))
             {
-                names[u.Id] = u.DisplayName.Length > 0 ? u.DisplayName : u.UserName ?? u.Id;
+                names[u.Id] = u.Name;
             }
         }
         var rows = new List<Row>(page.Rows.Count);

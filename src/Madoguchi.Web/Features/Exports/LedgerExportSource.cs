@@ -80,8 +80,7 @@ public sealed class LedgerExportSource(MadoguchiDbContext db)
         await answerColumns.LoadProcedureAsync(procedure.Id, ct);
         // Every member of staff by name, in one query (a city has thousands, not millions): those who
         // moved to another department still name the cases they hold.
-        var names = await db.Users.AsNoTracking().Select(u => new { u.Id, Name = u.DisplayName != "" ? u.DisplayName : u.UserName ?? u.Id })
-            .ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var names = await db.Users.AsNoTracking().Select(Staff.StaffUser.Named).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
         // What each column is, decided once: the per-row loop below only switches on it.
         var kinds = procedure.Columns.Select(c => LedgerLayout.IsBuiltIn(c.Source) ? c.Source : null).ToArray();
         long number = 0;

@@ -16,6 +16,17 @@ public sealed class StaffUser : IdentityUser
     /// </summary>
     public long? LastTotpStep { get; set; }
 
+    /// <summary>
+    /// How staff are named on cases, ledgers and exports: the display name, else the user name, else the
+    /// id. An expression, so queries select just the name; <see cref="NameOf"/> applies it to a loaded user.
+    /// </summary>
+    public static readonly System.Linq.Expressions.Expression<Func<StaffUser, StaffName>> Named =
+        u => new StaffName(u.Id, u.DisplayName != "" ? u.DisplayName : u.UserName ?? u.Id);
+
+    private static readonly Func<StaffUser, StaffName> NamedCompiled = Named.Compile();
+
+    public static string NameOf(StaffUser user) => NamedCompiled(user).Name;
+
     internal static void Configure(EntityTypeBuilder<StaffUser> e)
     {
         // Only the compare-and-set in StaffTotp writes it: Identity's UpdateAsync (which writes every
@@ -23,6 +34,9 @@ public sealed class StaffUser : IdentityUser
         e.Property(x => x.LastTotpStep).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
     }
 }
+
+/// <summary>A member of staff as cases show them (<see cref="StaffUser.Named"/>).</summary>
+public sealed record StaffName(string Id, string Name);
 
 public static class Roles
 {
