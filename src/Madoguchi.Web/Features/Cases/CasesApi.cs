@@ -79,7 +79,7 @@ public static class CasesApi
         var workflow = await cases.WorkflowAsync(c.ProcedureId, ct);
         var department = await cases.DepartmentAsync(c, ct);
         // The answers are personal data: no audit entry, no answers.
-        var (submission, files, history) = await audit.ViewAsync(
+        var (submission, files, history) = await audit.ViewAlongsideAsync(
             new AuditEvent(AuditActions.PersonalDataViewed, "case", id.ToString()) { DepartmentId = department, Detail = $"API 申請の取得 token={user.FindFirstValue(ApiTokens.TokenClaim)}" },
             async t => (
                 await db.Submissions.AsNoTracking().SingleAsync(s => s.Id == id, t),
