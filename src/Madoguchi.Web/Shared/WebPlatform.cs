@@ -6,11 +6,6 @@ namespace Madoguchi.Web.Shared;
 
 public static class WebPlatform
 {
-    /// <summary>
-    /// Cache-Control for a page of personal data that carries a form. Antiforgery sets exactly this on
-    /// any response with a token and logs a warning on every request where it overrides another value.
-    /// </summary>
-    public const string NoStore = "no-cache, no-store";
 
     /// <summary>Headers every response carries (DESIGN.md §4.5).</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
@@ -26,6 +21,8 @@ public static class WebPlatform
             // Only over TLS (directly or via the proxy's X-Forwarded-Proto): a plain-HTTP dev server stays usable.
             if (ctx.Request.IsHttps) h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
             // Staff pages and anything shown to a signed-in user may hold personal data: never cached.
+            // Set here, when the response starts, for every such page: a page that set it itself before
+            // rendering a form made antiforgery log a warning on every view.
             if (ctx.Request.Path.StartsWithSegments("/staff") || ctx.Request.Path.StartsWithSegments("/api/v1/procedures")
                 || ctx.User.Identity?.IsAuthenticated == true)
             {

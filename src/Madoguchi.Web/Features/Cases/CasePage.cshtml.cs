@@ -236,7 +236,6 @@ public sealed class CasePageModel(
             : Assignable.TryGetValue(c.AssigneeId, out var n) ? n
             : (await db.Users.Where(u => u.Id == c.AssigneeId).Select(StaffUser.Named).FirstOrDefaultAsync(ct))?.Name ?? c.AssigneeId;
         Overdue = CaseClock.IsOverdue(c, JapanTime.Today(clock));
-        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         return Page();
     }
 

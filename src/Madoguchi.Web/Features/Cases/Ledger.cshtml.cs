@@ -64,7 +64,6 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
 
     public async Task<IActionResult> OnGetAsync(Guid procedureId, CancellationToken ct)
     {
-        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         if (await cases.VisibleAsync(User, procedureId, ct) is not { } visible) return NotFound();
         var (procedure, assignable) = await LedgerSource.CachedAsync(db, cases, procedureId, ct);
         Procedure = procedure;

@@ -115,7 +115,6 @@ public sealed class LedgerExportModel(MadoguchiDbContext db, CaseService caseSer
 
     private FileStreamResult Download(Stream content, string contentType, string name)
     {
-        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         // A file name makes it Content-Disposition: attachment with an RFC 5987 filename* for the Japanese name.
         return File(content, contentType, name);
     }
@@ -126,7 +125,6 @@ public sealed class LedgerExportModel(MadoguchiDbContext db, CaseService caseSer
     /// <summary>The one visibility check for a ledger's cases (CaseService), like the ledger page itself; then the layout.</summary>
     private async Task<bool> LoadAsync(Guid procedureId, CancellationToken ct)
     {
-        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         if (await caseService.VisibleAsync(User, procedureId, ct) is not { } cases) return false;
         _cases = cases;
         Procedure = await LedgerSource.LoadAsync(db, procedureId, ct);

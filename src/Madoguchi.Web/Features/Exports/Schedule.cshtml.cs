@@ -145,7 +145,6 @@ public sealed class ScheduleModel(MadoguchiDbContext db, StaffScope scope, Audit
 
     private async Task<bool> LoadAsync(Guid procedureId, CancellationToken ct)
     {
-        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         if (await LedgerSource.LoadAsync(db, scope, User, procedureId, ct) is not { } procedure) return false;
         Procedure = procedure;
         Current = await db.ExportSchedules.AsNoTracking().FirstOrDefaultAsync(s => s.ProcedureId == procedureId, ct);

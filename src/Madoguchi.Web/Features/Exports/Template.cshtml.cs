@@ -140,7 +140,6 @@ public sealed class TemplateModel(MadoguchiDbContext db, StaffScope scope, Audit
                 Parsed = null;
             }
         }
-        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         return true;
     }
 }

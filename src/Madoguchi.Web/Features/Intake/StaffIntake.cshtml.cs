@@ -78,7 +78,6 @@ public sealed class StaffIntakeModel(MadoguchiDbContext db, StaffScope scope, In
         Draw = await lottery.DrawOfAsync(form.Id, ct);
         AfterDeadline = Rules?.Closes is { } closes && clock.GetUtcNow() >= closes;
         CanDraw = Rules?.Mode == IntakeMode.Lottery && AfterDeadline && Draw is null && MayDraw;
-        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         return true;
     }
 }

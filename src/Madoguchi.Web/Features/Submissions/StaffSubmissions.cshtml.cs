@@ -79,7 +79,6 @@ public sealed class StaffSubmissionsModel(MadoguchiDbContext db, StaffScope scop
         Items = items;
         Duplicates = await Intake.DuplicateMarks.ForAsync(db, form.Id, submissions, ct);
         if (await db.IntakeDraws.AsNoTracking().FirstOrDefaultAsync(d => d.FormId == form.Id, ct) is { } draw) Winners = draw.WinnerReceipts().ToHashSet();
-        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         return Page();
     }
 

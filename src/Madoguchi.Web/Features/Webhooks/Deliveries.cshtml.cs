@@ -53,7 +53,6 @@ public sealed class DeliveriesModel(MadoguchiDbContext db, StaffScope scope, Web
         var p = await visible.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (p is null) return false;
         Procedure = p;
-        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         return true;
     }
 }

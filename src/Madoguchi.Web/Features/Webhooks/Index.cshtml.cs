@@ -71,7 +71,6 @@ public sealed class IndexModel(MadoguchiDbContext db, StaffScope scope, WebhookE
         Procedure = p;
         Endpoints = await db.WebhookEndpoints.AsNoTracking().Where(e => e.ProcedureId == id)
             .OrderByDescending(e => e.Active).ThenByDescending(e => e.CreatedAt).ToListAsync(ct);
-        Response.Headers.CacheControl = Shared.WebPlatform.NoStore;
         return true;
     }
 }
