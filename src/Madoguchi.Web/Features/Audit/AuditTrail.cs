@@ -46,11 +46,11 @@ public sealed class AuditTrail(MadoguchiDbContext db, IDbContextFactory<Madoguch
 
         public readonly Func<MadoguchiDbContext, string, CancellationToken, Task<string?>> NameOf = EF.CompileAsyncQuery(
             (MadoguchiDbContext db, string id, CancellationToken _) => db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.DisplayName).FirstOrDefault());
-    }
 
-    // A view's entry is the only row its transaction writes: a plain insert spares the change tracker.
-    // One per model, since SQLite and PostgreSQL map the columns differently.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, PreparedInsert<AuditEntry>> Inserts = [];
+        // A view's entry is the only row its transaction writes: a plain insert spares the change tracker.
+        // Made from the first context of the model (it reads the model's column mappings).
+        public PreparedInsert<AuditEntry>? Insert;
+    }
 
     private sealed record ChainEnd(long Sequence, string Hash);
 
@@ -164,7 +164,8 @@ public sealed class AuditTrail(MadoguchiDbContext db, IDbContextFactory<Madoguch
         entry.Hash = entry.ComputeHash();
         if (alone)
         {
-            await Inserts.GetValue(on.Model, _ => new PreparedInsert<AuditEntry>(on)).InsertAsync(on, [entry], ct);
+            var queries = PerModel<Queries>.Of(on);
+            await (queries.Insert ??= new PreparedInsert<AuditEntry>(on)).InsertAsync(on, [entry], ct);
             return entry;
         }
         on.AuditEntries.Add(entry);

@@ -36,18 +36,22 @@ public sealed class CaseIntake(MadoguchiDbContext model, BusinessCalendarCache c
     /// </summary>
     public sealed record FormFacts(int? CurrentVersion, bool Stopped, Guid ProcedureId, int? StandardProcessingDays, bool Hooked);
 
-    // Compiled once: the writer asks this of every batch, and a LINQ query's translation lookup costs more than the read.
-    private static readonly Func<MadoguchiDbContext, Guid, CancellationToken, Task<FormFacts?>> FactsOf = EF.CompileAsyncQuery(
-        (MadoguchiDbContext db, Guid formId, CancellationToken ct) =>
-            (from f in db.Forms
-             join p in db.Procedures on f.ProcedureId equals p.Id
-             where f.Id == formId
-             select new FormFacts(f.CurrentVersion, f.UnpublishedAt != null, p.Id, p.StandardProcessingDays,
-                 db.WebhookEndpoints.Any(e => e.Active && e.ProcedureId == p.Id)))
-            .FirstOrDefault());
+    // Compiled once per model (PerModel: the backfill of `db migrate` and a restore run on a context of their
+    // own): the writer asks this of every batch, and a LINQ query's translation lookup costs more than the read.
+    private sealed class Queries
+    {
+        public readonly Func<MadoguchiDbContext, Guid, CancellationToken, Task<FormFacts?>> FactsOf = EF.CompileAsyncQuery(
+            (MadoguchiDbContext db, Guid formId, CancellationToken ct) =>
+                (from f in db.Forms
+                 join p in db.Procedures on f.ProcedureId equals p.Id
+                 where f.Id == formId
+                 select new FormFacts(f.CurrentVersion, f.UnpublishedAt != null, p.Id, p.StandardProcessingDays,
+                     db.WebhookEndpoints.Any(e => e.Active && e.ProcedureId == p.Id)))
+                .FirstOrDefault());
 
-    private static readonly Func<MadoguchiDbContext, CancellationToken, Task<long?>> LastSequence = EF.CompileAsyncQuery(
-        (MadoguchiDbContext db, CancellationToken ct) => db.Cases.Max(c => (long?)c.Sequence));
+        public readonly Func<MadoguchiDbContext, CancellationToken, Task<long?>> LastSequence = EF.CompileAsyncQuery(
+            (MadoguchiDbContext db, CancellationToken ct) => db.Cases.Max(c => (long?)c.Sequence));
+    }
 
     /// <summary>The facts of each form, one read per form (a batch of residents' submissions is nearly always one form).</summary>
     public static async Task<Dictionary<Guid, FormFacts>> FactsAsync(MadoguchiDbContext db, IEnumerable<Guid> formIds, CancellationToken ct)
@@ -57,7 +61,7 @@ public sealed class CaseIntake(MadoguchiDbContext model, BusinessCalendarCache c
         foreach (var id in formIds)
         {
             if (facts.ContainsKey(id)) continue;
-            facts[id] = await FactsOf(db, id, ct) ?? throw new InvalidOperationException($"form {id} of a submission does not exist");
+            facts[id] = await PerModel<Queries>.Of(db).FactsOf(db, id, ct) ?? throw new InvalidOperationException($"form {id} of a submission does not exist");
         }
         return facts;
     }
@@ -80,7 +84,7 @@ public sealed class CaseIntake(MadoguchiDbContext model, BusinessCalendarCache c
             // sequence is the commit order (SQLite's BEGIN IMMEDIATE already serialises writers).
             await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [SequenceLockKey], ct);
         }
-        var next = (await LastSequence(db, ct) ?? 0) + 1;
+        var next = (await PerModel<Queries>.Of(db).LastSequence(db, ct) ?? 0) + 1;
         var cases = new List<Case>(submissions.Count);
         var events = new List<CaseEvent>(submissions.Count);
         foreach (var s in submissions)
