@@ -20,11 +20,11 @@ public static class WebPlatform
             h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
             // Only over TLS (directly or via the proxy's X-Forwarded-Proto): a plain-HTTP dev server stays usable.
             if (ctx.Request.IsHttps) h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
-            // Staff pages and anything shown to a signed-in user may hold personal data: never cached.
-            // Set here, when the response starts, for every such page: a page that set it itself before
-            // rendering a form made antiforgery log a warning on every view.
+            // Staff pages, anything shown to a signed-in user and residents' pages marked [NoStore] may hold
+            // personal data: never cached. Set here, when the response starts, for every such page: a page
+            // that set it itself before rendering a form made antiforgery log a warning on every view.
             if (ctx.Request.Path.StartsWithSegments("/staff") || ctx.Request.Path.StartsWithSegments("/api/v1/procedures")
-                || ctx.User.Identity?.IsAuthenticated == true)
+                || ctx.User.Identity?.IsAuthenticated == true || ctx.GetEndpoint()?.Metadata.GetMetadata<NoStoreAttribute>() is not null)
             {
                 h.CacheControl = "no-store";
                 h.Pragma = "no-cache";

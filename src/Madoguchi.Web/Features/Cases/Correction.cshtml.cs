@@ -22,7 +22,7 @@ namespace Madoguchi.Web.Features.Cases;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.Lookup)]
-[ResponseCache(NoStore = true)]
+[NoStore]
 public sealed class CorrectionModel(MadoguchiDbContext db, CaseService cases, Lang lang) : PageModel
 {
     public FormDefinition Definition { get; private set; } = default!;

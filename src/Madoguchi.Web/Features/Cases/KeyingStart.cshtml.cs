@@ -18,7 +18,6 @@ namespace Madoguchi.Web.Features.Cases;
 /// (<see cref="StaffKeying"/>), so paper goes through the same checks as online.
 /// </summary>
 [Authorize(Policy = Policies.Cases)]
-[ResponseCache(NoStore = true)]
 public sealed class KeyingStartModel(MadoguchiDbContext db, DraftService drafts, TimeProvider clock) : PageModel
 {
     public sealed record InputModel

@@ -14,7 +14,6 @@ namespace Madoguchi.Web.Features.Cases;
 /// from the same service.
 /// </summary>
 [Authorize(Policy = Policies.Cases)]
-[ResponseCache(NoStore = true)]
 public sealed class StatsModel(MadoguchiDbContext db, OnlineKpiService kpi) : PageModel
 {
     public Guid ProcedureId { get; private set; }

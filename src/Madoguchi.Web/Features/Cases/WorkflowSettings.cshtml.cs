@@ -16,7 +16,6 @@ namespace Madoguchi.Web.Features.Cases;
 /// <see cref="CaseWorkflow.Parse"/> decides what is valid; a status open cases still use cannot go.
 /// </summary>
 [Authorize(Policy = Policies.Cases)]
-[ResponseCache(NoStore = true)]
 public sealed class WorkflowSettingsModel(MadoguchiDbContext db, CaseService cases, AuditTrail audit, TimeProvider clock) : PageModel
 {
     public sealed record StatusInput

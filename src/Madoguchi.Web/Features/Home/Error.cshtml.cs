@@ -1,3 +1,4 @@
+using Madoguchi.Web.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,7 +7,7 @@ namespace Madoguchi.Web.Features.Home;
 
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
-[ResponseCache(NoStore = true)]
+[NoStore]
 public sealed class ErrorModel : PageModel
 {
     public int Status { get; private set; }

@@ -13,7 +13,7 @@ namespace Madoguchi.Web.Features.Queue;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.Public)]
-[ResponseCache(NoStore = true)]
+[NoStore]
 public sealed class DisplayModel(CongestionHub hub) : PageModel
 {
     public Guid OfficeId { get; private set; }

@@ -16,7 +16,7 @@ namespace Madoguchi.Web.Features.Queue;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.Public)]
-[ResponseCache(NoStore = true)]
+[NoStore]
 public sealed class OfficeModel(CongestionHub hub) : PageModel
 {
     public Guid OfficeId { get; private set; }

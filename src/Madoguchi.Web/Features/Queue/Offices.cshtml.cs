@@ -10,7 +10,7 @@ namespace Madoguchi.Web.Features.Queue;
 /// <summary>All offices on one page, each with a congestion level in words, from the hub's snapshots in memory.</summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.Public)]
-[ResponseCache(NoStore = true)]
+[NoStore]
 public sealed class OfficesModel(CongestionHub hub) : PageModel
 {
     public sealed record Row(Guid Id, CongestionSnapshot? Snapshot, CongestionLevel Level, int? Waiting);

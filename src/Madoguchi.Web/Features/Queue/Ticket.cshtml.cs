@@ -17,7 +17,7 @@ namespace Madoguchi.Web.Features.Queue;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.Public)]
-[ResponseCache(NoStore = true)]
+[NoStore]
 public sealed class TicketModel(ITicketLookup tickets, CongestionHub hub, TimeProvider clock, TurnAlerts alerts, TurnAlertLimiter limiter, Lang lang) : PageModel
 {
     public TicketRef? Ticket { get; private set; }

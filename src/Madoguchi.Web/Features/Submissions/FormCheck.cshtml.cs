@@ -1,3 +1,4 @@
+using Madoguchi.Web.Shared;
 using System.Text.Json.Nodes;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Shared.Localization;
@@ -13,7 +14,7 @@ namespace Madoguchi.Web.Features.Submissions;
 /// Staff keying a paper application submit here too, under their own route (Cases.StaffKeying),
 /// which declares its policy there: the residents' route is anonymous, the staff one is not.
 /// </summary>
-[ResponseCache(NoStore = true)]
+[NoStore]
 // On the page, not the handler: rate limiting reads endpoint metadata, which a Razor Page takes from its class.
 [EnableRateLimiting(Shared.RateLimits.Submit)]
 public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, SubmissionService submissions, Lang lang) : PageModel

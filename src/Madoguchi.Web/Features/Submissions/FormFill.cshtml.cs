@@ -1,3 +1,4 @@
+using Madoguchi.Web.Shared;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -18,7 +19,7 @@ namespace Madoguchi.Web.Features.Submissions;
 /// Staff keying a paper application use the same page under their own route (Cases.StaffKeying),
 /// which declares its policy there: the residents' route is anonymous, the staff one is not.
 /// </summary>
-[ResponseCache(NoStore = true)]
+[NoStore]
 [RequestFormLimits(MultipartBodyLengthLimit = 60L * 1024 * 1024)]
 [RequestSizeLimit(60L * 1024 * 1024)]
 public sealed class FormFillModel(DraftService drafts, AttachmentStore files, Lang lang, MailOutbox mail, TimeProvider clock) : PageModel

@@ -12,7 +12,7 @@ namespace Madoguchi.Web.Features.Submissions;
 /// resident's POST, because mail scanners follow links and would otherwise use up the one-time code.
 /// </summary>
 [AllowAnonymous]
-[ResponseCache(NoStore = true)]
+[NoStore]
 [EnableRateLimiting(RateLimits.Lookup)]
 public sealed class FormResumeModel(DraftService drafts) : PageModel
 {

@@ -15,7 +15,7 @@ namespace Madoguchi.Web.Features.Submissions;
 /// at most as often as a code may be guessed.
 /// </summary>
 [AllowAnonymous]
-[ResponseCache(NoStore = true)]
+[NoStore]
 [EnableRateLimiting(RateLimits.Lookup)]
 public sealed class FormSaveModel(DraftService drafts, ResidentMail mail, Lang lang) : PageModel
 {

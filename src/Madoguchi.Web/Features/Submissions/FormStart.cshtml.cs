@@ -11,7 +11,7 @@ namespace Madoguchi.Web.Features.Submissions;
 
 /// <summary>The start page of a published form: what it is for, what to have at hand, how long a draft is kept.</summary>
 [AllowAnonymous]
-[ResponseCache(NoStore = true)]
+[NoStore]
 // Each start writes a draft row: limited like submissions so an anonymous loop cannot fill the database.
 [EnableRateLimiting(RateLimits.Submit)]
 public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, DraftService drafts, Lang lang, TimeProvider clock) : PageModel

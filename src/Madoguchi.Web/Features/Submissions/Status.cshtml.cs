@@ -15,7 +15,7 @@ namespace Madoguchi.Web.Features.Submissions;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.Lookup)]
-[ResponseCache(NoStore = true)]
+[NoStore]
 public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang lang) : PageModel
 {
     public sealed record View(string ReceiptNumber, string FormTitle, int Version, string SubmittedAt);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web;
@@ -46,29 +45,6 @@ internal sealed class ProtectionHost : IAsyncDisposable
     public KeyRingStore Keys => App.Services.GetRequiredService<KeyRingStore>();
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
-}
-
-internal sealed class CapturedLogs : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    public string Text => string.Join("\n", _lines);
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose() { }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            // The structured values too, not only the message: a value can leak through either.
-            var values = state is IEnumerable<KeyValuePair<string, object?>> kv ? string.Join(" ", kv.Select(p => $"{p.Key}={p.Value}")) : "";
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {values} {exception}");
-        }
-    }
 }
 
 /// <summary>A 個人番号 with a valid check digit, and the byte patterns it could leave behind.</summary>

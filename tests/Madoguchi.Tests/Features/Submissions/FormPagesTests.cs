@@ -4,6 +4,7 @@ using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Madoguchi.Tests.Features.Submissions;
 
@@ -94,6 +95,33 @@ public sealed partial class FormPagesTests
         // After submitting, the pages of the draft are gone for this device too.
         var after = await client.GetAsync($"{Base}/applicant", Ct);
         Assert.Equal(Base, after.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_residents_pages_are_never_cached_and_antiforgery_finds_nothing_to_override()
+    {
+        var logs = new CapturedLogs();
+        await using var app = await MadoguchiFactory.CreateAsync(services: s => s.AddSingleton<ILoggerProvider>(logs));
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+
+        // Each page holds a form (antiforgery token) and, from the first page on, the resident's answers.
+        var pages = new List<HttpResponseMessage> { await client.GetAsync(Base, Ct) };
+        await MadoguchiFactory.PostFormAsync(client, Base, []);
+        pages.Add(await client.GetAsync($"{Base}/applicant", Ct));
+        await MadoguchiFactory.PostFormAsync(client, $"{Base}/applicant", Applicant());
+        await MadoguchiFactory.PostFormAsync(client, $"{Base}/family", Family());
+        pages.Add(await client.GetAsync($"{Base}/check", Ct));
+        var done = await MadoguchiFactory.PostFormAsync(client, $"{Base}/check", []);
+        pages.Add(await client.GetAsync(StatusLink().Match(await Html(done)).Groups[1].Value, Ct));
+
+        foreach (var page in pages)
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.True(page.Headers.CacheControl?.NoStore == true, $"{page.RequestMessage!.RequestUri}: no Cache-Control: no-store");
+        }
+        // A page that set its own header before rendering made antiforgery log this on every view.
+        Assert.DoesNotContain("have been overridden", logs.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ namespace Madoguchi.Web.Features.Queue.Reservations;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.Ticket)]
-[ResponseCache(NoStore = true)]
+[NoStore]
 public sealed class BookModel(ReservationBook book, MadoguchiDbContext db, Lang lang, MailSender mail, IConfiguration configuration, ILogger<BookModel> log) : PageModel
 {
     public sealed class BookInput

@@ -16,7 +16,7 @@ namespace Madoguchi.Web.Features.Queue.Reservations;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(RateLimits.Public)]
-[ResponseCache(NoStore = true)]
+[NoStore]
 public sealed class ChooseModel(ReservationBook book, MadoguchiDbContext db, TimeProvider clock) : PageModel
 {
     public Office Office { get; private set; } = null!;

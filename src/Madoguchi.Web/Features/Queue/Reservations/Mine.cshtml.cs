@@ -17,7 +17,7 @@ namespace Madoguchi.Web.Features.Queue.Reservations;
 [AllowAnonymous]
 // 128-bit secrets: no guessing to slow down, so the public limit (a lookup limit would be shared with number searches).
 [EnableRateLimiting(RateLimits.Public)]
-[ResponseCache(NoStore = true)]
+[NoStore]
 public sealed class MineModel(ReservationBook book, MadoguchiDbContext db) : PageModel
 {
     public Reservation Reservation { get; private set; } = null!;
