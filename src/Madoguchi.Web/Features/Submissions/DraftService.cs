@@ -132,7 +132,8 @@ public sealed partial class DraftService(MadoguchiDbContext db, PublishedForms f
     public async Task<int> PurgeExpiredAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var expired = await db.Drafts.Where(d => d.ExpiresAt <= now).Select(d => d.Id).Take(500).ToListAsync(ct);
+        // Longest expired first, in batches along the ExpiresAt index (an unordered Take also made EF warn at every start).
+        var expired = await db.Drafts.Where(d => d.ExpiresAt <= now).OrderBy(d => d.ExpiresAt).Select(d => d.Id).Take(500).ToListAsync(ct);
         if (expired.Count == 0) return 0;
         var files = await db.Attachments.Where(a => a.DraftId != null && expired.Contains(a.DraftId.Value)).ToListAsync(ct);
         db.Attachments.RemoveRange(files);

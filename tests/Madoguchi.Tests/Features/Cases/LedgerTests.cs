@@ -327,6 +327,26 @@ public sealed partial class LedgerTests
     }
 
     [Fact]
+    public async Task Answers_that_hold_markup_show_as_text_in_the_ledger()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await LedgerKit.PublishAsync(app);
+        var client = await app.SignedInClientAsync(Roles.Staff, setup.Department.Id);
+        const string note = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>&amp;";
+        var c = await LedgerKit.SubmitAsync(app, LedgerKit.Answers("安全", note: note));
+
+        var page = await client.GetStringAsync(Url(setup.ProcedureId), Ct);
+
+        Assert.Equal([c.Id], LedgerKit.Rows(page));
+        Assert.DoesNotContain("<script>alert", page);
+        Assert.DoesNotContain("<img src=x", page);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;", page);
+        // The row's own markup around the answers is intact: selection, link and unread marker.
+        Assert.Contains($"<label for=\"sel-{c.Id}\" class=\"visually-hidden\">受付番号 {c.ReceiptNumber} を選択</label>", page);
+        Assert.Contains($"<a href=\"/staff/cases/{c.Id}\">{c.ReceiptNumber}</a> <strong class=\"dads-tag\" data-testid=\"unread\">未読</strong>", page);
+    }
+
+    [Fact]
     public async Task The_ledger_list_counts_open_unread_and_overdue_cases_of_ones_own_department_only()
     {
         await using var app = await MadoguchiFactory.CreateAsync();
