@@ -103,6 +103,25 @@ public sealed class StaffSubmissionsTests
     }
 
     [Fact]
+    public async Task The_answers_are_not_shown_when_the_view_cannot_be_recorded()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var s = await SetUpAsync(app);
+        using var staff = await app.SignedInClientAsync(Roles.Staff, s.Ours.Id);
+        Assert.Contains(s.Receipt, await staff.GetStringAsync($"/staff/forms/{Slug}/submissions", Ct));
+
+        // The page renders while its entry commits: when the audit store refuses the entry, nothing
+        // of what was rendered may reach the browser.
+        await Madoguchi.Tests.Features.Audit.AuditTrailTests.RefuseAuditWritesAsync(app);
+        var refused = await staff.GetAsync($"/staff/forms/{Slug}/submissions", Ct);
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        var body = await refused.Content.ReadAsStringAsync(Ct);
+        Assert.DoesNotContain(s.Receipt, body);
+        Assert.DoesNotContain("山田", body);
+        Assert.DoesNotContain("9018", body);
+    }
+
+    [Fact]
     [Trait("storage", "true")]
     public async Task The_owning_department_sees_readable_answers_with_masked_my_number_and_the_view_is_audited()
     {
