@@ -9,7 +9,6 @@ public static class AuditModule
         builder.Services.AddScoped<AuditTrail>();
         builder.Services.AddScoped<Protection.IPersonalDataReadAudit, AuditedPersonalDataReads>();
         builder.Services.AddHostedService<AuditCheckpointWriter>();
-        builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add<HeldResponseFilter>());
         return builder;
     }
 }

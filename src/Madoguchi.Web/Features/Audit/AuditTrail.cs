@@ -107,28 +107,6 @@ public sealed class AuditTrail(MadoguchiDbContext db, IDbContextFactory<Madoguch
     public async Task<T> ViewAlongsideAsync<T>(AuditEvent e, Func<CancellationToken, Task<T>> read, CancellationToken ct = default)
     {
         if (db.Database.CurrentTransaction is not null) return await ViewAsync(e, read, ct);
-        var entry = await ReadAlongsideAsync(e, read, ct);
-        await entry.Entry;
-        return entry.Result;
-    }
-
-    /// <summary>
-    /// For a page of personal data: like <see cref="ViewAlongsideAsync"/>, but the rows come back as soon
-    /// as they are read and the page renders while the entry commits. The rendered page is held in memory
-    /// and sent only once the entry is committed (<see cref="HeldResponse"/>); if the entry fails, nothing
-    /// of the page is sent and the request answers 500. The entry's durable commit is then no longer
-    /// waited for on top of the read (bench/ledger).
-    /// </summary>
-    public async Task<T> ViewWhileRenderingAsync<T>(AuditEvent e, Func<CancellationToken, Task<T>> read, CancellationToken ct = default)
-    {
-        if (db.Database.CurrentTransaction is not null || http.HttpContext is not { } context) return await ViewAlongsideAsync(e, read, ct);
-        var (entry, result) = await ReadAlongsideAsync(e, read, ct);
-        HeldResponse.Hold(context, entry);
-        return result;
-    }
-
-    private async Task<(Task Entry, T Result)> ReadAlongsideAsync<T>(AuditEvent e, Func<CancellationToken, Task<T>> read, CancellationToken ct)
-    {
         var actor = e.Actor ?? await CurrentActorAsync(ct);
         var client = ClientAddress();
         // On the thread pool: SQLite's async calls complete synchronously, so awaiting the append here
@@ -141,9 +119,10 @@ public sealed class AuditTrail(MadoguchiDbContext db, IDbContextFactory<Madoguch
             await transaction.CommitAsync(ct);
             checkpoints.Appended();
         }, ct);
+        T result;
         try
         {
-            return (entry, await read(ct));
+            result = await read(ct);
         }
         catch
         {
@@ -151,6 +130,8 @@ public sealed class AuditTrail(MadoguchiDbContext db, IDbContextFactory<Madoguch
             await entry.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
+        await entry;
+        return result;
     }
 
     /// <param name="on">The context whose transaction the entry joins.</param>

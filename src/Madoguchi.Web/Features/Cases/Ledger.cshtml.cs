@@ -75,7 +75,7 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
         var today = JapanTime.Today(clock);
         var me = User.FindFirstValue(ClaimTypes.NameIdentifier);
         var filtered = LedgerQuery.Where(visible, Filter, me, today, from, to);
-        var page = await audit.ViewWhileRenderingAsync(
+        var page = await audit.ViewAlongsideAsync(
             new AuditEvent(AuditActions.PersonalDataViewed, "ledger", procedureId.ToString()) { DepartmentId = procedure.DepartmentId, Detail = $"台帳 {procedure.Code}{Describe()}" },
             c => LedgerQuery.PageAsync(filtered, db.Submissions, Filter.SortOrder, After, Before, PageSize, c), ct);
 

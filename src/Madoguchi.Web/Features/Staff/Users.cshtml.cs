@@ -93,7 +93,7 @@ public sealed class UsersModel(MadoguchiDbContext db, IServiceProvider services,
         RoleItems = Roles.All.Select(r => new SelectListItem(RoleNames[r], r, r == Input.Role));
         var names = departments.ToDictionary(x => x.Id, x => x.DisplayName);
         // Staff names and e-mail addresses are personal data: no entry in the trail, no list.
-        var (users, roles, myNumber) = await audit.ViewWhileRenderingAsync(new AuditEvent(AuditActions.PersonalDataViewed, "staff-users", null) { Detail = "職員アカウント一覧" }, async c =>
+        var (users, roles, myNumber) = await audit.ViewAlongsideAsync(new AuditEvent(AuditActions.PersonalDataViewed, "staff-users", null) { Detail = "職員アカウント一覧" }, async c =>
         {
             var u = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(c);
             var assigned = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(c);

@@ -55,7 +55,7 @@ public sealed class StaffSubmissionsModel(MadoguchiDbContext db, StaffScope scop
         if (form is null) return NotFound();
         Slug = slug;
         Title = form.Title;
-        var (total, submissions, files) = await audit.ViewWhileRenderingAsync(
+        var (total, submissions, files) = await audit.ViewAlongsideAsync(
             new AuditEvent(AuditActions.PersonalDataViewed, "form-submissions", form.Id.ToString()) { DepartmentId = form.DepartmentId, Detail = $"申請一覧 {slug}（新しい{Shown}件まで）" },
             async c =>
             {

@@ -110,8 +110,8 @@ public sealed class StaffSubmissionsTests
         using var staff = await app.SignedInClientAsync(Roles.Staff, s.Ours.Id);
         Assert.Contains(s.Receipt, await staff.GetStringAsync($"/staff/forms/{Slug}/submissions", Ct));
 
-        // The page renders while its entry commits: when the audit store refuses the entry, nothing
-        // of what was rendered may reach the browser.
+        // The entry commits on its own connection while the answers are read: when the audit store
+        // refuses it, the answers already read must still not be shown.
         await Madoguchi.Tests.Features.Audit.AuditTrailTests.RefuseAuditWritesAsync(app);
         var refused = await staff.GetAsync($"/staff/forms/{Slug}/submissions", Ct);
         Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);

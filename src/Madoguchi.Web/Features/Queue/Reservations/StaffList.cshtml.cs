@@ -43,7 +43,7 @@ public sealed class StaffListModel(MadoguchiDbContext db, AuditTrail audit, Time
         if (Office is null) return;
         var day = Date;
         var officeId = Office.Id;
-        Rows = await audit.ViewWhileRenderingAsync(new AuditEvent("queue.reservations.viewed", "office", officeId.ToString()) { Detail = $"date={day:yyyy-MM-dd}" }, async c =>
+        Rows = await audit.ViewAlongsideAsync(new AuditEvent("queue.reservations.viewed", "office", officeId.ToString()) { Detail = $"date={day:yyyy-MM-dd}" }, async c =>
         {
             var list = await db.Reservations.AsNoTracking().Where(r => r.OfficeId == officeId && r.Date == day).ToListAsync(c);
             var services = await db.QueueServices.AsNoTracking().Where(s => s.OfficeId == officeId).ToDictionaryAsync(s => s.Id, s => s.Name, c);
