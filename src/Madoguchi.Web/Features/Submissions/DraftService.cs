@@ -22,11 +22,9 @@ public sealed partial class DraftService(MadoguchiDbContext db, PublishedForms f
 
     public async Task<(Draft Draft, string Secret)?> StartAsync(string slug, string language, CancellationToken ct)
     {
-        // A form whose new applications were stopped starts no draft; drafts already started carry on.
-        if (await PublishedForms.StoppedAsync(db, slug, ct)) return null;
-        // A draft is pinned to the version current now, so the cached one is confirmed first.
-        var version = await forms.CurrentAsync(db, slug, validate: true, ct);
-        if (version is null) return null;
+        // A draft is pinned to the version current now; a form whose new applications were stopped
+        // starts no draft (drafts already started carry on).
+        if (await forms.ForNewDraftAsync(db, slug, ct) is not { } version) return null;
         var definition = version.Definition;
         var secret = ReceiptNumbers.NewSecret();
         var now = clock.GetUtcNow();

@@ -14,7 +14,7 @@ public sealed record PublishedVersion(Guid FormId, Guid VersionId, int Number, F
 /// version can go stale only when a publish happens (here or on another instance), so every use
 /// checks it against the database where that is cheap: the <see cref="SubmissionWriter"/> compares it
 /// with Forms.CurrentVersion inside the transaction that stores the submission (one query per batch)
-/// and the caller retries on a newer version; a new draft reads Forms.CurrentVersion by key.
+/// and the caller retries on a newer version; a new draft reads the current version and the stop by slug.
 /// Versions themselves never change once published, so (form, number) → version is cached for good.
 /// </summary>
 public sealed class PublishedForms
@@ -43,6 +43,24 @@ public sealed class PublishedForms
         return version;
     }
 
+    /// <summary>
+    /// The version a new draft is pinned to: the form's current version read by slug together with
+    /// whether new applications were stopped, in one query; null when the form is not published or
+    /// stopped. The cached current version is refreshed from what was read.
+    /// </summary>
+    public async Task<PublishedVersion?> ForNewDraftAsync(MadoguchiDbContext db, string slug, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug)
+            .Select(f => new { f.Id, f.CurrentVersion, Stopped = f.UnpublishedAt != null }).FirstOrDefaultAsync(ct);
+        if (form is not { CurrentVersion: { } number, Stopped: false }) return null;
+        if (_current.TryGetValue(slug, out var cached) && cached.FormId == form.Id && cached.Number == number) return cached;
+        var version = await VersionAsync(db, form.Id, number, ct)
+            ?? throw new InvalidOperationException($"form '{slug}' names version {number}, which does not exist");
+        _current[slug] = version;
+        return version;
+    }
+
     /// <summary>Version <paramref name="number"/> of a form, or null when it was never published.</summary>
     public async Task<PublishedVersion?> VersionAsync(MadoguchiDbContext db, Guid formId, int number, CancellationToken ct)
     {
@@ -59,8 +77,8 @@ public sealed class PublishedForms
 
     /// <summary>
     /// Whether new applications to the form were stopped in the designer. Asked of the database each
-    /// time: stopping does not change the current version, so the cached lookup cannot see it. A new draft
-    /// and a refused submission ask here; a submission to be stored learns it from the
+    /// time: stopping does not change the current version, so the cached lookup cannot see it. A refused
+    /// submission asks here, a new draft in <see cref="ForNewDraftAsync"/>; a submission to be stored learns it from the
     /// <see cref="SubmissionWriter"/>, in the storing transaction.
     /// </summary>
     public static Task<bool> StoppedAsync(Data.MadoguchiDbContext db, string slug, CancellationToken ct)

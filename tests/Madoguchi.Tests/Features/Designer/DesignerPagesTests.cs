@@ -243,12 +243,22 @@ public sealed class DesignerPagesTests
         var started = await MadoguchiFactory.PostFormAsync(resident, "/forms/designer-test", []);
         Redirected(started, "/forms/designer-test/");
 
+        using var latecomer = app.CreatePlainClient();
+        var lateToken = WebUtility.HtmlDecode(MadoguchiFactory.AntiforgeryToken().Match(await latecomer.GetStringAsync("/forms/designer-test", Ct)).Groups[1].Value);
+
         Redirected(await PressAsync(app, staff, "unpublish"), "/staff/designer/designer-test");
         Assert.Contains("受付停止中（第1版）", await staff.GetStringAsync("/staff/designer/designer-test", Ct));
 
         var start = await resident.GetAsync("/forms/designer-test", Ct);
         Assert.Equal(HttpStatusCode.Gone, start.StatusCode);
         Assert.Contains("この申請の受付は停止しています", await start.Content.ReadAsStringAsync(Ct));
+        // Pressing start on a page loaded before the stop starts no draft either.
+        var late = await latecomer.PostAsync("/forms/designer-test", new FormUrlEncodedContent([new("__RequestVerificationToken", lateToken)]), Ct);
+        Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
+        await using (var drafts = app.Scope())
+        {
+            Assert.Equal(1, await drafts.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Drafts.CountAsync(Ct));
+        }
         Assert.DoesNotContain("designer-test", await resident.GetStringAsync("/api/v1/forms", Ct));
         Assert.Equal(HttpStatusCode.NotFound, (await resident.GetAsync("/api/v1/forms/designer-test", Ct)).StatusCode);
         var api = await SubmissionKit.PostAsync(resident, SubmissionKit.GoodAnswers(), slug: "designer-test");
