@@ -13,8 +13,8 @@ namespace Madoguchi.Web.Data;
 /// open, for hot write paths where the change tracker costs more than the write (the submission
 /// writer). Table, columns, parameter types and value conversions come from the EF model, so the
 /// rows read back through EF exactly as if SaveChanges had written them. On SQLite one command is
-/// prepared and re-bound per row (a statement costs microseconds in process); on PostgreSQL all rows
-/// go in one command, one round trip.
+/// prepared and re-bound per row (a statement costs microseconds in process); on PostgreSQL as many
+/// rows as the protocol's parameter limit allows go in one command, one round trip each.
 /// </summary>
 public sealed class PreparedInsert<T> where T : class
 {
@@ -42,15 +42,32 @@ public sealed class PreparedInsert<T> where T : class
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The insert runs inside the caller's transaction.");
         var sql = db.GetService<ISqlGenerationHelper>();
-        var perCommand = db.Database.IsSqlite() ? 1 : rows.Count;
-        await using var cmd = Command(db.Database.GetDbConnection(), transaction, sql, perCommand);
-        if (perCommand < rows.Count) await cmd.PrepareAsync(ct);
-        for (var first = 0; first < rows.Count; first += perCommand)
+        var perCommand = db.Database.IsSqlite() ? 1 : Math.Min(rows.Count, MaxPostgresParameters / _properties.Length);
+        DbCommand? cmd = null;
+        try
         {
-            Bind(cmd, rows, first, perCommand);
-            await cmd.ExecuteNonQueryAsync(ct);
+            for (var first = 0; first < rows.Count; first += perCommand)
+            {
+                var count = Math.Min(perCommand, rows.Count - first);
+                // A shorter last command on PostgreSQL when the rows did not fit in full ones.
+                if (cmd is null || cmd.Parameters.Count != count * _properties.Length)
+                {
+                    if (cmd is not null) await cmd.DisposeAsync();
+                    cmd = Command(db.Database.GetDbConnection(), transaction, sql, count);
+                    if (first + count < rows.Count) await cmd.PrepareAsync(ct);
+                }
+                Bind(cmd, rows, first, count);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            if (cmd is not null) await cmd.DisposeAsync();
         }
     }
+
+    /// <summary>PostgreSQL's protocol carries at most 65,535 parameters per statement; more rows go in further commands.</summary>
+    public const int MaxPostgresParameters = 65_535;
 
     private DbCommand Command(DbConnection connection, DbTransaction transaction, ISqlGenerationHelper sql, int rows)
     {

@@ -1,6 +1,8 @@
 using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Platform;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Tests.Features.Platform;
 
@@ -34,6 +36,33 @@ public sealed class StorageTests
     {
         var e = Assert.Throws<ArgumentException>(() => Storage.Parse(value));
         Assert.Contains("postgres://user:pass@host:port/db", e.Message);
+    }
+
+    [Fact]
+    [Trait(Traits.Storage, "true")]
+    public async Task A_plain_insert_writes_more_rows_than_one_postgresql_statement_can_carry()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateAsync(ct: ct);
+        await using var ctx = db.CreateContext();
+        // Departments have 4 columns: two full commands of 16,383 rows and a short one of 3 on PostgreSQL.
+        var perCommand = PreparedInsert<Department>.MaxPostgresParameters / 4;
+        var rows = Enumerable.Range(0, 2 * perCommand + 3).Select(i => new Department { Bu = "区民部", Ka = $"課{i:D5}", Kakari = i % 2 == 0 ? "" : "係" }).ToList();
+
+        await using (var transaction = await ctx.Database.BeginTransactionAsync(ct))
+        {
+            await new PreparedInsert<Department>(ctx).InsertAsync(ctx, rows, ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        Assert.Equal(rows.Count, await ctx.Departments.CountAsync(ct));
+        // Rows of the short last command and of the second full one read back as written.
+        foreach (var written in new[] { rows[^1], rows[^4], rows[perCommand] })
+        {
+            var id = written.Id;
+            var read = await ctx.Departments.AsNoTracking().SingleAsync(d => d.Id == id, ct);
+            Assert.Equal((written.Bu, written.Ka, written.Kakari), (read.Bu, read.Ka, read.Kakari));
+        }
     }
 
     [Fact]
