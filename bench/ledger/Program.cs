@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -21,6 +22,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 // Ledger benchmark (issue 7, DESIGN.md §5): the ledger page of a procedure with 300,000 cases, as a
 // full HTTP GET by a signed-in member of staff, against the bare keyset SQL query returning the same
@@ -32,6 +34,7 @@ var breakdown = false;
 var export = false;
 var exportParts = false;
 var warmup = 60;
+string? postgres = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -40,20 +43,28 @@ for (var i = 0; i < args.Length; i++)
         case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out runs) && runs > 0: i++; break;
         case "--out" when i + 1 < args.Length: output = args[++i]; break;
         case "--warmup" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out warmup) && warmup >= 0: i++; break;
+        case "--postgres" when i + 1 < args.Length: postgres = args[++i]; break;
         case "--breakdown": breakdown = true; break;
         case "--export": export = true; break;
         case "--export-parts": export = exportParts = true; break;
         default:
-            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --warmup SECONDS (default 60) --out docs/benchmarks.md --breakdown (where one request's time goes: each database command, the commit) --export (the ledger exported through the API as CSV and XLSX against CsvHelper and MiniExcel over a bare query) --export-parts (where the CSV export time goes: reading rows, writing CSV, HTTP)");
+            Console.Error.WriteLine("usage: --rows N (default 300000, > 1000) --runs N (default 21) --warmup SECONDS (default 60) --out docs/benchmarks.md --postgres postgres://user@host:port/db (on PostgreSQL instead of SQLite: a database of its own is created on that server and dropped after) --breakdown (where one request's time goes: each database command, the commit) --export (the ledger exported through the API as CSV and XLSX against CsvHelper and MiniExcel over a bare query) --export-parts (where the CSV export time goes: reading rows, writing CSV, HTTP)");
             return 2;
     }
 }
+if (postgres is not null && (breakdown || export))
+{
+    Console.Error.WriteLine("--breakdown and --export read SQLite's own query plans and files: run them without --postgres.");
+    return 2;
+}
 var ct = CancellationToken.None;
-var work = Path.Combine(Path.GetTempPath(), "madoguchi-ledger-bench-" + Guid.NewGuid().ToString("N")[..8]);
+var runId = Guid.NewGuid().ToString("N")[..8];
+var work = Path.Combine(Path.GetTempPath(), "madoguchi-ledger-bench-" + runId);
 Directory.CreateDirectory(work);
+var pgDatabase = postgres is null ? null : await PgDatabase.CreateAsync(postgres, "madoguchi_ledger_bench_" + runId, ct);
 try
 {
-    var storage = Storage.Parse(Path.Combine(work, "ledger.db"));
+    var storage = pgDatabase is not null ? Storage.Parse(pgDatabase.Url, Path.Combine(work, "files")) : Storage.Parse(Path.Combine(work, "ledger.db"));
     await DataModule.MigrateAsync(storage, ct);
     await using var app = MadoguchiApp.Create(["--urls", "http://127.0.0.1:0", "--Madoguchi:RateLimits:signin:PermitLimit", "1000"], storage, quiet: true);
 
@@ -100,7 +111,7 @@ try
     using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
     await Http.SignInAsync(client, email, password, ct);
 
-    await using var bare = new SqliteConnection(storage.ConnectionString);
+    await using DbConnection bare = pgDatabase is not null ? new NpgsqlConnection(storage.ConnectionString) : new SqliteConnection(storage.ConnectionString);
     await bare.OpenAsync(ct);
     if (export)
     {
@@ -111,11 +122,11 @@ try
         }
         if (exportParts)
         {
-            await ExportBench.PartsAsync(app.Services, client, token!, bare, procedure, rows, work, ct);
+            await ExportBench.PartsAsync(app.Services, client, token!, (SqliteConnection)bare, procedure, rows, work, ct);
             await app.StopAsync(ct);
             return 0;
         }
-        var exported = await ExportBench.RunAsync(client, token!, bare, procedure, rows, work, ct);
+        var exported = await ExportBench.RunAsync(client, token!, (SqliteConnection)bare, procedure, rows, work, ct);
         await app.StopAsync(ct);
         Console.WriteLine(exported);
         if (output is not null) ExportBench.Update(output, exported);
@@ -148,7 +159,7 @@ try
     }
     if (breakdown)
     {
-        await DbTimings.PrintAsync(client, bare, [("staff home", "/staff"), .. scenarios.Select(s => (s.Name, $"/staff/ledger/{procedureId}" + (s.Query.Length > 0 ? "?" + s.Query : "")))], runs, ct);
+        await DbTimings.PrintAsync(client, (SqliteConnection)bare, [("staff home", "/staff"), .. scenarios.Select(s => (s.Name, $"/staff/ledger/{procedureId}" + (s.Query.Length > 0 ? "?" + s.Query : "")))], runs, ct);
         await app.StopAsync(ct);
         return 0;
     }
@@ -213,14 +224,15 @@ try
     }
     await app.StopAsync(ct);
 
-    var markdown = Report.Markdown(rows, runs, warmup, seedWatch.Elapsed, results, Median(homeTimes), sizes, plans);
+    var markdown = Report.Markdown(rows, runs, warmup, pgDatabase is not null, seedWatch.Elapsed, results, Median(homeTimes), sizes, plans);
     Console.WriteLine(markdown);
-    if (output is not null) Report.Update(output, markdown);
+    if (output is not null) Report.Update(output, markdown, pgDatabase is not null);
     return 0;
 }
 finally
 {
     SqliteConnection.ClearAllPools();
+    if (pgDatabase is not null) await pgDatabase.DropAsync();
     try { Directory.Delete(work, recursive: true); } catch (IOException) { }
 }
 
@@ -404,32 +416,46 @@ internal static class Bare
         FROM "Cases" AS c JOIN "Submissions" AS s ON s."Id" = c."Id"
         WHERE c."ProcedureId" = @p
         {(filtered ? "AND c.\"Status\" = @status AND c.\"Channel\" = @channel" : "")}
-        {(after ? "AND (c.\"ReceivedAt\" < @at OR (c.\"ReceivedAt\" = @at AND c.\"Id\" < @id))" : "")}
+        {(after ? "AND c.\"ReceivedAt\" <= @at AND (c.\"ReceivedAt\" < @at OR (c.\"ReceivedAt\" = @at AND c.\"Id\" < @id))" : "")}
         ORDER BY c."ReceivedAt" DESC, c."Id" DESC
         LIMIT 50
         """;
 
     private const string Columns = """c."Id", c."ReceiptNumber", c."Channel", c."Status", c."AssigneeId", c."ReceivedAt", c."DueOn", c."ClockStoppedOn", c."OpenedAt", c."ClosedAt", COALESCE(c."AnswersJson", s."AnswersJson")""";
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, Guid procedureId, (string Status, string Channel)? filter, LedgerRow? after)
+    // The two engines store keys and instants as the app's model maps them: PostgreSQL uuid and
+    // timestamptz; SQLite upper-case text and the instant's binary form (a long).
+    private static object Key(DbConnection connection, Guid id) => connection is NpgsqlConnection ? id : id.ToString().ToUpperInvariant();
+
+    private static object At(DbConnection connection, DateTimeOffset at) => connection is NpgsqlConnection ? at.ToUniversalTime() : Instant.ConvertToProvider(at)!;
+
+    private static void Add(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, Guid procedureId, (string Status, string Channel)? filter, LedgerRow? after)
     {
         var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
-        cmd.Parameters.AddWithValue("@p", procedureId.ToString().ToUpperInvariant());
+        Add(cmd, "@p", Key(connection, procedureId));
         if (filter is { } f)
         {
-            cmd.Parameters.AddWithValue("@status", f.Status);
-            cmd.Parameters.AddWithValue("@channel", f.Channel);
+            Add(cmd, "@status", f.Status);
+            Add(cmd, "@channel", f.Channel);
         }
         if (after is { } a)
         {
-            cmd.Parameters.AddWithValue("@at", Instant.ConvertToProvider(a.ReceivedAt));
-            cmd.Parameters.AddWithValue("@id", a.Id.ToString().ToUpperInvariant());
+            Add(cmd, "@at", At(connection, a.ReceivedAt));
+            Add(cmd, "@id", Key(connection, a.Id));
         }
         return cmd;
     }
 
-    public static async Task<IReadOnlyList<Guid>> PageAsync(SqliteConnection connection, Guid procedureId, (string, string)? filter, LedgerRow? after, CancellationToken ct)
+    public static async Task<IReadOnlyList<Guid>> PageAsync(DbConnection connection, Guid procedureId, (string, string)? filter, LedgerRow? after, CancellationToken ct)
     {
         await using var cmd = Command(connection, Sql(filter is not null, after is not null, Columns), procedureId, filter, after);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -442,40 +468,67 @@ internal static class Bare
         return ids;
     }
 
-    public static async Task<string> PlanAsync(SqliteConnection connection, Guid procedureId, (string, string)? filter, LedgerRow? after, CancellationToken ct)
+    public static async Task<string> PlanAsync(DbConnection connection, Guid procedureId, (string, string)? filter, LedgerRow? after, CancellationToken ct)
     {
-        await using var cmd = Command(connection, "EXPLAIN QUERY PLAN " + Sql(filter is not null, after is not null, Columns), procedureId, filter, after);
+        var postgres = connection is NpgsqlConnection;
+        await using var cmd = Command(connection, (postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + Sql(filter is not null, after is not null, Columns), procedureId, filter, after);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var steps = new List<string>();
-        while (await reader.ReadAsync(ct)) steps.Add(reader.GetString(3));
+        while (await reader.ReadAsync(ct)) steps.Add(postgres ? Regex.Replace(reader.GetString(0).Trim(), @"\s*\(cost=[^)]*\)", "") : reader.GetString(3));
         return string.Join("; ", steps);
     }
 
-    public static async Task<LedgerRow> RowAtAsync(SqliteConnection connection, Guid procedureId, int offset, CancellationToken ct)
+    public static async Task<LedgerRow> RowAtAsync(DbConnection connection, Guid procedureId, int offset, CancellationToken ct)
     {
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = """SELECT "Id", "ReceivedAt" FROM "Cases" WHERE "ProcedureId" = @p ORDER BY "ReceivedAt" DESC, "Id" DESC LIMIT 1 OFFSET @o""";
-        cmd.Parameters.AddWithValue("@p", procedureId.ToString().ToUpperInvariant());
-        cmd.Parameters.AddWithValue("@o", offset);
+        Add(cmd, "@p", Key(connection, procedureId));
+        Add(cmd, "@o", offset);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var at = (DateTimeOffset)Instant.ConvertFromProvider(reader.GetInt64(1))!;
+        var at = connection is NpgsqlConnection ? reader.GetFieldValue<DateTimeOffset>(1) : (DateTimeOffset)Instant.ConvertFromProvider(reader.GetInt64(1))!;
         return new LedgerRow(reader.GetGuid(0), "", CaseChannel.Online, "", null, at, null, null, null, null, Guid.Empty, null);
+    }
+}
+
+/// <summary>--postgres: a database of the bench's own on the given server, dropped at the end.</summary>
+internal sealed class PgDatabase(string admin, string name, string url)
+{
+    public string Url { get; } = url;
+
+    public static async Task<PgDatabase> CreateAsync(string serverUrl, string name, CancellationToken ct)
+    {
+        var admin = Storage.PostgresUrlToConnectionString(serverUrl);
+        await using (var conn = new NpgsqlConnection(admin))
+        {
+            await conn.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        var uri = new UriBuilder(serverUrl) { Path = "/" + name };
+        return new PgDatabase(admin, name, uri.Uri.ToString());
+    }
+
+    public async Task DropAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(admin);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
     }
 }
 
 internal static class Report
 {
-    private const string Start = "<!-- ledger:start -->";
-    private const string End = "<!-- ledger:end -->";
-
-    public static string Markdown(int rows, int runs, int warmup, TimeSpan seed, List<(Scenario Scenario, double Page, double Rows, double Bare, int Count)> results, double home, List<int> sizes, List<string> plans)
+    public static string Markdown(int rows, int runs, int warmup, bool postgres, TimeSpan seed, List<(Scenario Scenario, double Page, double Rows, double Bare, int Count)> results, double home, List<int> sizes, List<string> plans)
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        sb.AppendLine(inv, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores (load average at start: {Load()}), .NET {Environment.Version}, SQLite (WAL, synchronous=FULL).");
+        var engine = postgres ? "PostgreSQL (synchronous_commit=on, over TCP on the same machine)" : "SQLite (WAL, synchronous=FULL)";
+        sb.AppendLine(inv, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores (load average at start: {Load()}), .NET {Environment.Version}, {engine}.");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Command: `dotnet run -c Release --project bench/ledger -- --rows {rows} --runs {runs} --warmup {warmup}`; {rows:N0} cases of one procedure seeded in {seed.TotalSeconds:0} s; every path warmed up for {warmup} s before the timed runs.");
+        sb.AppendLine(inv, $"Command: `dotnet run -c Release --project bench/ledger -- --rows {rows} --runs {runs} --warmup {warmup}{(postgres ? " --postgres URL" : "")}`; {rows:N0} cases of one procedure seeded in {seed.TotalSeconds:0} s; every path warmed up for {warmup} s before the timed runs.");
         sb.AppendLine();
         sb.AppendLine("| Ledger page (50 rows), median of warm runs | bare keyset query | **the page's rows through the app** (LedgerQuery, EF Core) | **ratio** (aim ≤ 3×) | whole HTTP GET of the page (sign-in, audit, HTML) | its ratio |");
         sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
@@ -486,7 +539,7 @@ internal static class Report
         sb.AppendLine();
         sb.AppendLine(inv, $"For context, the staff home page (signed in, no data of its own) through the same stack: {home:0.00} ms (median of {runs}). The ledger page is {sizes.Min() / 1024.0:0} to {sizes.Max() / 1024.0:0} KB of HTML.");
         sb.AppendLine();
-        sb.AppendLine("Query plans of the bare query (SQLite `EXPLAIN QUERY PLAN`):");
+        sb.AppendLine(postgres ? "Query plans of the bare query (PostgreSQL `EXPLAIN`, costs left out):" : "Query plans of the bare query (SQLite `EXPLAIN QUERY PLAN`):");
         sb.AppendLine();
         foreach (var p in plans) sb.AppendLine(inv, $"- {p}");
         return sb.ToString();
@@ -497,13 +550,15 @@ internal static class Report
         try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; } catch (IOException) { return "?"; }
     }
 
-    public static void Update(string path, string markdown)
+    /// <summary>Replaces the section between the engine's markers (ledger or ledger-postgres).</summary>
+    public static void Update(string path, string markdown, bool postgres)
     {
+        var (start, end) = postgres ? ("<!-- ledger-postgres:start -->", "<!-- ledger-postgres:end -->") : ("<!-- ledger:start -->", "<!-- ledger:end -->");
         var text = File.ReadAllText(path);
-        var a = text.IndexOf(Start, StringComparison.Ordinal);
-        var b = text.IndexOf(End, StringComparison.Ordinal);
-        if (a < 0 || b < a) throw new InvalidOperationException($"{path} has no {Start} … {End} section.");
-        File.WriteAllText(path, text[..(a + Start.Length)] + "\n" + markdown + text[b..]);
+        var a = text.IndexOf(start, StringComparison.Ordinal);
+        var b = text.IndexOf(end, StringComparison.Ordinal);
+        if (a < 0 || b < a) throw new InvalidOperationException($"{path} has no {start} … {end} section.");
+        File.WriteAllText(path, text[..(a + start.Length)] + "\n" + markdown + text[b..]);
     }
 }
 

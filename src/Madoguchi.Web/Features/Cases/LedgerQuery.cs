@@ -174,10 +174,13 @@ public static class LedgerQuery
             var ascending = (sort == LedgerSort.Oldest) == forward;
             if (key is { } k)
             {
+                // The first bound is implied by the rest, but it is what PostgreSQL can seek the index
+                // on: with the OR alone it filtered every case above the cursor (35 ms for a page half-way
+                // down 300,000 cases instead of 1 ms, bench/ledger --postgres). SQLite seeks either way.
                 var (at, id) = (k.At, k.Id);
                 q = ascending
-                    ? q.Where(e => e.Case.ReceivedAt > at || (e.Case.ReceivedAt == at && e.Case.Id.CompareTo(id) > 0))
-                    : q.Where(e => e.Case.ReceivedAt < at || (e.Case.ReceivedAt == at && e.Case.Id.CompareTo(id) < 0));
+                    ? q.Where(e => e.Case.ReceivedAt >= at && (e.Case.ReceivedAt > at || (e.Case.ReceivedAt == at && e.Case.Id.CompareTo(id) > 0)))
+                    : q.Where(e => e.Case.ReceivedAt <= at && (e.Case.ReceivedAt < at || (e.Case.ReceivedAt == at && e.Case.Id.CompareTo(id) < 0)));
             }
             var ordered = ascending ? q.OrderBy(e => e.Case.ReceivedAt).ThenBy(e => e.Case.Id) : q.OrderByDescending(e => e.Case.ReceivedAt).ThenByDescending(e => e.Case.Id);
             return await Rows(ordered).Take(take).ToListAsync(ct);
@@ -194,7 +197,7 @@ public static class LedgerQuery
                 if (key is { Due: { } due } k)
                 {
                     var id = k.Id;
-                    dated = dated.Where(e => e.Case.DueOn > due || (e.Case.DueOn == due && e.Case.Id.CompareTo(id) > 0));
+                    dated = dated.Where(e => e.Case.DueOn >= due && (e.Case.DueOn > due || (e.Case.DueOn == due && e.Case.Id.CompareTo(id) > 0)));
                 }
                 rows.AddRange(await Rows(dated.OrderBy(e => e.Case.DueOn).ThenBy(e => e.Case.Id)).Take(take).ToListAsync(ct));
                 key = null;
@@ -216,7 +219,7 @@ public static class LedgerQuery
             if (key is { Due: { } due } k)
             {
                 var id = k.Id;
-                dated = dated.Where(e => e.Case.DueOn < due || (e.Case.DueOn == due && e.Case.Id.CompareTo(id) < 0));
+                dated = dated.Where(e => e.Case.DueOn <= due && (e.Case.DueOn < due || (e.Case.DueOn == due && e.Case.Id.CompareTo(id) < 0)));
             }
             rows.AddRange(await Rows(dated.OrderByDescending(e => e.Case.DueOn).ThenByDescending(e => e.Case.Id)).Take(take - rows.Count).ToListAsync(ct));
         }
