@@ -42,7 +42,8 @@ public sealed class PreparedInsert<T> where T : class
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The insert runs inside the caller's transaction.");
         var sql = db.GetService<ISqlGenerationHelper>();
-        var perCommand = db.Database.IsSqlite() ? 1 : Math.Min(rows.Count, MaxPostgresParameters / _properties.Length);
+        var sqlite = db.Database.IsSqlite();
+        var perCommand = sqlite ? 1 : Math.Min(rows.Count, MaxPostgresParameters / _properties.Length);
         DbCommand? cmd = null;
         try
         {
@@ -54,7 +55,9 @@ public sealed class PreparedInsert<T> where T : class
                 {
                     if (cmd is not null) await cmd.DisposeAsync();
                     cmd = Command(db.Database.GetDbConnection(), transaction, sql, count);
-                    if (first + count < rows.Count) await cmd.PrepareAsync(ct);
+                    // Prepared only on SQLite, where it is re-bound per row: a prepared PostgreSQL statement
+                    // would stay on the pooled connection for every batch size seen.
+                    if (sqlite && first + count < rows.Count) await cmd.PrepareAsync(ct);
                 }
                 Bind(cmd, rows, first, count);
                 await cmd.ExecuteNonQueryAsync(ct);
