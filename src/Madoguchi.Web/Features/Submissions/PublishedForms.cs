@@ -37,10 +37,7 @@ public sealed class PublishedForms
         var form = await db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null)
             .Select(f => new { f.Id, Current = f.CurrentVersion!.Value }).FirstOrDefaultAsync(ct);
         if (form is null) return null;
-        var version = await VersionAsync(db, form.Id, form.Current, ct)
-            ?? throw new InvalidOperationException($"form '{slug}' names version {form.Current}, which does not exist");
-        _current[slug] = version;
-        return version;
+        return await RememberAsync(db, slug, form.Id, form.Current, ct);
     }
 
     /// <summary>
@@ -55,7 +52,13 @@ public sealed class PublishedForms
             .Select(f => new { f.Id, f.CurrentVersion, Stopped = f.UnpublishedAt != null }).FirstOrDefaultAsync(ct);
         if (form is not { CurrentVersion: { } number, Stopped: false }) return null;
         if (_current.TryGetValue(slug, out var cached) && cached.FormId == form.Id && cached.Number == number) return cached;
-        var version = await VersionAsync(db, form.Id, number, ct)
+        return await RememberAsync(db, slug, form.Id, number, ct);
+    }
+
+    /// <summary>Version <paramref name="number"/>, which the form names as current, remembered as its current version.</summary>
+    private async Task<PublishedVersion> RememberAsync(MadoguchiDbContext db, string slug, Guid formId, int number, CancellationToken ct)
+    {
+        var version = await VersionAsync(db, formId, number, ct)
             ?? throw new InvalidOperationException($"form '{slug}' names version {number}, which does not exist");
         _current[slug] = version;
         return version;
