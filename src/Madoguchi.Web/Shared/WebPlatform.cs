@@ -6,7 +6,6 @@ namespace Madoguchi.Web.Shared;
 
 public static class WebPlatform
 {
-
     /// <summary>Headers every response carries (DESIGN.md §4.5).</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
     {

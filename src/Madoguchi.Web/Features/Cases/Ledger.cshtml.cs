@@ -28,7 +28,7 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
     /// <summary>Bulk actions change each case in its own transaction; a page's worth at most.</summary>
     public const int MaxBulk = 200;
 
-    public sealed record Row(LedgerRow Case, bool Unread, bool Overdue, bool Stopped, IReadOnlyList<string> Cells);
+    public sealed record Row(LedgerRow Case, bool Unread, bool Overdue, IReadOnlyList<string> Cells);
 
     public sealed record BulkInput
     {
@@ -105,7 +105,7 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
                 LedgerLayout.Due => DueText(r, overdue),
                 _ => plan.Cell(i, answers.RootElement),
             }).ToList();
-            rows.Add(new Row(r, r.OpenedAt is null, overdue, r.ClockStoppedOn is not null && r.ClosedAt is null, cells));
+            rows.Add(new Row(r, r.OpenedAt is null, overdue, cells));
         }
         Rows = rows;
         NextUrl = page.Next is null ? null : PageUrl("after", page.Next);
