@@ -233,6 +233,13 @@ public static partial class FormPreview
 
     private sealed record Rendered(int Status, string Html, string Cookies, string Error);
 
+    private sealed class BodySizeLimit : IHttpMaxRequestBodySizeFeature
+    {
+        public bool IsReadOnly => false;
+
+        public long? MaxRequestBodySize { get; set; }
+    }
+
     /// <summary>One request to the fill page's endpoint, in this scope (so on the transaction's connection), in Japanese.</summary>
     private static async Task<Rendered> RenderAsync(IServiceProvider sp, Endpoint endpoint, string slug, string step, string cookie, Dictionary<string, StringValues>? form, CancellationToken ct)
     {
@@ -244,10 +251,16 @@ public static partial class FormPreview
         request.Path = $"/forms/{slug}/{step}";
         request.Headers.Cookie = cookie;
         request.RouteValues = new RouteValueDictionary { ["page"] = FillPage, ["slug"] = slug, ["step"] = step };
+        // What Kestrel gives every request: the page's size limits apply to it (without the feature
+        // MVC logged a warning for each rendered page, 30 lines in a `demo load`).
+        context.Features.Set<IHttpMaxRequestBodySizeFeature>(new BodySizeLimit());
         if (form is not null)
         {
+            // Posted as a browser does, so the page's form limits read the body themselves.
+            var encoded = Encoding.ASCII.GetBytes(QueryString.Create(form).ToUriComponent().TrimStart('?'));
             request.ContentType = "application/x-www-form-urlencoded";
-            context.Features.Set<IFormFeature>(new FormFeature(new FormCollection(form)));
+            request.ContentLength = encoded.Length;
+            request.Body = new MemoryStream(encoded, writable: false);
         }
         context.Items[typeof(Language)] = Language.Ja;
         context.RequestAborted = ct;
