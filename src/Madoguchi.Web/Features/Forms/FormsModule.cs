@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Shared;
+using Microsoft.Net.Http.Headers;
 
 namespace Madoguchi.Web.Features.Forms;
 
@@ -16,6 +19,7 @@ public static class FormsModule
     {
         builder.Services.AddScoped<FormService>();
         builder.Services.AddScoped<PublishChecks>();
+        builder.Services.AddSingleton<FormDocuments>();
         return builder;
     }
 
@@ -42,24 +46,18 @@ public static class FormsModule
                 w.WriteEndObject();
             });
         });
-        api.MapGet("/{slug}", async (string slug, FormService forms, CancellationToken ct) =>
+        api.MapGet("/{slug}", async (string slug, HttpContext http, MadoguchiDbContext db, PublishedForms published, FormDocuments documents, CancellationToken ct) =>
         {
-            var version = await forms.CurrentVersionAsync(slug, ct);
+            // The version a new application is filled in against: none when unpublished or stopped.
+            var version = await published.ForNewDraftAsync(db, slug, ct);
             if (version is null) return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"公開中のフォーム '{slug}' はありません。");
-            var definition = FormService.Definition(version.DefinitionJson);
-            return Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("slug", definition.Slug);
-                w.WriteString("procedure", definition.ProcedureCode);
-                w.WriteNumber("version", version.Number);
-                w.WriteString("sha256", version.Sha256);
-                w.WriteString("publishedAt", version.PublishedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-                // The definition exactly as published; the same text `form export SLUG --version N` writes.
-                w.WritePropertyName("definition");
-                w.WriteRawValue(version.DefinitionJson, skipInputValidation: true);
-                w.WriteEndObject();
-            });
+            var document = await documents.GetAsync(db, version, ct);
+            // Public and cacheable, but a new version may be published at any time: clients revalidate.
+            http.Response.Headers.ETag = document.ETag.ToString();
+            http.Response.Headers.CacheControl = "no-cache";
+            return EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var tags) && document.IsNamedBy(tags)
+                ? Results.StatusCode(StatusCodes.Status304NotModified)
+                : Results.Bytes(document.Json, "application/json; charset=utf-8");
         });
         return app;
     }

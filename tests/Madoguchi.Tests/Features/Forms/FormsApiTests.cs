@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Madoguchi.Tests.Infrastructure;
+using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Forms;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Madoguchi.Tests.Features.Forms;
@@ -60,6 +63,55 @@ public sealed class FormsApiTests
         Assert.Equal(HttpStatusCode.NotFound, unpublished.StatusCode);
         Assert.Equal("application/problem+json", unpublished.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/forms/nothing", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_holding_the_current_definition_is_answered_not_modified_until_a_new_version_is_published()
+    {
+        await using var app = await AppAsync();
+        var client = app.CreatePlainClient();
+        async Task<HttpResponseMessage> GetAsync(string? etag)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/forms/test-form");
+            if (etag is not null) request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+            return await client.SendAsync(request, Ct);
+        }
+
+        var first = await GetAsync(null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var etag = first.Headers.ETag?.ToString();
+        Assert.NotNull(etag);
+        Assert.True(first.Headers.CacheControl?.NoCache == true, "clients must revalidate: a new version may be published at any time");
+        Assert.Equal("application/json", first.Content.Headers.ContentType?.MediaType);
+
+        var again = await GetAsync(etag);
+        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+        Assert.Empty(await again.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal(HttpStatusCode.NotModified, (await GetAsync($"\"other\", {etag}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("\"v1-0000\"")).StatusCode);
+
+        await using (var scope = app.Scope())
+        {
+            var forms = scope.ServiceProvider.GetRequiredService<FormService>();
+            var retitled = JsonNode.Parse(FormParserTests.Minimal)!;
+            retitled["title"]!["ja"] = "改訂した申請";
+            await forms.ImportAsync(retitled.ToJsonString(), "KT-1", "test", Ct);
+            await forms.PublishAsync("test-form", "test", Ct);
+        }
+        var second = await GetAsync(etag);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.NotEqual(etag, second.Headers.ETag?.ToString());
+        using var doc = JsonDocument.Parse(await second.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(2, doc.RootElement.GetProperty("version").GetInt32());
+        Assert.Equal("改訂した申請", doc.RootElement.GetProperty("definition").GetProperty("title").GetProperty("ja").GetString());
+
+        // Stopped by staff: gone, whatever copy the client holds.
+        await using (var scope = app.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            await db.Forms.Where(f => f.Slug == "test-form").ExecuteUpdateAsync(u => u.SetProperty(f => f.UnpublishedAt, DateTimeOffset.UtcNow), Ct);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(second.Headers.ETag?.ToString())).StatusCode);
     }
 
     [Fact]
