@@ -65,8 +65,10 @@ public static class Oidc
 
     public static WebApplication MapOidc(this WebApplication app)
     {
-        app.MapGet("/staff/signin/oidc", (OidcSettings settings) => settings.Enabled
-            ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/staff/signin/oidc/done" }, [Scheme])
+        // The page the person wanted rides in the handler's protected state (RedirectUri), so the
+        // provider never sees it and nobody can swap it; the landing page checks it is local again.
+        app.MapGet("/staff/signin/oidc", (OidcSettings settings, string? returnUrl) => settings.Enabled
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl is { Length: > 0 } ? "/staff/signin/oidc/done?returnUrl=" + Uri.EscapeDataString(returnUrl) : "/staff/signin/oidc/done" }, [Scheme])
             : Results.LocalRedirect("/staff/signin")).AllowAnonymous();
         // Answered by the OpenID Connect handler before it gets here; mapped so that routing knows the path.
         app.MapMethods(CallbackPath, ["GET", "POST"], () => Results.LocalRedirect("/staff/signin?oidc=failed")).AllowAnonymous().DisableAntiforgery();

@@ -17,6 +17,7 @@ public sealed class OidcDoneModel(OidcSettings settings, UserManager<StaffUser> 
     /// <summary>RFC 8176 amr values that mean more than one factor (or a hardware/software key with one).</summary>
     private static readonly string[] MfaAmr = ["mfa", "otp", "hwk", "swk"];
 
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string Next { get; private set; } = "/staff";
     public string Message { get; private set; } = "";
 
@@ -42,15 +43,17 @@ public sealed class OidcDoneModel(OidcSettings settings, UserManager<StaffUser> 
         var acr = (settings.MfaAcr ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var multiFactor = who.FindAll("amr").Any(c => MfaAmr.Contains(c.Value, StringComparer.OrdinalIgnoreCase))
             || (who.FindFirst("acr")?.Value is { } a && acr.Contains(a, StringComparer.Ordinal));
+        var back = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
         if (multiFactor)
         {
             await steps.CompleteAsync(user);
-            Message = "サインインしました。職員トップへ進みます。";
+            Next = back ?? "/staff";
+            Message = back is null ? "サインインしました。職員トップへ進みます。" : "サインインしました。開こうとしていたページへ進みます。";
             return Page();
         }
         // One factor at the provider (a password): Madoguchi's own second factor, or its enrolment.
         await steps.StartPendingAsync(user);
-        Next = user.TwoFactorEnabled ? "/staff/signin/code" : "/staff/signin/enrol";
+        Next = (user.TwoFactorEnabled ? "/staff/signin/code" : "/staff/signin/enrol") + (back is null ? "" : "?returnUrl=" + Uri.EscapeDataString(back));
         Message = user.TwoFactorEnabled ? "続けて、認証アプリの確認コードを入力してください。" : "続けて、認証アプリを登録してください。";
         return Page();
     }

@@ -33,6 +33,8 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
     /// <summary>Why a sign-in through the municipality's provider did not go through (?oidc=…).</summary>
     public string? OidcMessage => Oidc.Message(Request.Query["oidc"]);
     public OidcSettings OidcSettings => HttpContext.RequestServices.GetRequiredService<OidcSettings>();
+    /// <summary>The provider's sign-in, taking along the page the person was sent here from.</summary>
+    public string OidcStart => Url.IsLocalUrl(ReturnUrl) ? "/staff/signin/oidc?returnUrl=" + Uri.EscapeDataString(ReturnUrl) : "/staff/signin/oidc";
 
     public void OnGet() { }
 

@@ -54,9 +54,9 @@ public sealed class OidcTests
     /// The browser's round trip: app → provider (person signs in) → form_post back → app. Returns
     /// where the person goes next: a redirect's target, or the "続ける" link of the landing page.
     /// </summary>
-    private static async Task<string?> SignInAsync(Setup s, HttpClient client, FakeOpenIdProvider.Person person)
+    private static async Task<string?> SignInAsync(Setup s, HttpClient client, FakeOpenIdProvider.Person person, string from = "/staff/signin/oidc")
     {
-        var start = await client.GetAsync("/staff/signin/oidc", Ct);
+        var start = await client.GetAsync(from, Ct);
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
         var authorize = start.Headers.Location!;
         Assert.StartsWith(FakeOpenIdProvider.Issuer + "/authorize", authorize.ToString());
@@ -65,8 +65,9 @@ public sealed class OidcTests
         var callback = await client.PostAsync(new Uri(query["redirect_uri"]).PathAndQuery,
             new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = code, ["state"] = query["state"] }), Ct);
         Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
-        if (callback.Headers.Location?.OriginalString != "/staff/signin/oidc/done") return callback.Headers.Location?.OriginalString;
-        var done = await client.GetAsync("/staff/signin/oidc/done", Ct);
+        var landing = callback.Headers.Location?.OriginalString;
+        if (landing is null || !landing.StartsWith("/staff/signin/oidc/done", StringComparison.Ordinal)) return landing;
+        var done = await client.GetAsync(landing, Ct);
         if (done.StatusCode == HttpStatusCode.Redirect) return done.Headers.Location?.OriginalString;
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         return System.Text.RegularExpressions.Regex.Match(await done.Content.ReadAsStringAsync(Ct), "href=\"([^\"]+)\" data-continue").Groups[1].Value;
@@ -110,6 +111,35 @@ public sealed class OidcTests
 
         var first = await SignInAsync(s, s.Client(), new(newcomer));
         Assert.Equal("/staff/signin/enrol", first);
+    }
+
+    [Fact]
+    public async Task The_page_a_person_was_sent_to_sign_in_from_is_opened_after_the_provider_and_the_second_factor()
+    {
+        await using var s = await StartAsync();
+        var (mfaEmail, _) = await s.App.CreateUserAsync(Roles.Dx);
+        var (_, login) = await s.App.SignInNewUserAsync(Roles.Dx);
+        var client = s.Client();
+        const string Wanted = "/staff/inventory?q=%E4%BF%9D%E8%82%B2";
+
+        // The sign-in page a staff page sent the person to offers the provider with the same destination.
+        var page = await client.GetStringAsync("/staff/signin?returnUrl=" + Uri.EscapeDataString(Wanted), Ct);
+        var start = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "href=\"(/staff/signin/oidc[^\"]*)\"").Groups[1].Value);
+        Assert.Equal("/staff/signin/oidc?returnUrl=" + Uri.EscapeDataString(Wanted), start);
+
+        // Multi-factor at the provider: straight to the page.
+        Assert.Equal(Wanted, await SignInAsync(s, client, new(mfaEmail, Amr: ["pwd", "otp"]), start));
+
+        // A password at the provider: Madoguchi's code first, then the page.
+        var other = s.Client();
+        var next = await SignInAsync(s, other, new(login.Email, Amr: ["pwd"]), start);
+        Assert.Equal("/staff/signin/code?returnUrl=" + Uri.EscapeDataString(Wanted), next);
+        var code = await MadoguchiFactory.PostFormAsync(other, next!, new() { ["Input.Code"] = Totp.Next(login.TotpKey), ["ReturnUrl"] = Wanted });
+        Assert.Equal(Wanted, code.Headers.Location?.OriginalString);
+
+        // Another site is never a destination.
+        Assert.Equal("/staff", await SignInAsync(s, s.Client(), new(mfaEmail, Amr: ["otp"]), "/staff/signin/oidc?returnUrl=" + Uri.EscapeDataString("https://evil.example/")));
+        Assert.Equal("/staff", await SignInAsync(s, s.Client(), new(mfaEmail, Amr: ["otp"]), "/staff/signin/oidc?returnUrl=" + Uri.EscapeDataString("//evil.example/")));
     }
 
     [Fact]
