@@ -54,6 +54,8 @@ public sealed class AuditChainTests
         // Generated cases run one after another on one database (a chain each); every eighth goes through the CLI.
         var cases = Cases.Sample(60, 40);
         var number = 0;
+        // The tamperer has the schema owner's rights: the database's own refusal is gone, verify remains.
+        await using (var owner = db.CreateContext()) await AuditKit.DropAppendOnlyGuardAsync(db, owner, Ct);
         foreach (var c in cases)
         {
             number++;
@@ -139,6 +141,43 @@ public sealed class AuditChainTests
         => ctx.Database.ExecuteSqlRawAsync("UPDATE \"AuditEntries\" SET \"Sequence\" = {0} WHERE \"Sequence\" = {1}", [to, from], Ct);
 
     [Fact]
+    [Trait(Traits.Storage, "true")]
+    public async Task The_database_itself_refuses_to_change_delete_or_empty_the_entries()
+    {
+        await using var db = await TestDatabase.CreateAsync(ct: Ct);
+        var clock = new FakeClock(new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.Zero));
+        await using (var ctx = db.CreateContext())
+        {
+            var trail = AuditKit.Trail(db, ctx, clock, AuditKit.Checkpoints(db, clock));
+            for (var i = 0; i < 3; i++) await trail.AppendAsync(new AuditEvent(AuditActions.InventoryEdited, "procedure", $"p{i}") { Detail = "台帳を編集" }, Ct);
+        }
+
+        await using (var ctx = db.CreateContext())
+        {
+            // Whatever sends the statement (a bug, an injected query, a hand edit with the app's account).
+            var edit = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
+                ctx.AuditEntries.Where(e => e.Sequence == 2).ExecuteUpdateAsync(u => u.SetProperty(e => e.Detail, "消された操作"), Ct));
+            Assert.Contains("append-only", edit.Message, StringComparison.Ordinal);
+            var delete = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => ctx.AuditEntries.Where(e => e.Sequence == 3).ExecuteDeleteAsync(Ct));
+            Assert.Contains("append-only", delete.Message, StringComparison.Ordinal);
+            if (db.IsPostgres)
+            {
+                await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => ctx.Database.ExecuteSqlRawAsync("TRUNCATE \"AuditEntries\"", Ct));
+            }
+            // Appending goes on as before.
+            await AuditKit.Trail(db, ctx, clock, AuditKit.Checkpoints(db, clock)).AppendAsync(new AuditEvent(AuditActions.InventoryEdited, "procedure", "p3"), Ct);
+        }
+
+        await using (var check = db.CreateContext())
+        {
+            var entries = await check.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync(Ct);
+            Assert.Equal([1L, 2L, 3L, 4L], entries.Select(e => e.Sequence));
+            Assert.Equal("台帳を編集", entries[1].Detail);
+            Assert.True((await AuditVerifier.VerifyAsync(check, [], Ct)).Ok);
+        }
+    }
+
+    [Fact]
     public async Task An_intact_chain_verifies_through_the_cli_with_a_one_line_summary_and_a_rebuilt_chain_fails_its_checkpoint()
     {
         await using var db = await TestDatabase.CreateAsync(ct: Ct);
@@ -159,6 +198,7 @@ public sealed class AuditChainTests
         // is self-consistent again, but no longer matches the checkpoint kept outside the database.
         await using (var ctx = db.CreateContext())
         {
+            await AuditKit.DropAppendOnlyGuardAsync(db, ctx, Ct);
             var all = await ctx.AuditEntries.OrderBy(e => e.Sequence).ToListAsync(Ct);
             all[1].Detail = "消された操作";
             var previous = AuditEntry.Genesis;
