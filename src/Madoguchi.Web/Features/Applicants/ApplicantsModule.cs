@@ -127,12 +127,12 @@ public static class ApplicantsModule
 
     public static WebApplication MapApplicants(this WebApplication app)
     {
-        app.MapPost("/forms/{slug}/applicant/signin", async (string slug, HttpContext ctx, IAntiforgery antiforgery, ApplicantOidcSettings settings, MadoguchiDbContext db, Forms.FormService forms) =>
+        app.MapPost("/forms/{slug}/applicant/signin", async (string slug, HttpContext ctx, IAntiforgery antiforgery, ApplicantOidcSettings settings, MadoguchiDbContext db, PublishedForms forms) =>
         {
             if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.BadRequest();
-            var version = await forms.CurrentVersionAsync(slug, ctx.RequestAborted);
+            var version = await forms.ForNewDraftAsync(db, slug, ctx.RequestAborted);
             if (version is null) return Results.NotFound();
-            var definition = await PublishedDefinitions.GetAsync(db, version.Id, ctx.RequestAborted);
+            var definition = version.Definition;
             if (!settings.Enabled || definition.SignIn is null) return Results.LocalRedirect($"/forms/{Uri.EscapeDataString(slug)}");
             var properties = new AuthenticationProperties { RedirectUri = $"/forms/{Uri.EscapeDataString(slug)}" };
             properties.Items[SlugItem] = slug;

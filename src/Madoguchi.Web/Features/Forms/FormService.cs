@@ -192,21 +192,17 @@ public sealed partial class FormService(MadoguchiDbContext db, TimeProvider cloc
     public async Task<IReadOnlyList<PublishedItem>> PublishedAsync(CancellationToken ct)
     {
         var rows = await db.Forms.AsNoTracking().Where(f => f.CurrentVersion != null && f.UnpublishedAt == null).OrderBy(f => f.Slug)
-            .Select(f => new { f.Slug, f.Procedure!.Code, Version = f.CurrentVersion!.Value, Json = f.Versions.Where(v => v.Number == f.CurrentVersion).Select(v => v.DefinitionJson).First() })
+            .Select(f => new { f.Slug, f.Procedure!.Code, Version = f.CurrentVersion!.Value, VersionId = f.Versions.Where(v => v.Number == f.CurrentVersion).Select(v => v.Id).First() })
             .ToListAsync(ct);
-        // The title comes from the published version, not the working definition, which may have moved on.
-        return [.. rows.Select(r => new PublishedItem(r.Slug, r.Code, Definition(r.Json).Title.Ja, r.Version))];
+        // The title comes from the published version, not the working definition, which may have moved
+        // on; published versions are parsed once per process (PublishedDefinitions), not per request.
+        var items = new List<PublishedItem>(rows.Count);
+        foreach (var r in rows)
+        {
+            items.Add(new PublishedItem(r.Slug, r.Code, (await Submissions.PublishedDefinitions.GetAsync(db, r.VersionId, ct)).Title.Ja, r.Version));
+        }
+        return items;
     }
-
-    /// <summary>The newest published version of a form, or null when there is none or new applications are stopped.</summary>
-    public Task<FormVersion?> CurrentVersionAsync(string slug, CancellationToken ct)
-        => db.Forms.AsNoTracking().Where(f => f.Slug == slug && f.CurrentVersion != null && f.UnpublishedAt == null)
-            .SelectMany(f => f.Versions.Where(v => v.Number == f.CurrentVersion))
-            .FirstOrDefaultAsync(ct);
-
-    /// <summary>True when the form was published and staff have since stopped new applications.</summary>
-    public Task<bool> IsUnpublishedAsync(string slug, CancellationToken ct)
-        => db.Forms.AsNoTracking().AnyAsync(f => f.Slug == slug && f.CurrentVersion != null && f.UnpublishedAt != null, ct);
 
     /// <summary>Reads a stored (already validated) definition; 個人番号 was allowed when it was stored.</summary>
     public static FormDefinition Definition(string storedJson)

@@ -14,7 +14,7 @@ namespace Madoguchi.Web.Features.Submissions;
 [NoStore]
 // Each start writes a draft row: limited like submissions so an anonymous loop cannot fill the database.
 [EnableRateLimiting(RateLimits.Submit)]
-public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, DraftService drafts, Lang lang, TimeProvider clock) : PageModel
+public sealed class FormStartModel(MadoguchiDbContext db, PublishedForms forms, DraftService drafts, Lang lang, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Slug { get; set; } = "";
@@ -31,15 +31,15 @@ public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, Dra
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var version = await forms.CurrentVersionAsync(Slug, ct);
-        if (version is null && await forms.IsUnpublishedAsync(Slug, ct))
+        var (version, stopped) = await forms.OpeningAsync(db, Slug, ct);
+        if (stopped)
         {
             Closed = true;
             Response.StatusCode = StatusCodes.Status410Gone;
             return Page();
         }
         if (version is null) return NotFound();
-        Definition = await PublishedDefinitions.GetAsync(db, version.Id, ct);
+        Definition = version.Definition;
         if (Definition.Intake is { } rules)
         {
             var (state, taken) = await Madoguchi.Web.Features.Intake.IntakeGate.StateAsync(db, version.FormId, rules, clock.GetUtcNow(), ct);
@@ -51,8 +51,8 @@ public sealed class FormStartModel(MadoguchiDbContext db, FormService forms, Dra
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         // Outside the period or when full, no draft is started: the start page says why.
-        var current = await forms.CurrentVersionAsync(Slug, ct);
-        var definitionNow = current is null ? null : await PublishedDefinitions.GetAsync(db, current.Id, ct);
+        var current = await forms.ForNewDraftAsync(db, Slug, ct);
+        var definitionNow = current?.Definition;
         if (current is not null && definitionNow!.Intake is { } rules
             && (await Madoguchi.Web.Features.Intake.IntakeGate.StateAsync(db, current.FormId, rules, clock.GetUtcNow(), ct)).State != Madoguchi.Web.Features.Intake.IntakeGate.State.Open)
         {

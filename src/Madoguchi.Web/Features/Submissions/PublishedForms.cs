@@ -57,12 +57,21 @@ public sealed class PublishedForms
     /// stopped. The cached current version is refreshed from what was read.
     /// </summary>
     public async Task<PublishedVersion?> ForNewDraftAsync(MadoguchiDbContext db, string slug, CancellationToken ct)
+        => (await OpeningAsync(db, slug, ct)).Version;
+
+    /// <summary>
+    /// The form as a new application meets it, in one query: its current version, or none with
+    /// <c>Stopped</c> true when it was published and staff have stopped new applications (the start
+    /// page says so instead of "not found").
+    /// </summary>
+    public async Task<(PublishedVersion? Version, bool Stopped)> OpeningAsync(MadoguchiDbContext db, string slug, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var form = await PerModel<Queries>.Of(db).Opening(db, slug, ct);
-        if (form is not { CurrentVersion: { } number, Stopped: false }) return null;
-        if (_current.TryGetValue(slug, out var cached) && cached.FormId == form.Id && cached.Number == number) return cached;
-        return await RememberAsync(db, slug, form.Id, number, ct);
+        if (form is not { CurrentVersion: { } number }) return (null, false);
+        if (form.Stopped) return (null, true);
+        if (_current.TryGetValue(slug, out var cached) && cached.FormId == form.Id && cached.Number == number) return (cached, false);
+        return (await RememberAsync(db, slug, form.Id, number, ct), false);
     }
 
     /// <summary>Version <paramref name="number"/>, which the form names as current, remembered as its current version.</summary>

@@ -197,7 +197,8 @@ public sealed class FormPublishingTests
         Assert.Equal(234, (await kpi.OnlineAsync(new DateOnly(2025, 4, 1), RoundingMode.HalfUp, Ct)).Online);
 
         // The browser test's form: three pages, a family group, 和暦 date, postcode + address, フリガナ, attachment.
-        var form = FormService.Definition((await scope.ServiceProvider.GetRequiredService<FormService>().CurrentVersionAsync("hoikusho-tensho", Ct))!.DefinitionJson);
+        var form = (await scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Submissions.PublishedForms>()
+            .ForNewDraftAsync(scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>(), "hoikusho-tensho", Ct))!.Definition;
         Assert.Equal(3, form.Pages.Count);
         Assert.Contains(form.Pages.SelectMany(p => p.Items), i => i is FormGroup { Key: "family" });
         var types = form.AllFields.Select(f => f.Type).ToHashSet();
