@@ -3,10 +3,14 @@
 # SQLite with synchronous=FULL) against the trivial /healthz endpoint of the same app in the same run,
 # then p50/p99 latency of submissions at a fixed offered load.
 #   bench/submissions/run.sh [--seconds 15] [--rate 1000] [--connections 32] [--warmup 30] [--workers 20] [--out docs/benchmarks.md]
+#   bench/submissions/run.sh --reads [--seconds 8] [--warmup 20] [--out docs/benchmarks.md]
+# --reads measures instead what a resident's phone or a form client reads before applying (the forms
+# list, a form's start page, its definition through the API, /healthz for scale): requests/s and the
+# app's CPU time per request (from /proc, so the load generator's CPU is not counted).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/bench/submissions"
-seconds=15; rate=1000; connections=32; warmup=30; workers=20; out=""
+seconds=15; rate=1000; connections=32; warmup=30; workers=20; out=""; reads=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2;;
@@ -15,6 +19,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2;;
     --workers) workers=$2; shift 2;;
     --out) out=$2; shift 2;;
+    --reads) reads=1; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -42,6 +47,44 @@ Logging__LogLevel__Default=Warning \
 server=$!
 for _ in $(seq 1 300); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fs "$base/healthz" >/dev/null || { echo "bench: the app did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+
+if [ -n "$reads" ]; then
+  # utime + stime of the app (clock ticks) around one wrk run: CPU per request, and requests/s.
+  ticks=$(getconf CLK_TCK)
+  measure() {
+    local before after out n rps
+    before=$(awk '{print $14+$15}' "/proc/$server/stat")
+    out=$(wrk -t2 -c"$connections" -d"${seconds}s" "$1")
+    after=$(awk '{print $14+$15}' "/proc/$server/stat")
+    n=$(echo "$out" | awk '/requests in/ {print $1}')
+    if echo "$out" | grep -q "Non-2xx"; then echo "bench: $1 answered errors:" >&2; echo "$out" >&2; exit 1; fi
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    python3 -c "print(f'| \`$2\` | {$rps:,.0f} | {($after-$before)*1000/$ticks/$n:.3f} |')"
+  }
+  paths=("/api/v1/forms" "/forms/bench-ten-fields" "/api/v1/forms/bench-ten-fields" "/healthz")
+  echo "bench: warming up (${warmup}s each)…" >&2
+  for p in "${paths[@]}"; do wrk -t2 -c"$connections" -d"${warmup}s" "$base$p" >/dev/null; done
+  rows=""
+  for p in "${paths[@]}"; do rows+="$(measure "$base$p" "GET $p")"$'\n'; done
+  result="Measured $(date -u +%Y-%m-%d) on $(nproc) shared cores, \`bench/submissions/run.sh --reads --seconds $seconds --warmup $warmup --connections $connections\`:
+
+| request | requests/s | app CPU per request (ms) |
+|---|---:|---:|
+${rows%$'\n'}"
+  echo "$result"
+  if [ -n "$out" ]; then
+    python3 - "$out" "$result" <<'PY'
+import sys, re
+path, result = sys.argv[1], sys.argv[2]
+text = open(path, encoding="utf-8").read()
+start = "<!-- reads:start -->"; end = "<!-- reads:end -->"
+block = f"{start}\n{result}\n{end}"
+text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: block, text, flags=re.S) if start in text else text.rstrip() + "\n\n" + block + "\n"
+open(path, "w", encoding="utf-8").write(text)
+PY
+  fi
+  exit 0
+fi
 
 url="$base/api/v1/forms/bench-ten-fields/submissions"
 export BENCH_BODY="$here/body.json"

@@ -20,18 +20,18 @@ public sealed record PublishedVersion(Guid FormId, Guid VersionId, int Number, F
 public sealed class PublishedForms
 {
     private readonly ConcurrentDictionary<string, PublishedVersion> _current = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(Guid FormId, int Number), PublishedVersion> _versions = new();
 
     private sealed record Opened(Guid Id, int? CurrentVersion, bool Stopped);
 
-    // Compiled: every new draft and every fetch of a definition through the API asks this, and
-    // translating the LINQ each time was most of such a request's CPU.
+    // Compiled: a form's start page, every new draft and every fetch of a definition through the API
+    // ask this, and translating the LINQ each time was most of such a request's CPU.
     private sealed class Queries
     {
         public readonly Func<MadoguchiDbContext, string, CancellationToken, Task<Opened?>> Opening = EF.CompileAsyncQuery(
             (MadoguchiDbContext db, string slug, CancellationToken _) => db.Forms.AsNoTracking().Where(f => f.Slug == slug)
                 .Select(f => new Opened(f.Id, f.CurrentVersion, f.UnpublishedAt != null)).FirstOrDefault());
     }
-    private readonly ConcurrentDictionary<(Guid FormId, int Number), PublishedVersion> _versions = new();
 
     /// <summary>The current version of the published form, or null when there is no such published form.</summary>
     /// <param name="validate">Confirm the cached version is still current (one query by key); without it, the caller must check later.</param>
