@@ -68,7 +68,7 @@ public static class Oidc
         // The page the person wanted rides in the handler's protected state (RedirectUri), so the
         // provider never sees it and nobody can swap it; the landing page checks it is local again.
         app.MapGet("/staff/signin/oidc", (OidcSettings settings, string? returnUrl) => settings.Enabled
-            ? Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl is { Length: > 0 } ? "/staff/signin/oidc/done?returnUrl=" + Uri.EscapeDataString(returnUrl) : "/staff/signin/oidc/done" }, [Scheme])
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = StaffSignIn.Step("/staff/signin/oidc/done", returnUrl is { Length: > 0 } ? returnUrl : null) }, [Scheme])
             : Results.LocalRedirect("/staff/signin")).AllowAnonymous();
         // Answered by the OpenID Connect handler before it gets here; mapped so that routing knows the path.
         app.MapMethods(CallbackPath, ["GET", "POST"], () => Results.LocalRedirect("/staff/signin?oidc=failed")).AllowAnonymous().DisableAntiforgery();

@@ -53,7 +53,7 @@ public sealed class OidcDoneModel(OidcSettings settings, UserManager<StaffUser> 
         }
         // One factor at the provider (a password): Madoguchi's own second factor, or its enrolment.
         await steps.StartPendingAsync(user);
-        Next = (user.TwoFactorEnabled ? "/staff/signin/code" : "/staff/signin/enrol") + (back is null ? "" : "?returnUrl=" + Uri.EscapeDataString(back));
+        Next = StaffSignIn.Step(user.TwoFactorEnabled ? "/staff/signin/code" : "/staff/signin/enrol", back);
         Message = user.TwoFactorEnabled ? "続けて、認証アプリの確認コードを入力してください。" : "続けて、認証アプリを登録してください。";
         return Page();
     }

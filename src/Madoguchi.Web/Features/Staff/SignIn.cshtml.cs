@@ -34,7 +34,7 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
     public string? OidcMessage => Oidc.Message(Request.Query["oidc"]);
     public OidcSettings OidcSettings => HttpContext.RequestServices.GetRequiredService<OidcSettings>();
     /// <summary>The provider's sign-in, taking along the page the person was sent here from.</summary>
-    public string OidcStart => Url.IsLocalUrl(ReturnUrl) ? "/staff/signin/oidc?returnUrl=" + Uri.EscapeDataString(ReturnUrl) : "/staff/signin/oidc";
+    public string OidcStart => StaffSignIn.Step("/staff/signin/oidc", Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null);
 
     public void OnGet() { }
 
@@ -72,7 +72,7 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
         await steps.StartPendingAsync(user!);
         var next = await users.GetTwoFactorEnabledAsync(user!) ? "/staff/signin/code" : "/staff/signin/enrol";
         var back = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
-        return LocalRedirect(back is null ? next : next + "?returnUrl=" + Uri.EscapeDataString(back));
+        return LocalRedirect(StaffSignIn.Step(next, back));
     }
 
     /// <summary>A passkey instead of password and code (it carries both factors: device and PIN/biometric).</summary>
@@ -87,7 +87,7 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
             case Passkeys.Outcome.SignedIn:
                 return LocalRedirect(back ?? "/staff");
             case Passkeys.Outcome.MustEnrol:
-                return LocalRedirect(back is null ? "/staff/signin/enrol" : "/staff/signin/enrol?returnUrl=" + Uri.EscapeDataString(back));
+                return LocalRedirect(StaffSignIn.Step("/staff/signin/enrol", back));
             case Passkeys.Outcome.Locked:
                 return Locked(wait ?? SignInThrottle.Window);
             default:

@@ -13,6 +13,12 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
 {
     private HttpContext Ctx => http.HttpContext ?? throw new InvalidOperationException("no request");
 
+    /// <summary>
+    /// A step of the sign-in, carrying the page the person asked for (<paramref name="back"/>, already
+    /// checked to be local by the caller) to the step that finally opens it.
+    /// </summary>
+    public static string Step(string path, string? back) => back is null ? path : path + "?returnUrl=" + Uri.EscapeDataString(back);
+
     public async Task StartPendingAsync(StaffUser user)
     {
         var identity = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
