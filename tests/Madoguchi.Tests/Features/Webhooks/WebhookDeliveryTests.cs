@@ -207,7 +207,7 @@ public sealed class WebhookDeliveryTests
         await using (var scope = app.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
-            var endpoint = await db.WebhookEndpoints.FirstAsync(Ct);
+            var endpoint = await db.WebhookEndpoints.SingleAsync(Ct);
             Assert.True(await scope.ServiceProvider.GetRequiredService<WebhookEndpoints>().DeactivateAsync(endpoint, setup.Department.Id, "test", Ct));
             Assert.False(await db.ProtectedValues.AnyAsync(v => v.OwnerId == created.Endpoint.Id.ToString(), Ct));
         }

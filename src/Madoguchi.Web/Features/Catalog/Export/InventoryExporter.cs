@@ -141,10 +141,13 @@ public sealed class InventoryExporter(MadoguchiDbContext db, TimeProvider clock)
         }
     }
 
+    // One query, streamed row by row: the volumes are filtered to one fiscal year (at most one row per
+    // procedure), so joining them with the life events multiplies nothing. Split queries would buffer.
     private IQueryable<Procedure> Query(int fy) => db.Procedures.AsNoTracking()
         .Include(p => p.Department)
         .Include(p => p.Volumes.Where(v => v.FiscalYear == fy))
         .Include(p => p.LifeEvents)
+        .AsSingleQuery()
         .OrderBy(p => p.Code);
 
     public static string[] Header(ExportLayout layout, bool withKakari)

@@ -57,8 +57,10 @@ public sealed class TurnAlerts(
     public bool Enabled => outbox.Enabled;
 
     public async Task<TurnAlertView?> FindAsync(string token, CancellationToken ct)
-        => await db.TurnAlerts.AsNoTracking().Join(db.Tickets.Where(t => t.StatusToken == token), a => a.TicketId, t => t.Id, (a, _) => a)
-            .Select(a => new TurnAlertView(a.MaskedEmail, a.Threshold, a.SentAt != null)).FirstOrDefaultAsync(ct);
+        => await (from a in db.TurnAlerts.AsNoTracking()
+                  join t in db.Tickets on a.TicketId equals t.Id
+                  where t.StatusToken == token
+                  select new TurnAlertView(a.MaskedEmail, a.Threshold, a.SentAt != null)).FirstOrDefaultAsync(ct);
 
     /// <summary>Sets (or replaces) the ticket's alert. Throws <see cref="TurnAlertException"/> for input to correct.</summary>
     public async Task<TurnAlertView> SetAsync(string token, string? email, string? threshold, string language, CancellationToken ct)
