@@ -27,6 +27,20 @@ for tool in wrk hey; do
   command -v $tool >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk hey >/dev/null; }
 done
 
+# Replaces the block between <!-- NAME:start --> and <!-- NAME:end --> in --out (appended when missing).
+write_block() {
+  [ -n "$out" ] || return 0
+  python3 - "$out" "$1" "$2" <<'PY'
+import sys, re
+path, name, result = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(path, encoding="utf-8").read()
+start = f"<!-- {name}:start -->"; end = f"<!-- {name}:end -->"
+block = f"{start}\n{result}\n{end}"
+text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: block, text, flags=re.S) if start in text else text.rstrip() + "\n\n" + block + "\n"
+open(path, "w", encoding="utf-8").write(text)
+PY
+}
+
 work="$(mktemp -d)"
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
@@ -72,17 +86,7 @@ if [ -n "$reads" ]; then
 |---|---:|---:|
 ${rows%$'\n'}"
   echo "$result"
-  if [ -n "$out" ]; then
-    python3 - "$out" "$result" <<'PY'
-import sys, re
-path, result = sys.argv[1], sys.argv[2]
-text = open(path, encoding="utf-8").read()
-start = "<!-- reads:start -->"; end = "<!-- reads:end -->"
-block = f"{start}\n{result}\n{end}"
-text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: block, text, flags=re.S) if start in text else text.rstrip() + "\n\n" + block + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
-  fi
+  write_block reads "$result"
   exit 0
 fi
 
@@ -134,14 +138,4 @@ Measured $(date -u +%Y-%m-%d) on $cores shared cores (app, load generator and da
 MD
 )
 echo "$result"
-if [ -n "$out" ]; then
-  python3 - "$out" "$result" <<'PY'
-import sys, re
-path, result = sys.argv[1], sys.argv[2]
-text = open(path, encoding="utf-8").read()
-start = "<!-- submissions:start -->"; end = "<!-- submissions:end -->"
-block = f"{start}\n{result}\n{end}"
-text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: block, text, flags=re.S) if start in text else text.rstrip() + "\n\n" + block + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
-fi
+write_block submissions "$result"

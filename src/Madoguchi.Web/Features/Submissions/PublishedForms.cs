@@ -9,12 +9,14 @@ namespace Madoguchi.Web.Features.Submissions;
 public sealed record PublishedVersion(Guid FormId, Guid VersionId, int Number, FormDefinition Definition);
 
 /// <summary>
-/// The one lookup of "form slug → its current published version" for drafts and submissions, kept
+/// The one lookup of "form slug → its current published version" for drafts, submissions, a form's
+/// start page, the applicant sign-in and the definition API, kept
 /// in memory so that a submission costs no query before its answers are checked. A cached current
 /// version can go stale only when a publish happens (here or on another instance), so every use
 /// checks it against the database where that is cheap: the <see cref="SubmissionWriter"/> compares it
 /// with Forms.CurrentVersion inside the transaction that stores the submission (one query per batch)
-/// and the caller retries on a newer version; a new draft reads the current version and the stop by slug.
+/// and the caller retries on a newer version; everything a new application starts from reads the
+/// current version and the stop by slug (<see cref="OpeningAsync"/>).
 /// Versions themselves never change once published, so (form, number) → version is cached for good.
 /// </summary>
 public sealed class PublishedForms

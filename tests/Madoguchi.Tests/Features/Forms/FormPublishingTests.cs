@@ -6,6 +6,7 @@ using Madoguchi.Web.Features.Catalog;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Features.Insight;
 using Madoguchi.Web.Features.Platform;
+using Madoguchi.Web.Features.Submissions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Madoguchi.Tests.Features.Forms;
@@ -197,7 +198,7 @@ public sealed class FormPublishingTests
         Assert.Equal(234, (await kpi.OnlineAsync(new DateOnly(2025, 4, 1), RoundingMode.HalfUp, Ct)).Online);
 
         // The browser test's form: three pages, a family group, 和暦 date, postcode + address, フリガナ, attachment.
-        var form = (await scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Submissions.PublishedForms>()
+        var form = (await scope.ServiceProvider.GetRequiredService<PublishedForms>()
             .ForNewDraftAsync(scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>(), "hoikusho-tensho", Ct))!.Definition;
         Assert.Equal(3, form.Pages.Count);
         Assert.Contains(form.Pages.SelectMany(p => p.Items), i => i is FormGroup { Key: "family" });
