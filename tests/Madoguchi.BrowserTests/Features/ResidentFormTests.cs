@@ -206,4 +206,38 @@ public sealed class ResidentFormTests(BrowserFixture browser)
         await Expect(form.Field("applicantName.familyKana")).ToHaveValueAsync("yamada");
         await Expect(form.AutosaveStatus).ToBeEmptyAsync();
     }
+
+    [Fact]
+    public async Task Optional_questions_left_empty_do_not_stop_a_resident_whose_browser_runs_the_checks()
+    {
+        // The demo's 理容所の届出: 備考 (long text) and 還付金の振込先口座 (bank account) are optional on
+        // its second page, 記載する事項 (checkboxes) on the first page of 住民票の写し. The browser's checks
+        // once took every such question for a required one and would not let the resident go on.
+        await using var app = await AppServer.StartAsync();
+        await app.LoadDemoAsync();
+        await using var session = await browser.OpenAsync(width: 375, height: 812);
+        var page = session.Page;
+        var form = new FormFillPage(page);
+
+        await page.GotoAsync(app.Url("/forms/juminhyo-utsushi"));
+        await page.GetByTestId("start").ClickAsync();
+        await form.Field("copies").FillAsync("1");
+        await form.Field("purpose").SelectOptionAsync("work");
+        await form.NextAsync("請求者");
+
+        await page.GotoAsync(app.Url("/forms/riyousho-todoke"));
+        await page.GetByTestId("start").ClickAsync();
+        await page.GetByLabel("個人", new() { Exact = true }).CheckAsync();
+        await form.Field("operatorName").FillAsync("江東 理容");
+        await form.Field("phone").FillAsync("03-3647-9111");
+        await form.NextAsync("理容所");
+        await form.Field("shopName").FillAsync("バーバー東陽");
+        await form.Field("chairs").FillAsync("3");
+        await form.Field("consent").CheckAsync();
+        await form.Next.ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/forms/riyousho-todoke/check$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("入力内容の確認");
+        await Axe.AssertAccessibleAsync(page);
+    }
 }
