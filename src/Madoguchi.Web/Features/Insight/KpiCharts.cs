@@ -18,18 +18,23 @@ public static class KpiCharts
     private const int Width = 640;
 
     /// <summary>Horizontal bars of a percentage (0–100) on a full-width track, the value and counts beside each.</summary>
-    public static IHtmlContent PercentBars(string id, string title, IReadOnlyList<Bar> bars)
+    /// <param name="labelLang">
+    /// The labels' language when it differs from the page's (Japanese-only municipal names on the English
+    /// page, <c>Lang.DataLang</c>): set on each label and on the description that lists them.
+    /// </param>
+    public static IHtmlContent PercentBars(string id, string title, IReadOnlyList<Bar> bars, string? labelLang = null)
     {
+        var lang = labelLang is null ? "" : $" lang=\"{E(labelLang)}\"";
         const int labelWidth = 210, barWidth = 230, row = 34, barHeight = 20, top = 8;
         var height = top * 2 + Math.Max(1, bars.Count) * row;
         var desc = string.Join("、", bars.Select(b => $"{b.Label} {Percent.Format(b.Percent)}（{N(b.Part)}/{N(b.Whole)}）"));
-        var sb = Open(id, title, desc, height);
+        var sb = Open(id, title, desc, height, lang);
         for (var i = 0; i < bars.Count; i++)
         {
             var b = bars[i];
             var y = top + i * row;
             var filled = b.Percent is { } p ? (double)Math.Clamp(p, 0m, 100m) / 100 * barWidth : 0;
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth - 8}\" y=\"{y + 15}\" text-anchor=\"end\" class=\"chart-label\">{E(b.Label)}</text>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth - 8}\" y=\"{y + 15}\" text-anchor=\"end\" class=\"chart-label\"{lang}>{E(b.Label)}</text>");
             sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar-planned\" x=\"{labelWidth}\" y=\"{y}\" width=\"{barWidth}\" height=\"{barHeight}\"/>");
             if (filled > 0) sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar-done\" x=\"{labelWidth}\" y=\"{y}\" width=\"{filled:0.#}\" height=\"{barHeight}\"/>");
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + barWidth + 8}\" y=\"{y + 15}\" class=\"chart-value\">{E(Percent.Format(b.Percent))}（{N(b.Part)}/{N(b.Whole)}）</text>");
@@ -77,11 +82,11 @@ public static class KpiCharts
         return Close(sb);
     }
 
-    private static StringBuilder Open(string id, string title, string desc, int height)
+    private static StringBuilder Open(string id, string title, string desc, int height, string descLang = "")
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {Width} {height}\" width=\"{Width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
-        sb.Append(CultureInfo.InvariantCulture, $"<title id=\"{id}-title\">{E(title)}</title><desc id=\"{id}-desc\">{E(desc)}</desc>");
+        sb.Append(CultureInfo.InvariantCulture, $"<title id=\"{id}-title\">{E(title)}</title><desc id=\"{id}-desc\"{descLang}>{E(desc)}</desc>");
         return sb;
     }
 

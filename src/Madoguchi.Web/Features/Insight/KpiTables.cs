@@ -47,11 +47,12 @@ public sealed record KpiTable(string Name, string TitleKey, IReadOnlyList<KpiCol
          new("kpi.col.rate", KpiColumnKind.Percent)],
         [.. k.Months.Select(r => new object?[] { r.Month, r.Date, r.Online, r.OnlineRatePercent })]);
 
-    public static KpiTable Usage(UsageKpi k) => new("usage", "kpi.table.usage",
+    /// <summary>Usage by fiscal year; on the English page "FY2024" replaces 令和6年度 (CSV files keep it).</summary>
+    public static KpiTable Usage(UsageKpi k, bool english = false) => new("usage", "kpi.table.usage",
         [new("kpi.col.fiscalyear", KpiColumnKind.Text), new("kpi.col.label", KpiColumnKind.Text), new("kpi.col.procedures", KpiColumnKind.Count),
          new("kpi.col.filings", KpiColumnKind.Count), new("kpi.col.onlinefilings", KpiColumnKind.Count), new("kpi.col.usage", KpiColumnKind.Percent),
          new("kpi.col.source", KpiColumnKind.Data)],
-        [.. k.ByFiscalYear.Select(r => new object?[] { r.FiscalYear.ToString(CultureInfo.InvariantCulture), r.Label, r.Procedures, r.TotalFilings, r.OnlineFilings, r.UsageRatePercent, UsageSources.Label(r.Source) })]);
+        [.. k.ByFiscalYear.Select(r => new object?[] { r.FiscalYear.ToString(CultureInfo.InvariantCulture), english ? $"FY{r.FiscalYear}" : r.Label, r.Procedures, r.TotalFilings, r.OnlineFilings, r.UsageRatePercent, UsageSources.Label(r.Source) })]);
 
     /// <summary>A cell as the page shows it: counts with thousands separators, rates with "%", "—" for none.</summary>
     public static string Display(object? cell, KpiColumnKind kind) => (cell, kind) switch

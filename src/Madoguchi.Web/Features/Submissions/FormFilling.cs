@@ -103,26 +103,21 @@ public static partial class FormFilling
         _ => "",
     };
 
+    /// <summary>
+    /// The text in the page's language. A label the form has not translated into English shows in
+    /// Japanese, marked lang="ja" so that a screen reader reads it with a Japanese voice.
+    /// </summary>
     public static IHtmlContent Html(LocalizedText? text, Language language)
     {
         if (text is null) return HtmlString.Empty;
-        return language == Language.Easy && text.Easy is not null
-            ? new HtmlString(EasyText.ToHtml(text.Easy))
-            : new HtmlString(WebUtility.HtmlEncode(text.Plain(language)));
+        if (language == Language.Easy && text.Easy is not null) return new HtmlString(EasyText.ToHtml(text.Easy));
+        if (language == Language.En && text.En is null) return new HtmlString($"<span lang=\"ja\">{WebUtility.HtmlEncode(text.Ja)}</span>");
+        return new HtmlString(WebUtility.HtmlEncode(text.Plain(language)));
     }
 
     public static IHtmlContent Html(FieldMessage message, Language language) => language == Language.Easy
         ? new HtmlString(message.EasyHtml)
         : new HtmlString(WebUtility.HtmlEncode(message.Text(language)));
-
-    /// <summary>"令和7年5月1日（2025-05-01）" in Japan time.</summary>
-    public static string JapanDate(DateTimeOffset instant)
-    {
-        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, JapanTime.Zone).DateTime);
-        return $"{Wareki.Format(date)}（{date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}）";
-    }
-
-    public static string Yen(long yen) => yen.ToString("N0", CultureInfo.InvariantCulture) + "円";
 
     /// <summary>An answer as text for the check-your-answers page.</summary>
     public static string Display(FormField field, JsonNode? node, IReadOnlyList<Attachment> attachments, Language language)
@@ -131,13 +126,14 @@ public static partial class FormFilling
         switch (field.Type)
         {
             case FieldType.Name:
-                return $"{Text(node["family"])} {Text(node["given"])}" + (node["familyKana"] is null ? "" : $"（{Text(node["familyKana"])} {Text(node["givenKana"])}）");
+                return $"{Text(node["family"])} {Text(node["given"])}" + (node["familyKana"] is null ? ""
+                    : language == Language.En ? $" ({Text(node["familyKana"])} {Text(node["givenKana"])})" : $"（{Text(node["familyKana"])} {Text(node["givenKana"])}）");
             case FieldType.BankAccount:
                 return string.Join(" ", BankParts.Select(p => Text(node[p])));
             case FieldType.Consent:
                 return language == Language.En ? "Agreed" : "同意する";
             case FieldType.Date:
-                return DateOnly.TryParseExact(Text(node), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? $"{Wareki.Format(d)}（{Text(node)}）" : Text(node);
+                return DateOnly.TryParseExact(Text(node), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? ResidentDates.Date(d, language) : Text(node);
             case FieldType.MyNumber:
                 return "********" + Text(node)[^4..];
             case FieldType.File:

@@ -1,6 +1,7 @@
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Japanese;
+using Madoguchi.Web.Shared.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -53,7 +54,7 @@ public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang 
             return;
         }
         Receipt = s.ReceiptNumber;
-        Found = new View(s.ReceiptNumber, s.Title, s.FormVersionNumber, Display(s.SubmittedAt));
+        Found = new View(s.ReceiptNumber, s.Title, s.FormVersionNumber, ResidentDates.DateTime(s.SubmittedAt, lang.Current));
         await StepsAsync(s.Id, ct);
     }
 
@@ -89,15 +90,8 @@ public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang 
         var openCorrection = workflow.Find(c.Status)?.Kind == Cases.StatusKind.Correction;
         var lastRequest = events.LastOrDefault(e => e.Kind == Cases.CaseEventKinds.CorrectionRequested);
         // Only what the applicant should read: staff comments on a status change and the 補正 message; actor names stay inside.
-        Steps = [.. events.Select(e => new Step(e.Kind, Display(e.At), e.ToStatus is null ? null : workflow.Name(e.ToStatus, language), e.Text,
+        Steps = [.. events.Select(e => new Step(e.Kind, ResidentDates.DateTime(e.At, lang.Current), e.ToStatus is null ? null : workflow.Name(e.ToStatus, language), e.Text,
             openCorrection && e == lastRequest))];
     }
 
-    /// <summary>"令和7年4月1日（2025-04-01）9:05" in Japan time.</summary>
-    public static string Display(DateTimeOffset instant)
-    {
-        var local = TimeZoneInfo.ConvertTime(instant, JapanTime.Zone);
-        var date = DateOnly.FromDateTime(local.DateTime);
-        return $"{Wareki.Format(date)}（{date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}）{local.ToString("H:mm", System.Globalization.CultureInfo.InvariantCulture)}";
-    }
 }

@@ -22,6 +22,12 @@ public sealed class Lang(IHttpContextAccessor http)
     /// </summary>
     public string? DataLang => Current == Language.En ? "ja" : null;
 
+    /// <summary>
+    /// lang for text whose language is not known beforehand (answers, untranslated labels, units): "ja"
+    /// on an English page when it holds kana or kanji, null (attribute omitted) otherwise.
+    /// </summary>
+    public string? Of(string? text) => Current == Language.En && JapaneseScript.In(text) ? "ja" : null;
+
     /// <summary>The text for a key. やさしい日本語 texts may carry ruby markup and are trusted constants.</summary>
     public IHtmlContent this[string key]
     {
@@ -86,7 +92,11 @@ public static class LanguageModule
 
         return app.Use(async (ctx, next) =>
         {
-            ctx.Items[typeof(Language)] = Lang.Parse(ctx.Request.Cookies[Lang.CookieName]) ?? Language.Ja;
+            // Staff pages exist in Japanese only (their layout offers no switch): a member of staff who
+            // chose English on the public pages must not get lang="en" over Japanese text there.
+            ctx.Items[typeof(Language)] = ctx.Request.Path.StartsWithSegments("/staff")
+                ? Language.Ja
+                : Lang.Parse(ctx.Request.Cookies[Lang.CookieName]) ?? Language.Ja;
             await next();
         });
     }

@@ -16,6 +16,7 @@ public static class Texts
         ["nav.home"] = new("ホーム", "Home", "はじめ"),
         ["nav.kpi"] = new("オンライン化の進捗", "Online progress", "オンラインの<ruby>進<rt>すす</rt></ruby>み<ruby>具合<rt>ぐあい</rt></ruby>"),
         ["nav.staff"] = new("職員ページ", "Staff", "<ruby>職員<rt>しょくいん</rt></ruby>"),
+        ["nav.breadcrumb"] = new("パンくずリスト", "Breadcrumb", "いまの ばしょ"),
         ["lang.label"] = new("言語", "Language", "ことば"),
         ["home.title"] = new("オンラインでできる手続", "Procedures you can do online", "インターネットで できる <ruby>手続<rt>てつづ</rt></ruby>き"),
         ["home.lead"] = new("窓口に行かなくても、スマートフォンやパソコンから手続ができます。", "You can complete these procedures from your phone or computer without visiting city hall.", "<ruby>市役所<rt>しやくしょ</rt></ruby>に <ruby>行<rt>い</rt></ruby>かなくても いいです。スマートフォンで できます。"),

@@ -42,9 +42,16 @@ public abstract class FieldTagHelperBase : TagHelper
 
     protected static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
 
-    protected string Requirement() => IsRequired
-        ? "<span class=\"dads-form-control__requirement\">※必須</span>"
-        : "<span class=\"dads-form-control__requirement\" data-optional>※任意</span>";
+    /// <summary>※必須 / ※任意 in the page's language (the same texts as the residents' form fields).</summary>
+    protected string Requirement()
+    {
+        var text = ViewContext.HttpContext.RequestServices.GetRequiredService<Localization.Lang>()[IsRequired ? "fill.required" : "fill.optional"];
+        using var writer = new StringWriter();
+        text.WriteTo(writer, System.Text.Encodings.Web.HtmlEncoder.Default);
+        return IsRequired
+            ? $"<span class=\"dads-form-control__requirement\">{writer}</span>"
+            : $"<span class=\"dads-form-control__requirement\" data-optional>{writer}</span>";
+    }
 
     /// <summary>Writes hint and errors, returning the ids for aria-describedby.</summary>
     protected string HintAndErrors(StringBuilder sb)

@@ -58,6 +58,22 @@ public sealed class HomePageTests
     }
 
     [Fact]
+    public async Task Staff_pages_stay_japanese_for_someone_who_chose_english_on_the_public_pages()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var client = app.CreatePlainClient();
+
+        var english = new HttpRequestMessage(HttpMethod.Get, "/staff/signin");
+        english.Headers.Add("Cookie", "madoguchi-lang=en");
+        var html = await (await client.SendAsync(english, Ct)).Content.ReadAsStringAsync(Ct);
+
+        // The staff pages exist in Japanese only: lang="en" would make a screen reader read them with an English voice.
+        Assert.Contains("<html lang=\"ja\">", html);
+        Assert.Contains("※必須", html);
+        Assert.DoesNotContain("Required", html);
+    }
+
+    [Fact]
     public async Task The_language_switch_is_a_plain_link_that_remembers_the_choice_and_stays_on_this_site()
     {
         await using var app = await MadoguchiFactory.CreateAsync();

@@ -44,7 +44,7 @@ public sealed class BookModel(ReservationBook book, MadoguchiDbContext db, Lang 
         ModelState.Clear();
         foreach (var (field, message) in ReservationBook.Check(Input.Name, Input.Email))
         {
-            ModelState.AddModelError(field == "name" ? "Input.Name" : "Input.Email", message);
+            ModelState.AddModelError(field == "name" ? "Input.Name" : "Input.Email", message.Text(lang.Current));
         }
         if (!ModelState.IsValid)
         {
@@ -58,7 +58,7 @@ public sealed class BookModel(ReservationBook book, MadoguchiDbContext db, Lang 
         }
         catch (QueueException e)
         {
-            ModelState.AddModelError("", e.Message);
+            ModelState.AddModelError("", ReservationTexts.Problem(lang.Current, e));
             Response.StatusCode = e.Status;
             return Page();
         }

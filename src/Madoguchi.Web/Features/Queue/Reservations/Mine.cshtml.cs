@@ -18,7 +18,7 @@ namespace Madoguchi.Web.Features.Queue.Reservations;
 // 128-bit secrets: no guessing to slow down, so the public limit (a lookup limit would be shared with number searches).
 [EnableRateLimiting(RateLimits.Public)]
 [NoStore]
-public sealed class MineModel(ReservationBook book, MadoguchiDbContext db) : PageModel
+public sealed class MineModel(ReservationBook book, MadoguchiDbContext db, Shared.Localization.Lang lang) : PageModel
 {
     public Reservation Reservation { get; private set; } = null!;
     public Office Office { get; private set; } = null!;
@@ -45,7 +45,7 @@ public sealed class MineModel(ReservationBook book, MadoguchiDbContext db) : Pag
         }
         catch (QueueException e)
         {
-            Problem = e.Message;
+            Problem = ReservationTexts.Problem(lang.Current, e);
             Response.StatusCode = e.Status;
             return Page();
         }

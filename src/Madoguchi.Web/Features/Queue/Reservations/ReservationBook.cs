@@ -84,18 +84,30 @@ public sealed class ReservationBook(
         return result;
     }
 
-    /// <summary>Name and e-mail checks shared by the page and <see cref="BookAsync"/>: field → Japanese message.</summary>
-    public static Dictionary<string, string> Check(string? name, string? email)
+    /// <summary>Name and e-mail checks shared by the page (in its language) and <see cref="BookAsync"/>: field → message.</summary>
+    public static Dictionary<string, FieldMessage> Check(string? name, string? email)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new Dictionary<string, FieldMessage>();
         var n = name?.Trim() ?? "";
-        if (n.Length == 0) errors["name"] = "お名前を入力してください。";
-        else if (n.Length > 100) errors["name"] = $"お名前は100文字以内で入力してください（今は{n.Length}文字です）。";
+        if (n.Length == 0)
+        {
+            errors["name"] = new("お名前を入力してください。", "Enter your name.", "<ruby>名前<rt>なまえ</rt></ruby>を <ruby>書<rt>か</rt></ruby>いて ください。");
+        }
+        else if (n.Length > 100)
+        {
+            errors["name"] = new($"お名前は100文字以内で入力してください（今は{n.Length}文字です）。", $"Enter a name of 100 characters or fewer (it has {n.Length} now).",
+                $"<ruby>名前<rt>なまえ</rt></ruby>は 100<ruby>文字<rt>もじ</rt></ruby>までです（いまは {n.Length}<ruby>文字<rt>もじ</rt></ruby>）。");
+        }
         var e = email?.Trim() ?? "";
-        if (e.Length == 0) errors["email"] = "メールアドレスを入力してください。予約番号とQRコードをお送りします。";
+        if (e.Length == 0)
+        {
+            errors["email"] = new("メールアドレスを入力してください。予約番号とQRコードをお送りします。", "Enter your email address. We send the reservation number and QR code to it.",
+                "メールアドレスを <ruby>書<rt>か</rt></ruby>いて ください。<ruby>予約<rt>よやく</rt></ruby>の <ruby>番号<rt>ばんごう</rt></ruby>と QRコードを おくります。");
+        }
         else if (e.Length > 254 || !MailAddress.TryCreate(e, out var parsed) || parsed.Address != e || !e.Contains('.', StringComparison.Ordinal))
         {
-            errors["email"] = $"メールアドレス「{e}」の形式が正しくありません。例: taro@example.jp";
+            errors["email"] = new($"メールアドレス「{e}」の形式が正しくありません。例: taro@example.jp", $"\"{e}\" is not an email address. For example: taro@example.jp",
+                $"「{System.Net.WebUtility.HtmlEncode(e)}」は メールアドレスの かたちでは ありません。れい: taro@example.jp");
         }
         return errors;
     }
@@ -108,7 +120,7 @@ public sealed class ReservationBook(
     {
         if (Check(request.Name, request.Email).FirstOrDefault() is { Key: { } field, Value: { } message })
         {
-            throw new QueueException(422, field + "-invalid", message);
+            throw new QueueException(422, field + "-invalid", message.Ja);
         }
         var office = await db.Offices.AsNoTracking().FirstOrDefaultAsync(o => o.Id == request.OfficeId, ct)
             ?? throw new QueueException(404, "office-not-found", "その庁舎はありません。");

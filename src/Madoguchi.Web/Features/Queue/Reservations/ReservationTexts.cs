@@ -66,6 +66,23 @@ public static class ReservationTexts
 
     public static string Plain(Language language, string key) => language == Language.En ? All[key].En : All[key].Ja;
 
+    // What a resident may be told when booking or cancelling is refused, by the refusal's code. The
+    // Japanese stays the refusal's own message, which carries the date and time.
+    private static readonly Dictionary<string, string> ProblemsEn = new()
+    {
+        ["office-not-found"] = "This office does not exist.",
+        ["service-not-found"] = "This office does not take bookings for that.",
+        ["slot-unavailable"] = "That time cannot be booked (the office is closed, booking has ended, or it is not a planned time). Choose another time.",
+        ["slot-full"] = "That time has just been fully booked. Choose another time.",
+        ["reservation-not-found"] = "The reservation was not found.",
+        ["not-cancellable"] = "This reservation has already been checked in or cancelled.",
+        ["too-late"] = "The reservation time has passed, so it can no longer be cancelled.",
+    };
+
+    /// <summary>A refused booking or cancellation in the page's language (English has its own words; やさしい日本語 reads the Japanese).</summary>
+    public static string Problem(Language language, QueueException e)
+        => language == Language.En && ProblemsEn.TryGetValue(e.Code, out var en) ? en : e.Message;
+
     public static string OfficeName(Language language, Platform.Office o) => language == Language.En && o.NameEn.Length > 0 ? o.NameEn : o.Name;
 
     /// <summary>A date the way the page's language reads it: 4月2日（水） / Wed 2 Apr.</summary>

@@ -81,6 +81,32 @@ public sealed partial class ReservationPagesTests
     }
 
     [Fact]
+    public async Task A_resident_reading_in_english_is_told_in_english_why_a_booking_is_refused()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var q = await app.SetupAsync();
+        await app.SaveAsync(Plan(q, DayOfWeek.Wednesday, counters: 1));
+        using var resident = app.CreatePlainClient();
+        resident.DefaultRequestHeaders.Add("Cookie", "madoguchi-lang=en");
+        var bookUrl = $"/reservations/{q.Office.Id}/book?service={q.Service.Id}&date=2025-04-02&time=10:30";
+
+        var empty = await MadoguchiFactory.PostFormAsync(resident, bookUrl, new() { ["Input.Name"] = "", ["Input.Email"] = "hanako@" });
+        var emptyPage = WebUtility.HtmlDecode(await empty.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
+        Assert.Contains("Enter your name.", emptyPage);
+        Assert.Contains("\"hanako@\" is not an email address.", emptyPage);
+        Assert.DoesNotContain("お名前を入力してください。", emptyPage);
+
+        // 7:00 is before the plan of this office: the booking itself is refused, not the details.
+        var unplanned = await MadoguchiFactory.PostFormAsync(resident, bookUrl.Replace("10:30", "07:00", StringComparison.Ordinal),
+            new() { ["Input.Name"] = "Anna Smith", ["Input.Email"] = "anna@example.jp" });
+        var unplannedPage = WebUtility.HtmlDecode(await unplanned.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.Conflict, unplanned.StatusCode);
+        Assert.Contains("That time cannot be booked", unplannedPage);
+        Assert.DoesNotContain("予約枠はありません", unplannedPage);
+    }
+
+    [Fact]
     public async Task Staff_plan_the_counters_on_a_page_and_see_the_days_reservations_with_an_audit_entry()
     {
         await using var app = await MadoguchiFactory.CreateAsync();

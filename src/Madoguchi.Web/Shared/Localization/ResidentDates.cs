@@ -1,0 +1,30 @@
+using System.Globalization;
+using Madoguchi.Web.Shared.Japanese;
+
+namespace Madoguchi.Web.Shared.Localization;
+
+/// <summary>
+/// Dates and times on residents' pages, in Japan time: 和暦 with the 西暦 date beside it in Japanese and
+/// やさしい日本語 ("令和7年4月1日（2025-04-01）9:05"), the Gregorian calendar in words in English
+/// ("1 April 2025, 9:05"): an English reader cannot be expected to know the eras.
+/// </summary>
+public static class ResidentDates
+{
+    public static string Date(DateOnly date, Language language) => language == Language.En
+        ? date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)
+        : $"{Wareki.Format(date)}（{date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}）";
+
+    public static string Date(DateTimeOffset instant, Language language) => Date(JapanTime.DateOf(instant), language);
+
+    public static string DateTime(DateTimeOffset instant, Language language)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, JapanTime.Zone);
+        var time = local.ToString("H:mm", CultureInfo.InvariantCulture);
+        return language == Language.En ? $"{Date(instant, language)}, {time}" : Date(instant, language) + time;
+    }
+
+    /// <summary>"300円"; "¥300" in English.</summary>
+    public static string Yen(long yen, Language language) => language == Language.En
+        ? "¥" + yen.ToString("N0", CultureInfo.InvariantCulture)
+        : yen.ToString("N0", CultureInfo.InvariantCulture) + "円";
+}
