@@ -46,6 +46,11 @@ public static partial class PersonKeys
     public static string Address(string address)
     {
         var s = Fold(address);
+        // Without a leading prefecture: postcode autofill writes it online, and on paper (keyed in by
+        // staff) people often leave it out. The city that follows says where it is; two cities of one
+        // name in different prefectures (府中市, 伊達市) with the same town, number, name and birth date
+        // are not a case to guard against.
+        s = Prefecture().Replace(s, "", 1);
         s = KanjiBeforeBlock().Replace(s, m => KanjiNumber(m.Value)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? m.Value);
         // The last number (二十八 in 十一番地の二十八) has no 号 after it: convert it by what precedes it.
         s = KanjiAfterBlock().Replace(s, m => KanjiNumber(m.Value)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? m.Value);
@@ -87,6 +92,9 @@ public static partial class PersonKeys
     }
 
     private static string? Str(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
+
+    [GeneratedRegex("^(?:東京都|北海道|(?:大阪|京都)府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|神奈川|新潟|富山|石川|福井|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|岡山|広島|山口|徳島|香川|愛媛|高知|福岡|佐賀|長崎|熊本|大分|宮崎|鹿児島|沖縄)県)(?=.)")]
+    private static partial Regex Prefecture();
 
     [GeneratedRegex("[〇一二三四五六七八九十]+(?=丁目|番地|番|号)")]
     private static partial Regex KanjiBeforeBlock();

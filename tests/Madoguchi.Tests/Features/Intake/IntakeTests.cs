@@ -227,10 +227,21 @@ public sealed class IntakeTests
     [Fact]
     public void Person_keys_fold_the_ways_one_address_and_name_are_written()
     {
-        Assert.Equal("東京都江東区東陽4-11-28", PersonKeys.Address("東京都江東区東陽4丁目11番28号"));
-        Assert.Equal("東京都江東区東陽4-11-28", PersonKeys.Address("東京都 江東区 東陽４－１１－２８"));
-        Assert.Equal("東京都江東区東陽4-11-28", PersonKeys.Address("東京都江東区東陽四丁目十一番地の二十八"));
-        Assert.Equal("東京都江東区東陽4-11-28", PersonKeys.Address("東京都江東区東陽4−11ー28"));
+        Assert.Equal("江東区東陽4-11-28", PersonKeys.Address("東京都江東区東陽4丁目11番28号"));
+        Assert.Equal("江東区東陽4-11-28", PersonKeys.Address("東京都 江東区 東陽４－１１－２８"));
+        Assert.Equal("江東区東陽4-11-28", PersonKeys.Address("東京都江東区東陽四丁目十一番地の二十八"));
+        Assert.Equal("江東区東陽4-11-28", PersonKeys.Address("東京都江東区東陽4−11ー28"));
+        // The prefecture, written online by postcode autofill and often left out on paper, does not count.
+        Assert.Equal("江東区東陽4-11-28", PersonKeys.Address("江東区東陽四丁目11番28号"));
+        Assert.Equal("札幌市中央区北1条西2", PersonKeys.Address("北海道札幌市中央区北1条西2"));
+        Assert.Equal("京都市左京区1-2", PersonKeys.Address("京都府京都市左京区1-2"));
+        Assert.Equal("大阪狭山市1-2", PersonKeys.Address("大阪府大阪狭山市1-2"));
+        Assert.Equal("鹿児島市1-2", PersonKeys.Address("鹿児島県鹿児島市1-2"));
+        // Only a whole prefecture name at the start goes: a city that begins like one stays as written.
+        Assert.Equal("京都市左京区1-2", PersonKeys.Address("京都市左京区1-2"));
+        Assert.Equal("府中市1-2", PersonKeys.Address("府中市1-2"));
+        Assert.Equal("東京都", PersonKeys.Address("東京都"));
+        Assert.NotEqual(PersonKeys.Address("港区東陽4-11-28"), PersonKeys.Address("江東区東陽4-11-28"));
         Assert.Equal(PersonKeys.Address("東陽4-11-28 コーポかめいど101号室"), PersonKeys.Address("東陽４丁目１１番２８号　コーポカメイド１０１"));
         // ー inside a name stays (コーポ), and different numbers stay different.
         Assert.Contains("コーポ", PersonKeys.Address("東陽4-11-28コーポ"), StringComparison.Ordinal);
