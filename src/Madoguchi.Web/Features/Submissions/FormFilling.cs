@@ -133,7 +133,7 @@ public static partial class FormFilling
             case FieldType.Consent:
                 return language == Language.En ? "Agreed" : "同意する";
             case FieldType.Date:
-                return DateOnly.TryParseExact(Text(node), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? ResidentDates.Date(d, language) : Text(node);
+                return DateOnly.TryParseExact(Text(node), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? ResidentFormat.Date(d, language) : Text(node);
             case FieldType.MyNumber:
                 return "********" + Text(node)[^4..];
             case FieldType.File:

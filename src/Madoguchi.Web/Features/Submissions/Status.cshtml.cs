@@ -54,7 +54,7 @@ public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang 
             return;
         }
         Receipt = s.ReceiptNumber;
-        Found = new View(s.ReceiptNumber, s.Title, s.FormVersionNumber, ResidentDates.DateTime(s.SubmittedAt, lang.Current));
+        Found = new View(s.ReceiptNumber, s.Title, s.FormVersionNumber, ResidentFormat.DateTime(s.SubmittedAt, lang.Current));
         await StepsAsync(s.Id, ct);
     }
 
@@ -90,7 +90,7 @@ public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang 
         var openCorrection = workflow.Find(c.Status)?.Kind == Cases.StatusKind.Correction;
         var lastRequest = events.LastOrDefault(e => e.Kind == Cases.CaseEventKinds.CorrectionRequested);
         // Only what the applicant should read: staff comments on a status change and the 補正 message; actor names stay inside.
-        Steps = [.. events.Select(e => new Step(e.Kind, ResidentDates.DateTime(e.At, lang.Current), e.ToStatus is null ? null : workflow.Name(e.ToStatus, language), e.Text,
+        Steps = [.. events.Select(e => new Step(e.Kind, ResidentFormat.DateTime(e.At, lang.Current), e.ToStatus is null ? null : workflow.Name(e.ToStatus, language), e.Text,
             openCorrection && e == lastRequest))];
     }
 

@@ -4,11 +4,11 @@ using Madoguchi.Web.Shared.Japanese;
 namespace Madoguchi.Web.Shared.Localization;
 
 /// <summary>
-/// Dates and times on residents' pages, in Japan time: 和暦 with the 西暦 date beside it in Japanese and
-/// やさしい日本語 ("令和7年4月1日（2025-04-01）9:05"), the Gregorian calendar in words in English
-/// ("1 April 2025, 9:05"): an English reader cannot be expected to know the eras.
+/// Dates, times and fees on residents' pages. Dates and times are in Japan time: 和暦 with the 西暦 date
+/// beside it in Japanese and やさしい日本語 ("令和7年4月1日（2025-04-01）9:05"), the Gregorian calendar in
+/// words in English ("1 April 2025, 9:05"): an English reader cannot be expected to know the eras.
 /// </summary>
-public static class ResidentDates
+public static class ResidentFormat
 {
     public static string Date(DateOnly date, Language language) => language == Language.En
         ? date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)

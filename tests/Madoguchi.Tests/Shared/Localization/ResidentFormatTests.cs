@@ -2,7 +2,7 @@ using Madoguchi.Web.Shared.Localization;
 
 namespace Madoguchi.Tests.Shared.Localization;
 
-public sealed class ResidentDatesTests
+public sealed class ResidentFormatTests
 {
     // 2025-03-31 23:30 in UTC is already 1 April in Japan, the day a resident sees.
     private static readonly DateTimeOffset Instant = new(2025, 3, 31, 23, 30, 0, TimeSpan.Zero);
@@ -10,18 +10,18 @@ public sealed class ResidentDatesTests
     [Fact]
     public void Japanese_pages_show_the_era_with_the_gregorian_date_and_english_pages_the_date_in_words()
     {
-        Assert.Equal("令和7年4月1日（2025-04-01）8:30", ResidentDates.DateTime(Instant, Language.Ja));
-        Assert.Equal("令和7年4月1日（2025-04-01）8:30", ResidentDates.DateTime(Instant, Language.Easy));
-        Assert.Equal("1 April 2025, 8:30", ResidentDates.DateTime(Instant, Language.En));
-        Assert.Equal("令和元年5月1日（2019-05-01）", ResidentDates.Date(new DateOnly(2019, 5, 1), Language.Ja));
-        Assert.Equal("1 May 2019", ResidentDates.Date(new DateOnly(2019, 5, 1), Language.En));
+        Assert.Equal("令和7年4月1日（2025-04-01）8:30", ResidentFormat.DateTime(Instant, Language.Ja));
+        Assert.Equal("令和7年4月1日（2025-04-01）8:30", ResidentFormat.DateTime(Instant, Language.Easy));
+        Assert.Equal("1 April 2025, 8:30", ResidentFormat.DateTime(Instant, Language.En));
+        Assert.Equal("令和元年5月1日（2019-05-01）", ResidentFormat.Date(new DateOnly(2019, 5, 1), Language.Ja));
+        Assert.Equal("1 May 2019", ResidentFormat.Date(new DateOnly(2019, 5, 1), Language.En));
     }
 
     [Fact]
     public void Fees_are_in_yen_after_the_number_in_japanese_and_before_it_in_english()
     {
-        Assert.Equal("1,300円", ResidentDates.Yen(1300, Language.Ja));
-        Assert.Equal("¥1,300", ResidentDates.Yen(1300, Language.En));
+        Assert.Equal("1,300円", ResidentFormat.Yen(1300, Language.Ja));
+        Assert.Equal("¥1,300", ResidentFormat.Yen(1300, Language.En));
     }
 
     [Theory]
