@@ -1,7 +1,9 @@
 using Madoguchi.BrowserTests.Infrastructure;
 using Madoguchi.BrowserTests.Pages;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Cases;
 using Madoguchi.Web.Features.Queue;
+using Madoguchi.Web.Features.Submissions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -120,6 +122,25 @@ public sealed class EnglishPagesTests(BrowserFixture browser)
         await Expect(p.Locator("main")).ToContainTextAsync("receipt", new() { IgnoreCase = true });
         await ScanAsync();
         await p.Locator("main a[href^='/status/']").First.ClickAsync();
+        await ScanAsync();
+
+        // Staff ask for a correction of two answers (as the case page does; the link's secret is our own,
+        // as the mailed one would be): the 補正 page, then with a mistake.
+        const string Secret = "0123456789abcdef0123456789abcdef";
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            var c = await db.Cases.SingleAsync(TestContext.Current.CancellationToken);
+            var answers = await db.Submissions.Where(x => x.Id == c.Id).Select(x => x.AnswersJson).SingleAsync(TestContext.Current.CancellationToken);
+            var request = new CorrectionRequest { FieldsJson = "[\"copies\",\"requesterName\"]", Message = "通数とお名前を確認してください。", SecretHash = ReceiptNumbers.Hash(Secret), BeforeJson = c.AnswersJson ?? answers };
+            var asked = await scope.ServiceProvider.GetRequiredService<CaseService>().RequestCorrectionAsync(c, request, new CaseActor(null, "職員"), TestContext.Current.CancellationToken);
+            Assert.IsType<CaseChange.Done>(asked);
+        }
+        await p.GotoAsync(app.Url($"/corrections/{Secret}"));
+        await ScanAsync();
+        await form.Field("copies").FillAsync("");
+        await p.GetByTestId("send-correction").ClickAsync();
+        await Expect(p.Locator(".dads-error-summary")).ToBeVisibleAsync();
         await ScanAsync();
 
         Assert.True(problems.Count == 0, $"{problems.Count} page(s) with problems:\n\n" + string.Join("\n\n", problems));
