@@ -16,7 +16,9 @@ namespace Madoguchi.BrowserTests.Features;
 /// in Japanese (office, department and procedure names, untranslated labels): each such text must be
 /// marked lang="ja" (WCAG 3.1.2) so that a screen reader switches voice, and page wording (※任意, 和暦
 /// dates, 円) must be in English. Every page is scanned (axe and the language check of
-/// <see cref="Axe"/>); the problems of all pages are reported together.
+/// <see cref="Axe"/>); the problems of all pages are reported together. Pages: home, KPI, queue, an office,
+/// booking (with its errors) and the reservation, a ticket, the kiosk and its slip, three forms' start and
+/// first pages (with errors), one form to the end (check, receipt, status) and a 補正 request.
 /// </summary>
 public sealed class EnglishPagesTests(BrowserFixture browser)
 {
@@ -84,6 +86,23 @@ public sealed class EnglishPagesTests(BrowserFixture browser)
             token = (await issuer.IssueAsync(service.OfficeId, service.Id, new IssueRequest(), "発券機", TestContext.Current.CancellationToken)).Ticket.StatusToken;
         }
         await p.GotoAsync(app.Url($"/queue/tickets/{token}"));
+        await ScanAsync();
+
+        // The kiosk in an office's lobby, switched to English by a visitor: its menu, then a ticket's slip.
+        string device;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            var office = await db.QueueServices.OrderBy(x => x.Id).Select(x => x.OfficeId).FirstAsync(TestContext.Current.CancellationToken);
+            device = (await scope.ServiceProvider.GetRequiredService<KioskDevices>().RegisterAsync(office, "1階発券機", TestContext.Current.CancellationToken)).Token;
+        }
+        await p.GotoAsync(app.Url("/kiosk"));
+        await p.Locator("#token").FillAsync(device);
+        await p.Locator("main form button[type=submit]").First.ClickAsync();
+        await Expect(p.Locator("form:has(input[name=service]) button").First).ToBeVisibleAsync();
+        await ScanAsync();
+        await p.Locator("form:has(input[name=service]) button").First.ClickAsync();
+        await Expect(p.GetByTestId("ticket-number")).ToBeVisibleAsync();
         await ScanAsync();
 
         // Each demo form's start page and first page, with the errors of an empty first page.
