@@ -7,6 +7,7 @@ using Madoguchi.Web.Features.Submissions;
 using Madoguchi.Web.Shared;
 using Madoguchi.Web.Shared.Localization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -178,15 +179,16 @@ public sealed class CorrectionModel(MadoguchiDbContext db, CaseService cases, La
 
     public int ItemCount(FormGroup group) => Math.Max(Answers[group.Key] is JsonArray a ? a.Count : 0, Math.Max(group.Min, 1));
 
-    /// <summary>The label of the question an error is about, in the page's language.</summary>
-    public string LabelOf(string path)
+    /// <summary>The label of the question an error is about, in the page's language (an untranslated one marked as Japanese).</summary>
+    public IHtmlContent LabelOf(string path)
     {
         var root = Root(path);
-        return Definition.Pages.SelectMany(p => p.Items).Select(i => i switch
+        var label = Definition.Pages.SelectMany(p => p.Items).Select(i => i switch
         {
-            FormField f when f.Key == root => f.Label.Plain(Language),
-            FormGroup g when g.Key == root => g.Label.Plain(Language),
+            FormField f when f.Key == root => f.Label,
+            FormGroup g when g.Key == root => g.Label,
             _ => null,
-        }).OfType<string>().FirstOrDefault() ?? root;
+        }).OfType<LocalizedText>().FirstOrDefault();
+        return label is null ? new HtmlString(System.Net.WebUtility.HtmlEncode(root)) : FormFilling.Html(label, Language);
     }
 }
