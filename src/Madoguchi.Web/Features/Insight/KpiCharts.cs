@@ -22,12 +22,16 @@ public static class KpiCharts
     /// The labels' language when it differs from the page's (Japanese-only municipal names on the English
     /// page, <c>Lang.DataLang</c>): set on each label and on the description that lists them.
     /// </param>
-    public static IHtmlContent PercentBars(string id, string title, IReadOnlyList<Bar> bars, string? labelLang = null)
+    /// <param name="english">The page is in English: "12.3% (5/40); …" instead of "12.3%（5/40）、…".</param>
+    public static IHtmlContent PercentBars(string id, string title, IReadOnlyList<Bar> bars, string? labelLang = null, bool english = false)
     {
         var lang = labelLang is null ? "" : $" lang=\"{E(labelLang)}\"";
         const int labelWidth = 210, barWidth = 230, row = 34, barHeight = 20, top = 8;
         var height = top * 2 + Math.Max(1, bars.Count) * row;
-        var desc = string.Join("、", bars.Select(b => $"{b.Label} {Percent.Format(b.Percent)}（{N(b.Part)}/{N(b.Whole)}）"));
+        string Counts(Bar b) => english ? $" ({N(b.Part)}/{N(b.Whole)})" : $"（{N(b.Part)}/{N(b.Whole)}）";
+        // Labels in Japanese keep Japanese punctuation: the description is then read as Japanese (labelLang).
+        var separator = english && labelLang is null ? "; " : "、";
+        var desc = string.Join(separator, bars.Select(b => $"{b.Label} {Percent.Format(b.Percent)}{(labelLang is null ? Counts(b) : $"（{N(b.Part)}/{N(b.Whole)}）")}"));
         var sb = Open(id, title, desc, height, lang);
         for (var i = 0; i < bars.Count; i++)
         {
@@ -37,16 +41,16 @@ public static class KpiCharts
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth - 8}\" y=\"{y + 15}\" text-anchor=\"end\" class=\"chart-label\"{lang}>{E(b.Label)}</text>");
             sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar-planned\" x=\"{labelWidth}\" y=\"{y}\" width=\"{barWidth}\" height=\"{barHeight}\"/>");
             if (filled > 0) sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar-done\" x=\"{labelWidth}\" y=\"{y}\" width=\"{filled:0.#}\" height=\"{barHeight}\"/>");
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + barWidth + 8}\" y=\"{y + 15}\" class=\"chart-value\">{E(Percent.Format(b.Percent))}（{N(b.Part)}/{N(b.Whole)}）</text>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + barWidth + 8}\" y=\"{y + 15}\" class=\"chart-value\">{E(Percent.Format(b.Percent))}{Counts(b)}</text>");
         }
         return Close(sb);
     }
 
     /// <summary>A line of counts over months, with the first and last values written at their points.</summary>
-    public static IHtmlContent Line(string id, string title, IReadOnlyList<(string Label, long Value)> points)
+    public static IHtmlContent Line(string id, string title, IReadOnlyList<(string Label, long Value)> points, bool english = false)
     {
         const int height = 260, left = 56, right = 24, top = 24, bottom = 44;
-        var desc = string.Join("、", points.Select(p => $"{p.Label} {N(p.Value)}"));
+        var desc = string.Join(english ? "; " : "、", points.Select(p => $"{p.Label} {N(p.Value)}"));
         var sb = Open(id, title, desc, height);
         var max = NiceCeiling(points.Count == 0 ? 0 : points.Max(p => p.Value));
         double plotW = Width - left - right, plotH = height - top - bottom;

@@ -121,6 +121,12 @@ public sealed partial class KpiEndpointTests
         Assert.Contains("<td lang=\"ja\">LoGoフォーム</td>", en);
         Assert.DoesNotContain("<td lang=\"ja\">FY2023 or earlier</td>", en);
         Assert.Contains("<td>LoGoフォーム</td>", html);
+        // English wording takes English punctuation; the Japanese page keeps its own.
+        Assert.Contains("FY2023 or earlier 100.0% (147/147); FY2024 83.3% (55/66)", en);
+        Assert.Contains("(231/1,906)", en);
+        Assert.DoesNotContain("（231/1,906）", en);
+        Assert.Contains("令和5年度まで 100.0%（147/147）、令和6年度 83.3%（55/66）", html);
+        Assert.Contains("（231/1,906）", html);
 
         var csv = await client.GetAsync("/kpi/csv/plan-years?asOf=2025-03-31&rounding=half-up", ct);
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
