@@ -57,6 +57,14 @@ public sealed partial class MadoguchiFactory : WebApplicationFactory<Program>
     /// <summary>Over HTTPS, as production runs (Secure cookies, HSTS).</summary>
     public HttpClient CreatePlainClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
 
+    /// <summary>A plain client of a visitor who chose English with the language switch (its cookie on every request).</summary>
+    public HttpClient CreateEnglishClient()
+    {
+        var client = CreatePlainClient();
+        client.DefaultRequestHeaders.Add("Cookie", "madoguchi-lang=en");
+        return client;
+    }
+
     /// <summary>Creates a member of staff with a generated password and returns the credentials.</summary>
     public async Task<(string Email, string Password)> CreateUserAsync(string role, Guid? departmentId = null)
     {

@@ -48,9 +48,7 @@ public abstract class FieldTagHelperBase : TagHelper
         var text = ViewContext.HttpContext.RequestServices.GetRequiredService<Localization.Lang>()[IsRequired ? "fill.required" : "fill.optional"];
         using var writer = new StringWriter();
         text.WriteTo(writer, System.Text.Encodings.Web.HtmlEncoder.Default);
-        return IsRequired
-            ? $"<span class=\"dads-form-control__requirement\">{writer}</span>"
-            : $"<span class=\"dads-form-control__requirement\" data-optional>{writer}</span>";
+        return $"<span class=\"dads-form-control__requirement\"{(IsRequired ? "" : " data-optional")}>{writer}</span>";
     }
 
     /// <summary>Writes hint and errors, returning the ids for aria-describedby.</summary>

@@ -173,8 +173,7 @@ public sealed partial class CorrectionTests
         Assert.Equal(HttpStatusCode.Redirect, (await RequestAsync(app, staff, applied.CaseId, "理由を確認してください。", "reason")).StatusCode);
         const string secret = "0123456789abcdef0123456789abcdef";
         await CaseKit.WithDbAsync(app, db => db.CorrectionRequests.ExecuteUpdateAsync(u => u.SetProperty(r => r.SecretHash, Madoguchi.Web.Features.Submissions.ReceiptNumbers.Hash(secret)), Ct));
-        using var resident = app.CreatePlainClient();
-        resident.DefaultRequestHeaders.Add("Cookie", "madoguchi-lang=en");
+        using var resident = app.CreateEnglishClient();
 
         var noReason = await PostAsync(resident, $"/corrections/{secret}", []);
 

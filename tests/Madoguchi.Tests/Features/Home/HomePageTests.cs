@@ -41,10 +41,9 @@ public sealed class HomePageTests
             new Office { Name = "豊洲出張所", NameEn = "Toyosu branch", Address = "東京都江東区豊洲2-2-18", Hours = "8:30〜17:00" },
             new Office { Name = "白河出張所", Address = "東京都江東区白河1-3-28", Hours = "8:30〜17:00" });
         var client = app.CreatePlainClient();
+        using var english = app.CreateEnglishClient();
 
-        var english = new HttpRequestMessage(HttpMethod.Get, "/");
-        english.Headers.Add("Cookie", "madoguchi-lang=en");
-        var html = await (await client.SendAsync(english, Ct)).Content.ReadAsStringAsync(Ct);
+        var html = await english.GetStringAsync("/", Ct);
         Assert.Contains("<span lang=\"ja\">引越し</span>", html);
         Assert.Contains("<ul lang=\"ja\">", html);
         Assert.Contains("<h3>Toyosu branch</h3>", html);
@@ -61,11 +60,9 @@ public sealed class HomePageTests
     public async Task Staff_pages_stay_japanese_for_someone_who_chose_english_on_the_public_pages()
     {
         await using var app = await MadoguchiFactory.CreateAsync();
-        var client = app.CreatePlainClient();
+        using var client = app.CreateEnglishClient();
 
-        var english = new HttpRequestMessage(HttpMethod.Get, "/staff/signin");
-        english.Headers.Add("Cookie", "madoguchi-lang=en");
-        var html = await (await client.SendAsync(english, Ct)).Content.ReadAsStringAsync(Ct);
+        var html = await client.GetStringAsync("/staff/signin", Ct);
 
         // The staff pages exist in Japanese only: lang="en" would make a screen reader read them with an English voice.
         Assert.Contains("<html lang=\"ja\">", html);

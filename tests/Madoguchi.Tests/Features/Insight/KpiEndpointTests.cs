@@ -112,9 +112,8 @@ public sealed partial class KpiEndpointTests
         Assert.DoesNotContain("<script", html);
         foreach (var table in KpiTable.Names) Assert.Contains($"/kpi/csv/{table}?asOf=2025-03-31", html);
 
-        var english = new HttpRequestMessage(HttpMethod.Get, "/kpi?asOf=2025-03-31");
-        english.Headers.Add("Cookie", "madoguchi-lang=en");
-        var en = await (await client.SendAsync(english, ct)).Content.ReadAsStringAsync(ct);
+        using var englishClient = app.CreateEnglishClient();
+        var en = await englishClient.GetStringAsync("/kpi?asOf=2025-03-31", ct);
         Assert.Contains("Progress by plan year", en);
         Assert.Contains("FY2023 or earlier", en);
         // Tool and department names exist only in Japanese: marked so screen readers read them in Japanese.

@@ -166,8 +166,7 @@ public sealed partial class LivePagesTests
     {
         var (app, _) = await LiveKit.AppAsync();
         await using var _app = app;
-        var client = app.CreatePlainClient();
-        client.DefaultRequestHeaders.Add("Cookie", "madoguchi-lang=en");
+        var client = app.CreateEnglishClient();
 
         var page = await client.GetStringAsync(LiveKit.Page + "?number=2003", Ct);
 

@@ -86,8 +86,7 @@ public sealed partial class ReservationPagesTests
         await using var app = await MadoguchiFactory.CreateAsync();
         var q = await app.SetupAsync();
         await app.SaveAsync(Plan(q, DayOfWeek.Wednesday, counters: 1));
-        using var resident = app.CreatePlainClient();
-        resident.DefaultRequestHeaders.Add("Cookie", "madoguchi-lang=en");
+        using var resident = app.CreateEnglishClient();
         var bookUrl = $"/reservations/{q.Office.Id}/book?service={q.Service.Id}&date=2025-04-02&time=10:30";
 
         var empty = await MadoguchiFactory.PostFormAsync(resident, bookUrl, new() { ["Input.Name"] = "", ["Input.Email"] = "hanako@" });
