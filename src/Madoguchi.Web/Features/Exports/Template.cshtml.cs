@@ -70,7 +70,7 @@ public sealed class TemplateModel(MadoguchiDbContext db, StaffScope scope, Audit
         var inspection = FileInspector.Inspect(buffer, name, [FileKinds.Xlsx], ExportTemplate.MaxBytes);
         if (!inspection.Accepted)
         {
-            ModelState.AddModelError(nameof(Upload), inspection.Message!);
+            ModelState.AddModelError(nameof(Upload), inspection.Message!.Ja);
             return Page();
         }
         var content = buffer.ToArray();

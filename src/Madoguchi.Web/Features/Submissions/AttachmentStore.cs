@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Shared.Files;
+using Madoguchi.Web.Shared.Japanese;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Web.Features.Submissions;
@@ -19,7 +21,7 @@ public sealed class AttachmentStore(MadoguchiDbContext db, Storage storage, Viru
     public const long DefaultMaxBytes = 10L * 1024 * 1024;
     public const long DefaultMaxPerApplicationBytes = 50L * 1024 * 1024;
 
-    public sealed record Saved(Attachment? Attachment, string? ErrorCode, string? Message)
+    public sealed record Saved(Attachment? Attachment, string? ErrorCode, FieldMessage? Message)
     {
         public bool Ok => Attachment is not null;
     }
@@ -58,7 +60,7 @@ public sealed class AttachmentStore(MadoguchiDbContext db, Storage storage, Viru
                 file.Position = 0;
                 var accepted = field.Settings.Accept is { Count: > 0 } a ? a : [FileKinds.Pdf, FileKinds.Jpeg, FileKinds.Png];
                 var inspection = size > maxBytes
-                    ? FileInspection.Refused("too-large", $"「{FileInspector.Display(fileName)}」は上限の{FileInspector.Size(maxBytes)}を超えています。小さくしてから選び直してください。")
+                    ? FileInspector.TooLarge(FileInspector.Display(fileName), null, maxBytes)
                     : FileInspector.Inspect(file, fileName, accepted, maxBytes);
                 if (!inspection.Accepted) return new Saved(null, inspection.ErrorCode, inspection.Message);
                 kind = inspection.Kind!;
@@ -66,22 +68,36 @@ public sealed class AttachmentStore(MadoguchiDbContext db, Storage storage, Viru
                 var used = await db.Attachments.Where(x => x.DraftId == draft.Id).SumAsync(x => (long?)x.Size, ct) ?? 0;
                 if (used + size > MaxPerApplication)
                 {
-                    return new Saved(null, "application-too-large", $"添付ファイルの合計が上限の{FileInspector.Size(MaxPerApplication)}を超えます（添付済み {FileInspector.Size(used)}）。不要なファイルを外すか、小さくしてください。");
+                    var max = FileInspector.Size(MaxPerApplication);
+                    return new Saved(null, "application-too-large", new(
+                        $"添付ファイルの合計が上限の{max}を超えます（添付済み {FileInspector.Size(used)}）。不要なファイルを外すか、小さくしてください。",
+                        $"Together the attachments would be over the limit of {max} ({FileInspector.Size(used)} attached already). Remove files you do not need, or make this one smaller.",
+                        $"ファイルが ぜんぶで おおきすぎます（{max}まで）。いらない ファイルを はずすか、ちいさく して ください。"));
                 }
                 if (field.Settings.MaxFiles is int maxFiles && await db.Attachments.CountAsync(x => x.DraftId == draft.Id && x.FieldKey == fieldKey, ct) >= maxFiles)
                 {
-                    return new Saved(null, "too-many-files", $"この欄に添付できるファイルは{maxFiles}個までです。差し替える場合は、先に添付済みのファイルを外してください。");
+                    return new Saved(null, "too-many-files", new(
+                        $"この欄に添付できるファイルは{maxFiles}個までです。差し替える場合は、先に添付済みのファイルを外してください。",
+                        $"This field takes at most {maxFiles} {(maxFiles == 1 ? "file" : "files")}. To replace one, remove an attached file first.",
+                        $"ここには ファイルを {maxFiles}こまで つけられます。かえる ときは、さきに つけた ファイルを はずして ください。"));
                 }
 
                 file.Position = 0;
                 var scan = await scanner.ScanAsync(file, ct);
                 if (scan.Verdict == ScanVerdict.Infected)
                 {
-                    return new Saved(null, "virus", $"「{FileInspector.Display(fileName)}」からウイルスが見つかったため受け付けられません。別のファイルを選んでください。");
+                    var name = FileInspector.Display(fileName);
+                    return new Saved(null, "virus", new(
+                        $"「{name}」からウイルスが見つかったため受け付けられません。別のファイルを選んでください。",
+                        $"A virus was found in “{name}”, so it cannot be accepted. Choose another file.",
+                        $"「{WebUtility.HtmlEncode(name)}」に ウイルスが ありました。ほかの ファイルを えらんで ください。"));
                 }
                 if (!scan.MayKeep)
                 {
-                    return new Saved(null, "scanner-unavailable", "ただいまファイルの安全確認ができないため、添付を受け付けられません。入力内容は保存されています。しばらくしてから添付してください。");
+                    return new Saved(null, "scanner-unavailable", new(
+                        "ただいまファイルの安全確認ができないため、添付を受け付けられません。入力内容は保存されています。しばらくしてから添付してください。",
+                        "Files cannot be checked for safety just now, so attachments are not accepted. Your answers are saved; attach the file again later.",
+                        "いまは ファイルを つけられません。<ruby>書<rt>か</rt></ruby>いた ことは のこって います。あとで もう いちど つけて ください。"));
                 }
                 file.Flush(flushToDisk: true);
             }

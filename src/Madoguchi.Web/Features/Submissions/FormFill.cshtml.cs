@@ -92,7 +92,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             if (field is null) continue;
             await using var content = file.OpenReadStream();
             var saved = await files.SaveAsync(Opened.Draft, field, file.Name, content, file.FileName, ct);
-            if (!saved.Ok) Errors.Add(new(file.Name, saved.ErrorCode!, new FieldMessage(saved.Message!, saved.Message!, WebUtility.HtmlEncode(saved.Message!))));
+            if (!saved.Ok) Errors.Add(new(file.Name, saved.ErrorCode!, saved.Message!));
         }
         if (!autosave && action.StartsWith("remove-file:", StringComparison.Ordinal) && Guid.TryParse(action["remove-file:".Length..], out var fileId))
         {

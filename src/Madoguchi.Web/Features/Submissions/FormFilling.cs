@@ -137,16 +137,19 @@ public static partial class FormFilling
             case FieldType.MyNumber:
                 return "********" + Text(node)[^4..];
             case FieldType.File:
-                return string.Join("、", (node as JsonArray ?? []).Select(n => attachments.FirstOrDefault(a => a.Id.ToString() == Text(n))?.OriginalName ?? ""));
+                return string.Join(ListSeparator(language), (node as JsonArray ?? []).Select(n => attachments.FirstOrDefault(a => a.Id.ToString() == Text(n))?.OriginalName ?? ""));
             case FieldType.Select or FieldType.Radio or FieldType.Checkbox:
                 {
                     var values = node is JsonArray a ? a.Select(Text) : [Text(node)];
-                    return string.Join("、", values.Select(v => field.Settings.Options?.FirstOrDefault(o => o.Value == v)?.Label.Plain(language) ?? v));
+                    return string.Join(ListSeparator(language), values.Select(v => field.Settings.Options?.FirstOrDefault(o => o.Value == v)?.Label.Plain(language) ?? v));
                 }
             default:
                 return Text(node) + (field.Settings.Unit is { } unit ? unit : "");
         }
     }
+
+    // English pages list several answers as "A, B"; 、 there would be read as Japanese punctuation.
+    static string ListSeparator(Language language) => language == Language.En ? ", " : "、";
 
     public static string? InputMode(FieldType type) => type switch
     {

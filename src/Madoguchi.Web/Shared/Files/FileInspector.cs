@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Net;
+using Madoguchi.Web.Shared.Japanese;
 
 namespace Madoguchi.Web.Shared.Files;
 
@@ -45,6 +47,25 @@ public static class FileKinds
         _ => kind,
     };
 
+    public static string LabelEn(string kind) => kind switch
+    {
+        Pdf => "PDF",
+        Jpeg => "JPEG image",
+        Png => "PNG image",
+        Heic => "HEIC image (iPhone photo)",
+        Docx => "Word document (.docx)",
+        Xlsx => "Excel workbook (.xlsx)",
+        _ => kind,
+    };
+
+    public static string LabelEasy(string kind) => kind switch
+    {
+        Heic => "HEIC（iPhoneの しゃしん）",
+        Docx => "Word（.docx）",
+        Xlsx => "Excel（.xlsx）",
+        _ => LabelEn(kind).Replace(" image", "", StringComparison.Ordinal),
+    };
+
     /// <summary>Kinds that the name's extension claims; unknown extensions claim nothing.</summary>
     public static string? FromExtension(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
     {
@@ -58,12 +79,12 @@ public static class FileKinds
     };
 }
 
-/// <summary>The outcome of inspecting an upload: its kind, or why it is refused (code + Japanese message).</summary>
-public sealed record FileInspection(string? Kind, string? ErrorCode, string? Message)
+/// <summary>The outcome of inspecting an upload: its kind, or why it is refused (code + message in the residents' three languages).</summary>
+public sealed record FileInspection(string? Kind, string? ErrorCode, FieldMessage? Message)
 {
     public bool Accepted => Kind is not null;
     public static FileInspection Ok(string kind) => new(kind, null, null);
-    public static FileInspection Refused(string code, string message) => new(null, code, message);
+    public static FileInspection Refused(string code, string ja, string en, string easyHtml) => new(null, code, new FieldMessage(ja, en, easyHtml));
 }
 
 /// <summary>
@@ -82,10 +103,16 @@ public static class FileInspector
     {
         ArgumentNullException.ThrowIfNull(content);
         var length = content.CanSeek ? content.Length - content.Position : -1;
-        if (length == 0) return FileInspection.Refused("empty", $"「{Display(fileName)}」は空のファイルです。内容のあるファイルを選んでください。");
+        var name = Display(fileName);
+        var html = WebUtility.HtmlEncode(name);
+        if (length == 0)
+        {
+            return FileInspection.Refused("empty", $"「{name}」は空のファイルです。内容のあるファイルを選んでください。",
+                $"“{name}” is empty. Choose a file that has something in it.", $"「{html}」は なにも <ruby>入<rt>はい</rt></ruby>って いません。ほかの ファイルを えらんで ください。");
+        }
         if (length > maxBytes)
         {
-            return FileInspection.Refused("too-large", $"「{Display(fileName)}」は{Size(length)}あり、上限の{Size(maxBytes)}を超えています。小さくしてから選び直してください。");
+            return TooLarge(name, length, maxBytes);
         }
 
         var start = content.CanSeek ? content.Position : 0;
@@ -96,30 +123,44 @@ public static class FileInspector
 
         if (IsExecutable(head))
         {
-            return FileInspection.Refused("executable", $"「{Display(fileName)}」はプログラム（実行ファイル）のため受け付けられません。書類はPDFや画像で添付してください。");
+            return FileInspection.Refused("executable", $"「{name}」はプログラム（実行ファイル）のため受け付けられません。書類はPDFや画像で添付してください。",
+                $"“{name}” is a program (an executable file) and cannot be accepted. Attach documents as PDF or images.",
+                $"「{html}」は プログラムなので つけられません。PDFか しゃしんを つけて ください。");
         }
         var kind = Sniff(head);
         if (kind == "zip")
         {
-            if (!content.CanSeek) return FileInspection.Refused("unreadable", $"「{Display(fileName)}」を読み取れませんでした。もう一度選んでください。");
-            kind = InspectOfficeZip(content, fileName, out var refusal);
+            if (!content.CanSeek)
+            {
+                return FileInspection.Refused("unreadable", $"「{name}」を読み取れませんでした。もう一度選んでください。",
+                    $"“{name}” could not be read. Choose it again.", $"「{html}」を <ruby>読<rt>よ</rt></ruby>めませんでした。もう いちど えらんで ください。");
+            }
+            kind = InspectOfficeZip(content, name, out var refusal);
             content.Position = start;
             if (refusal is not null) return refusal;
         }
 
         var allowed = string.Join("、", accepted.Select(FileKinds.Label));
+        var allowedEn = string.Join(", ", accepted.Select(FileKinds.LabelEn));
+        var allowedEasy = WebUtility.HtmlEncode(string.Join("、", accepted.Select(FileKinds.LabelEasy)));
         if (kind is null)
         {
-            return FileInspection.Refused("unknown-type", $"「{Display(fileName)}」は受け付けられる形式ではありません。{allowed}のファイルを選んでください。");
+            return FileInspection.Refused("unknown-type", $"「{name}」は受け付けられる形式ではありません。{allowed}のファイルを選んでください。",
+                $"“{name}” is not a kind of file that can be accepted. Choose one of these: {allowedEn}.",
+                $"「{html}」は つけられない ファイルです。{allowedEasy}の ファイルを えらんで ください。");
         }
         var claimed = FileKinds.FromExtension(fileName);
         if (claimed is not null && claimed != kind && !(claimed == FileKinds.Heic && kind == FileKinds.Heic))
         {
-            return FileInspection.Refused("type-mismatch", $"「{Display(fileName)}」は名前は{FileKinds.Label(claimed)}ですが、中身は{FileKinds.Label(kind)}です。正しいファイルを選んでください。");
+            return FileInspection.Refused("type-mismatch", $"「{name}」は名前は{FileKinds.Label(claimed)}ですが、中身は{FileKinds.Label(kind)}です。正しいファイルを選んでください。",
+                $"“{name}” is named as a {FileKinds.LabelEn(claimed)} but is a {FileKinds.LabelEn(kind)}. Choose the right file.",
+                $"「{html}」は <ruby>名前<rt>なまえ</rt></ruby>と <ruby>中身<rt>なかみ</rt></ruby>が ちがいます。ただしい ファイルを えらんで ください。");
         }
         if (!accepted.Contains(kind))
         {
-            return FileInspection.Refused("type-not-accepted", $"この欄には{allowed}を添付してください（「{Display(fileName)}」は{FileKinds.Label(kind)}です）。");
+            return FileInspection.Refused("type-not-accepted", $"この欄には{allowed}を添付してください（「{name}」は{FileKinds.Label(kind)}です）。",
+                $"Attach one of these here: {allowedEn} (“{name}” is a {FileKinds.LabelEn(kind)}).",
+                $"ここには {allowedEasy}を つけて ください（「{html}」は {WebUtility.HtmlEncode(FileKinds.LabelEasy(kind))}です）。");
         }
         return FileInspection.Ok(kind);
     }
@@ -149,15 +190,17 @@ public static class FileInspector
         || h.StartsWith("#!"u8);                                   // scripts
 
     /// <summary>Word/Excel files are zips: read the central directory only, never expand entries.</summary>
-    private static string? InspectOfficeZip(Stream content, string fileName, out FileInspection? refusal)
+    private static string? InspectOfficeZip(Stream content, string name, out FileInspection? refusal)
     {
         refusal = null;
+        var html = WebUtility.HtmlEncode(name);
         try
         {
             using var zip = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
             if (zip.Entries.Count > MaxZipEntries)
             {
-                refusal = FileInspection.Refused("zip-bomb", $"「{Display(fileName)}」は中に含まれるファイルが多すぎるため受け付けられません。");
+                refusal = FileInspection.Refused("zip-bomb", $"「{name}」は中に含まれるファイルが多すぎるため受け付けられません。",
+                    $"“{name}” holds too many files inside it and cannot be accepted.", $"「{html}」は つけられません。<ruby>中<rt>なか</rt></ruby>の ファイルが おおすぎます。");
                 return null;
             }
             long expanded = 0, compressed = 0;
@@ -170,13 +213,17 @@ public static class FileInspector
             }
             if (expanded > MaxExpandedBytes || (compressed > 0 && expanded / compressed > MaxCompressionRatio))
             {
-                refusal = FileInspection.Refused("zip-bomb", $"「{Display(fileName)}」は展開すると極端に大きくなるため受け付けられません（圧縮爆弾の疑い）。");
+                refusal = FileInspection.Refused("zip-bomb", $"「{name}」は展開すると極端に大きくなるため受け付けられません（圧縮爆弾の疑い）。",
+                    $"“{name}” would expand to an extreme size and cannot be accepted (it may be a compression bomb).",
+                    $"「{html}」は つけられません。ひらくと とても おおきく なる ファイルです。");
                 return null;
             }
             if (!names.Contains("[Content_Types].xml")) return null;
             if (names.Any(n => n.EndsWith("vbaProject.bin", StringComparison.OrdinalIgnoreCase)))
             {
-                refusal = FileInspection.Refused("macro", $"「{Display(fileName)}」はマクロを含むため受け付けられません。マクロのない形式（.docx / .xlsx）かPDFで保存し直してください。");
+                refusal = FileInspection.Refused("macro", $"「{name}」はマクロを含むため受け付けられません。マクロのない形式（.docx / .xlsx）かPDFで保存し直してください。",
+                    $"“{name}” contains macros and cannot be accepted. Save it without macros (.docx or .xlsx) or as a PDF.",
+                    $"「{html}」は マクロが あるので つけられません。PDFに して ください。");
                 return null;
             }
             if (names.Contains("word/document.xml")) return FileKinds.Docx;
@@ -185,7 +232,8 @@ public static class FileInspector
         }
         catch (InvalidDataException)
         {
-            refusal = FileInspection.Refused("corrupt", $"「{Display(fileName)}」は壊れているため開けません。保存し直してから選んでください。");
+            refusal = FileInspection.Refused("corrupt", $"「{name}」は壊れているため開けません。保存し直してから選んでください。",
+                $"“{name}” is damaged and cannot be opened. Save it again, then choose it.", $"「{html}」は こわれて いて ひらけません。");
             return null;
         }
     }
@@ -200,6 +248,19 @@ public static class FileInspector
             total += n;
         }
         return total;
+    }
+
+    /// <summary>The refusal of a file above the field's limit; <paramref name="length"/> is left out when reading stopped at the limit.</summary>
+    public static FileInspection TooLarge(string name, long? length, long maxBytes)
+    {
+        var html = WebUtility.HtmlEncode(name);
+        return length is { } size
+            ? FileInspection.Refused("too-large", $"「{name}」は{Size(size)}あり、上限の{Size(maxBytes)}を超えています。小さくしてから選び直してください。",
+                $"“{name}” is {Size(size)}, over the limit of {Size(maxBytes)}. Make it smaller and choose it again.",
+                $"「{html}」は おおきすぎます（{Size(maxBytes)}まで）。ちいさく してから えらんで ください。")
+            : FileInspection.Refused("too-large", $"「{name}」は上限の{Size(maxBytes)}を超えています。小さくしてから選び直してください。",
+                $"“{name}” is over the limit of {Size(maxBytes)}. Make it smaller and choose it again.",
+                $"「{html}」は おおきすぎます（{Size(maxBytes)}まで）。ちいさく してから えらんで ください。");
     }
 
     /// <summary>A file name for messages: without folders, control characters or absurd length.</summary>

@@ -80,7 +80,7 @@ public sealed class DraftTests
             (draft, secret) = (await drafts.StartAsync("tenpu-test", "ja", Ct))!.Value;
             var opened = await drafts.OpenAsync(draft.Id, secret, Ct);
             var saved = await scope.ServiceProvider.GetRequiredService<AttachmentStore>().SaveAsync(draft, Certificate(opened!.Definition), "certificate", new MemoryStream(Pdf), "証明書.pdf", Ct);
-            Assert.True(saved.Ok, saved.Message);
+            Assert.True(saved.Ok, saved.Message?.Ja);
             stored = AttachmentStore.FilePath(scope.ServiceProvider.GetRequiredService<Storage>(), saved.Attachment!.StoredPath);
             Assert.True(File.Exists(stored));
         }
@@ -118,7 +118,7 @@ public sealed class DraftTests
         Assert.Equal("too-large", big.ErrorCode);
 
         var ok = await store.SaveAsync(mine, field, "certificate", new MemoryStream(Pdf), "証明書.pdf", Ct);
-        Assert.True(ok.Ok, ok.Message);
+        Assert.True(ok.Ok, ok.Message?.Ja);
         Assert.Equal(FileKinds.Pdf, ok.Attachment!.Kind);
         Assert.DoesNotContain("証明書", ok.Attachment.StoredPath); // generated name, never the resident's
         // A second file would pass the application's 100-byte total.

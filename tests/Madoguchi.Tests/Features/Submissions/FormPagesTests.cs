@@ -165,6 +165,45 @@ public sealed partial class FormPagesTests
         Assert.Contains("Check your answers", html, StringComparison.Ordinal);
     }
 
+    private const string ChoicesForm = """
+    {
+      "slug": "choices-test",
+      "title": { "ja": "選択のテスト", "en": "Choices test" },
+      "pages": [
+        { "key": "copies", "title": { "ja": "受け取り方" },
+          "items": [
+            { "type": "checkbox", "key": "how", "required": true, "label": { "ja": "受け取り方", "en": "How to receive it" },
+              "options": [ { "value": "post", "label": { "ja": "郵送", "en": "By post" } },
+                           { "value": "counter", "label": { "ja": "窓口", "en": "At the counter" } } ] }
+          ] }
+      ]
+    }
+    """;
+
+    [Fact]
+    public async Task In_english_the_check_page_lists_several_choices_with_english_commas_and_marks_an_untranslated_page_title()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app, ChoicesForm);
+        var client = await StartedAsync(app, "choices-test");
+        await client.GetAsync("/lang?to=en", Ct);
+        var page = await client.GetStringAsync("/forms/choices-test/copies", Ct);
+        var token = WebUtility.HtmlDecode(MadoguchiFactory.AntiforgeryToken().Match(page).Groups[1].Value);
+
+        // Two boxes ticked: the same name twice, as a browser sends it.
+        var next = await client.PostAsync("/forms/choices-test/copies", new FormUrlEncodedContent(
+        [
+            new("how", "post"), new("how", "counter"), new("action", "next"), new("__RequestVerificationToken", token),
+        ]), Ct);
+        Assert.Equal("/forms/choices-test/check", next.Headers.Location?.OriginalString);
+
+        var check = await client.GetStringAsync("/forms/choices-test/check", Ct);
+        Assert.Contains("<dd>By post, At the counter</dd>", check, StringComparison.Ordinal);
+        Assert.DoesNotContain("By post、", check, StringComparison.Ordinal);
+        // The page has no English title, so the change link names it in Japanese, marked as such.
+        Assert.Contains("<span class=\"visually-hidden\">: <span lang=\"ja\">", check, StringComparison.Ordinal);
+    }
+
     private const string ConditionalForm = """
     {
       "slug": "cond-test",
@@ -259,6 +298,25 @@ public sealed partial class FormPagesTests
         Assert.DoesNotContain("住民票.pdf", await Html(next), StringComparison.Ordinal);
         await using var scope = app.Scope();
         Assert.Empty(await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Attachments.ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_refused_upload_is_explained_in_the_language_the_resident_reads()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app, ConditionalForm);
+        var client = await StartedAsync(app, "cond-test");
+        await MadoguchiFactory.PostFormAsync(client, "/forms/cond-test/first", new() { ["hasKids"] = "no", ["action"] = "next" });
+        byte[] program = [.. "MZ"u8.ToArray(), 0x90, 0, 3, 0];
+
+        await client.GetAsync("/lang?to=en", Ct);
+        var english = await Html(await PostMultipartAsync(client, "/forms/cond-test/last", "upload", "certificate", "scan.pdf", program));
+        Assert.Contains("“scan.pdf” is a program (an executable file) and cannot be accepted.", english, StringComparison.Ordinal);
+        Assert.DoesNotContain("受け付けられません", english, StringComparison.Ordinal);
+
+        await client.GetAsync("/lang?to=easy", Ct);
+        var easy = await Html(await PostMultipartAsync(client, "/forms/cond-test/last", "upload", "certificate", "scan.pdf", program));
+        Assert.Contains("「scan.pdf」は プログラムなので つけられません。", easy, StringComparison.Ordinal);
     }
 
     private static async Task<HttpResponseMessage> PostMultipartAsync(HttpClient client, string url, string action, string? field, string? fileName, byte[]? bytes)

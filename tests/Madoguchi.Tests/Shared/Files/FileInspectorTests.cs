@@ -42,7 +42,7 @@ public sealed class FileInspectorTests
     {
         var bytes = kind switch { "pdf" => Pdf, "png" => Png, "jpeg" => Jpeg, _ => Heic };
         var result = Inspect(bytes, name);
-        Assert.True(result.Accepted, result.Message);
+        Assert.True(result.Accepted, result.Message?.Ja);
         Assert.Equal(kind, result.Kind);
     }
 
@@ -57,7 +57,7 @@ public sealed class FileInspectorTests
         var macro = Zip(("[Content_Types].xml", Xml("<Types/>")), ("word/document.xml", Xml("<w:document/>")), ("word/vbaProject.bin", [1, 2, 3]));
         var refused = Inspect(macro, "委任状.docx");
         Assert.Equal("macro", refused.ErrorCode);
-        Assert.Contains("マクロ", refused.Message);
+        Assert.Contains("マクロ", refused.Message!.Ja);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class FileInspectorTests
         var result = Inspect(exe, "診断書.pdf");
         Assert.False(result.Accepted);
         Assert.Equal("executable", result.ErrorCode);
-        Assert.Contains("「診断書.pdf」はプログラム", result.Message);
+        Assert.Contains("「診断書.pdf」はプログラム", result.Message?.Ja);
 
         Assert.Equal("executable", Inspect([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0], "a.png").ErrorCode);
         Assert.Equal("executable", Inspect(Encoding.ASCII.GetBytes("#!/bin/sh\nrm -rf /\n"), "a.pdf").ErrorCode);
@@ -78,7 +78,22 @@ public sealed class FileInspectorTests
     {
         var result = Inspect(Png, "住民票.pdf");
         Assert.Equal("type-mismatch", result.ErrorCode);
-        Assert.Equal("「住民票.pdf」は名前はPDFですが、中身はPNG画像です。正しいファイルを選んでください。", result.Message);
+        Assert.Equal("「住民票.pdf」は名前はPDFですが、中身はPNG画像です。正しいファイルを選んでください。", result.Message?.Ja);
+    }
+
+    [Fact]
+    public void Refusals_are_worded_for_english_and_easy_japanese_readers_with_the_file_name_inert()
+    {
+        var mismatch = Inspect(Png, "住民票.pdf");
+        Assert.Equal("“住民票.pdf” is named as a PDF but is a PNG image. Choose the right file.", mismatch.Message!.En);
+        Assert.Contains("ちがいます", mismatch.Message.Easy, StringComparison.Ordinal);
+
+        var onlyPdf = Inspect(Png, "<img src=x onerror=alert(1)>.png", [FileKinds.Pdf, FileKinds.Heic]);
+        Assert.Equal("Attach one of these here: PDF, HEIC image (iPhone photo) (“<img src=x onerror=alert(1)>.png” is a PNG image).", onlyPdf.Message!.En);
+        // The easy text is HTML (it carries ruby): a name holding markup stays text in it.
+        Assert.DoesNotContain("<img", onlyPdf.Message.EasyHtml, StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;.png", onlyPdf.Message.EasyHtml, StringComparison.Ordinal);
+        Assert.Contains("HEIC（iPhoneの しゃしん）", onlyPdf.Message.EasyHtml, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,11 +101,11 @@ public sealed class FileInspectorTests
     {
         var text = Inspect(Encoding.UTF8.GetBytes("ただのテキスト"), "memo.txt");
         Assert.Equal("unknown-type", text.ErrorCode);
-        Assert.Contains("PDF、JPEG画像", text.Message);
+        Assert.Contains("PDF、JPEG画像", text.Message!.Ja);
 
         var onlyPdf = Inspect(Png, "photo.png", [FileKinds.Pdf]);
         Assert.Equal("type-not-accepted", onlyPdf.ErrorCode);
-        Assert.Equal("この欄にはPDFを添付してください（「photo.png」はPNG画像です）。", onlyPdf.Message);
+        Assert.Equal("この欄にはPDFを添付してください（「photo.png」はPNG画像です）。", onlyPdf.Message!.Ja);
     }
 
     [Fact]
@@ -101,7 +116,7 @@ public sealed class FileInspectorTests
         Pdf.CopyTo(big, 0);
         var result = Inspect(big, "scan.pdf", max: 2 * 1024 * 1024);
         Assert.Equal("too-large", result.ErrorCode);
-        Assert.Equal("「scan.pdf」は3MBあり、上限の2MBを超えています。小さくしてから選び直してください。", result.Message);
+        Assert.Equal("「scan.pdf」は3MBあり、上限の2MBを超えています。小さくしてから選び直してください。", result.Message?.Ja);
     }
 
     [Fact]
@@ -112,7 +127,7 @@ public sealed class FileInspectorTests
         Assert.True(bomb.Length < 100 * 1024);
         var result = Inspect(bomb, "申請書.docx");
         Assert.Equal("zip-bomb", result.ErrorCode);
-        Assert.Contains("圧縮爆弾", result.Message);
+        Assert.Contains("圧縮爆弾", result.Message?.Ja);
     }
 
     [Fact]
@@ -121,6 +136,6 @@ public sealed class FileInspectorTests
         byte[] broken = [.. "PK\u0003\u0004"u8.ToArray(), 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
         var result = Inspect(broken, "C:\\Users\\taro\\申請\u0007書.docx");
         Assert.Equal("corrupt", result.ErrorCode);
-        Assert.StartsWith("「申請書.docx」は壊れている", result.Message);
+        Assert.StartsWith("「申請書.docx」は壊れている", result.Message?.Ja);
     }
 }

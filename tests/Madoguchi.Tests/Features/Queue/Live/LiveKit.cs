@@ -53,7 +53,8 @@ public sealed class FakeCongestionSource : ICongestionSource
             // 10 minutes per person in 転入, as a plain rule for the test.
             var tennyu = new ServiceCongestion(Tennyu, "転入", "Moving in", _tennyu.Length, _serving,
                 new WaitRange(_tennyu.Length * 5, _tennyu.Length * 10), [.. _tennyu]);
-            var tenshutsu = new ServiceCongestion(Tenshutsu, "転出", "Moving out", 1, null, new WaitRange(5, 10), [2301]);
+            // No service times measured yet for 転出: its estimate is the provisional default.
+            var tenshutsu = new ServiceCongestion(Tenshutsu, "転出", "Moving out", 1, null, new WaitRange(5, 10), [2301]) { EstimateBasis = "default" };
             var koseki = new ServiceCongestion(Koseki, "戸籍証明", "Family register certificates", 0, 3010, new WaitRange(0, 0), []);
             return new CongestionSnapshot(new OfficeRef(Office, "江東区役所 本庁舎", "Koto City Hall"), _updatedAt, false,
                 [

@@ -25,6 +25,7 @@ public sealed partial class LivePagesTests
         Assert.Contains("戸籍係", page);
         Assert.Matches("<th scope=\"row\"[^>]*>転入</th>\\s*<td data-numeric><span data-live=\"waiting\">3</span>人</td>\\s*<td[^>]*>2000</td>\\s*<td[^>]*>15〜30分</td>", page);
         Assert.Matches("転出</th>\\s*<td data-numeric><span data-live=\"waiting\">1</span>人</td>\\s*<td[^>]*>まだありません</td>", page);
+        Assert.Contains("1人10分として計算した仮の目安です。（<span>転出</span>）", page);
         Assert.Contains("この係の待ち人数（合計）: <strong><span data-section=\"" + FakeCongestionSource.Juki + "\" data-live=\"waiting\">4</span>人", page);
         // 09:30 Japan time, the fake's updatedAt (00:30 UTC).
         Assert.Contains(">9:30:00</time>", page);
@@ -175,6 +176,8 @@ public sealed partial class LivePagesTests
         Assert.Contains("Look up your number", page);
         Assert.Contains("10–20 min", page);
         Assert.Contains("lang=\"en\"", page);
+        // Services whose wait is only a provisional figure are listed in English punctuation.
+        Assert.Contains("assuming 10 minutes per person. (<span>Moving out</span>)", page);
     }
 
     [GeneratedRegex("<script(?![^>]*\\bsrc=)[^>]*>", RegexOptions.IgnoreCase)]
