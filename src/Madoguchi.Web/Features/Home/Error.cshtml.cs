@@ -1,10 +1,20 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Madoguchi.Web.Shared;
+using Madoguchi.Web.Shared.Localization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Madoguchi.Web.Features.Home;
 
+/// <summary>
+/// Every error without a body of its own comes here (status-code pages and the exception handler).
+/// Pages get a page in the reader's language; calls under /api get RFC 9457 problem details, as the
+/// API promises everywhere (a rate-limited or unknown API call used to get this HTML page).
+/// </summary>
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
 [NoStore]
@@ -12,6 +22,58 @@ public sealed class ErrorModel : PageModel
 {
     public int Status { get; private set; }
 
-    public void OnGet(int? status) => Status = status ?? 500;
-    public void OnPost(int? status) => Status = status ?? 500;
+    /// <summary>For 429: how long the limiter asks to wait (its Retry-After), in seconds.</summary>
+    public int? RetryAfterSeconds { get; private set; }
+
+    public IActionResult OnGet(int? status) => Respond(status);
+    public IActionResult OnPost(int? status) => Respond(status);
+
+    private IActionResult Respond(int? status)
+    {
+        Status = status ?? 500;
+        if (int.TryParse(Response.Headers.RetryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) RetryAfterSeconds = seconds;
+        var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
+                       ?? HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path;
+        return original is not null && original.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) ? ApiProblem() : Page();
+    }
+
+    private ContentResult ApiProblem()
+    {
+        var (title, detail) = Status switch
+        {
+            400 => ("リクエストを処理できませんでした。", "リクエストの形を確かめてください。"),
+            401 => ("認証が必要です。", "Authorization ヘッダーに有効な API トークンを付けてください。"),
+            403 => ("この操作の権限がありません。", "トークンのスコープと役割を確かめてください。"),
+            404 => ("見つかりません。", "この URL の API はありません。GET /api/v1/openapi.json で一覧を確かめてください。"),
+            405 => ("このメソッドは使えません。", "この URL が受け付ける HTTP メソッドを確かめてください。"),
+            413 => ("リクエストが大きすぎます。", "送る内容を小さくしてください。"),
+            429 => ("リクエストが多すぎます。", $"短い時間のリクエストが上限を超えました。Retry-After の{RetryAfterSeconds ?? 60}秒が過ぎてから送り直してください。"),
+            _ when Status >= 500 => ("サーバーで問題が起きました。", "時間をおいて送り直してください。続くときは管理者に連絡してください。"),
+            _ => ("リクエストを処理できませんでした。", null),
+        };
+        var problem = new JsonObject { ["type"] = "about:blank", ["title"] = title, ["status"] = Status };
+        if (detail is not null) problem["detail"] = detail;
+        if (RetryAfterSeconds is { } wait) problem["retryAfter"] = wait;
+        Response.StatusCode = Status;
+        return new ContentResult { Content = problem.ToJsonString(Json), ContentType = "application/problem+json; charset=utf-8", StatusCode = Status };
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>"about 2 minutes" in the reader's language, for the 429 page.</summary>
+    public static string Wait(int seconds, Language language)
+    {
+        if (seconds < 60)
+        {
+            return language switch { Language.En => seconds == 1 ? "1 second" : $"{seconds} seconds", Language.Easy => $"{seconds}びょう", _ => $"{seconds}秒" };
+        }
+        var minutes = (seconds + 59) / 60;
+        return language switch
+        {
+            Language.En => minutes == 1 ? "1 minute" : $"{minutes} minutes",
+            // 1ぷん, 2ふん, 3ぷん … 10ぷん: the reading follows the last digit.
+            Language.Easy => $"{minutes}" + (minutes % 10 is 2 or 5 or 7 or 9 ? "ふん" : "ぷん"),
+            _ => $"{minutes}分",
+        };
+    }
 }

@@ -15,16 +15,11 @@ namespace Madoguchi.Web.Shared.Japanese;
 public sealed partial record FieldMessage(string Ja, string En, string EasyHtml)
 {
     /// <summary>やさしい日本語 without the markup (ruby readings dropped), for JSON and e-mail.</summary>
-    public string Easy => WebUtility.HtmlDecode(Markup().Replace(Ruby().Replace(EasyHtml, ""), ""));
+    public string Easy => EasyPlain.Of(EasyHtml);
 
     /// <summary>Plain text in one language.</summary>
     public string Text(Language language) => language switch { Language.En => En, Language.Easy => Easy, _ => Ja };
 
-    [GeneratedRegex("<rt>.*?</rt>", RegexOptions.CultureInvariant)]
-    private static partial Regex Ruby();
-
-    [GeneratedRegex("<[^>]*>", RegexOptions.CultureInvariant)]
-    private static partial Regex Markup();
 }
 
 /// <summary>

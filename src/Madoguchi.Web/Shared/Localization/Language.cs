@@ -43,11 +43,19 @@ public sealed class Lang(IHttpContextAccessor http)
         }
     }
 
-    /// <summary>Plain text (no ruby), for titles and attributes.</summary>
+    /// <summary>
+    /// Plain text (no ruby), for titles, attributes and the messages the page's script shows: a
+    /// やさしい日本語 reader gets the easy text without its readings, not the standard Japanese.
+    /// </summary>
     public string Plain(string key)
     {
         if (!Texts.All.TryGetValue(key, out var t)) return key;
-        return Current == Language.En ? t.En : t.Ja;
+        return Current switch
+        {
+            Language.En => t.En,
+            Language.Easy when t.Easy is not null => EasyPlain.Of(t.Easy),
+            _ => t.Ja,
+        };
     }
 
     public static string Code(Language l) => l switch { Language.En => "en", Language.Easy => "easy", _ => "ja" };

@@ -165,6 +165,22 @@ public sealed partial class FormPagesTests
         Assert.Contains("Check your answers", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_reader_of_easy_japanese_gets_easy_messages_from_the_pages_script_too()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = await StartedAsync(app);
+        await client.GetAsync("/lang?to=easy", Ct);
+
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync($"{Base}/applicant", Ct));
+
+        // The browser's own checks show these; they used to be standard Japanese on an easy page.
+        Assert.Contains("data-msg-required=\"かいてください。\"", page, StringComparison.Ordinal);
+        Assert.Contains("data-msg-postcode-length=\"ゆうびんばんごうは 7けたの すうじです。いまは {n}けた です。たしかめてください。\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<rt>", Regex.Match(page, "data-msg-[^>]*").Value, StringComparison.Ordinal);
+    }
+
     private const string ChoicesForm = """
     {
       "slug": "choices-test",
