@@ -112,6 +112,9 @@ public static class StaffModule
         return builder;
     }
 
+    /// <summary>A path on this site ("/staff/…"), never "//host" or "/\host", which browsers read as another site.</summary>
+    private static bool IsLocal(string url) => url.Length > 0 && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+
     private static Task ApiOr(HttpRequest request, HttpResponse response, int status, string redirect)
     {
         if (request.Path.StartsWithSegments("/api"))
@@ -133,6 +136,31 @@ public static class StaffModule
             await sessions.EndAsync(ctx.User.FindFirstValue(StaffSessions.SessionClaim));
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/staff/signin?signedOut=true");
+        }).RequireAuthorization();
+        // The timeout warning of staff pages (WCAG 2.2.1): staff-session.js asks how long is left and
+        // offers to stay signed in before the idle limit ends the session and loses what is being typed.
+        app.MapGet(StaffSessions.StatusPath, async (HttpContext ctx, StaffSessions sessions) =>
+        {
+            var sid = ctx.User.FindFirstValue(StaffSessions.SessionClaim);
+            var userId = ctx.User.FindFirstValue(ClaimTypes.NameIdentifier);
+            var left = sid is null || userId is null ? null : await sessions.RemainingAsync(sid, userId, ctx.RequestAborted);
+            ctx.Response.Headers.CacheControl = "no-store";
+            return left is { } l
+                ? Results.Json(new { signedIn = true, idleSeconds = l.Idle, absoluteSeconds = l.Absolute })
+                : Results.Json(new { signedIn = false });
+        }).AllowAnonymous();
+        app.MapPost(StaffSessions.StatusPath, async (HttpContext ctx, IAntiforgery antiforgery, StaffSessions sessions) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.BadRequest();
+            var returnUrl = (await ctx.Request.ReadFormAsync(ctx.RequestAborted))["returnUrl"].ToString();
+            var extended = await sessions.ExtendAsync(ctx.User.FindFirstValue(StaffSessions.SessionClaim)!, ctx.User.FindFirstValue(ClaimTypes.NameIdentifier)!, ctx.RequestAborted);
+            if (ctx.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
+            {
+                return extended ? Results.NoContent() : Results.Json(new { signedIn = false }, statusCode: StatusCodes.Status409Conflict);
+            }
+            // Without the script: the form posts and comes back to the page it was on.
+            var back = IsLocal(returnUrl) ? returnUrl : "/staff";
+            return Results.LocalRedirect(extended ? back : "/staff/signin?returnUrl=" + Uri.EscapeDataString(back));
         }).RequireAuthorization();
         app.MapPasskeys();
         app.MapOidc();

@@ -8,17 +8,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Web.Features.Staff;
 
-/// <summary>Idle and absolute session limits (Madoguchi:Sessions:IdleMinutes / AbsoluteHours).</summary>
+/// <summary>Idle and absolute session limits (Madoguchi:Sessions:IdleMinutes / AbsoluteHours / WarningSeconds).</summary>
 public sealed class SessionOptions
 {
     public int IdleMinutes { get; set; } = 30;
     public int AbsoluteHours { get; set; } = 10;
+    /// <summary>How long before the idle limit staff pages warn (at most half the limit).</summary>
+    public int WarningSeconds { get; set; } = 120;
 }
 
 /// <summary>Starts, checks and ends server-side staff sessions.</summary>
 public sealed class StaffSessions(MadoguchiDbContext db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SessionOptions> options)
 {
     public const string SessionClaim = "sid";
+    /// <summary>GET: how long the session has left (for the timeout warning); POST: stay signed in.</summary>
+    public const string StatusPath = "/staff/session";
     public const string MfaClaim = "amr";
 
     // Writing "last seen" on every request would make each page view a database write.
@@ -46,8 +50,11 @@ public sealed class StaffSessions(MadoguchiDbContext db, TimeProvider clock, Mic
         return session.Id;
     }
 
-    /// <summary>True when the session is open and within both limits; refreshes its last-seen time.</summary>
-    public async Task<bool> IsAliveAsync(string sessionId, string userId, CancellationToken ct = default)
+    /// <summary>
+    /// True when the session is open and within both limits; refreshes its last-seen time unless
+    /// <paramref name="touch"/> is false (the page script asking how long is left must not keep it alive).
+    /// </summary>
+    public async Task<bool> IsAliveAsync(string sessionId, string userId, CancellationToken ct = default, bool touch = true)
     {
         var s = await PerModel<Queries>.Of(db).Find(db, sessionId, ct);
         if (s is null || s.UserId != userId || s.EndedAt is not null) return false;
@@ -59,11 +66,33 @@ public sealed class StaffSessions(MadoguchiDbContext db, TimeProvider clock, Mic
             await db.SaveChangesAsync(ct);
             return false;
         }
-        if (now - s.LastSeenAt >= TouchInterval)
+        if (touch && now - s.LastSeenAt >= TouchInterval)
         {
             s.LastSeenAt = now;
             await db.SaveChangesAsync(ct);
         }
+        return true;
+    }
+
+    /// <summary>Seconds left before the idle and the absolute limit end the session, without refreshing it; null when it has ended.</summary>
+    public async Task<(int Idle, int Absolute)?> RemainingAsync(string sessionId, string userId, CancellationToken ct = default)
+    {
+        var s = await PerModel<Queries>.Of(db).Find(db, sessionId, ct);
+        if (s is null || s.UserId != userId || s.EndedAt is not null) return null;
+        var now = clock.GetUtcNow();
+        var o = options.Value;
+        var idle = s.LastSeenAt + TimeSpan.FromMinutes(o.IdleMinutes) - now;
+        var absolute = s.CreatedAt + TimeSpan.FromHours(o.AbsoluteHours) - now;
+        if (idle <= TimeSpan.Zero || absolute <= TimeSpan.Zero) return null;
+        return ((int)idle.TotalSeconds, (int)absolute.TotalSeconds);
+    }
+
+    /// <summary>"Stay signed in": the idle limit starts again from now (the absolute limit stays).</summary>
+    public async Task<bool> ExtendAsync(string sessionId, string userId, CancellationToken ct = default)
+    {
+        if (!await IsAliveAsync(sessionId, userId, ct, touch: false)) return false;
+        var now = clock.GetUtcNow();
+        await db.StaffSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), ct);
         return true;
     }
 
@@ -94,7 +123,10 @@ public sealed class StaffSessions(MadoguchiDbContext db, TimeProvider clock, Mic
         var userId = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
         var mfa = principal?.HasClaim(MfaClaim, "mfa") == true;
         var sessions = ctx.HttpContext.RequestServices.GetRequiredService<StaffSessions>();
-        if (sid is null || userId is null || !mfa || !await sessions.IsAliveAsync(sid, userId, ctx.HttpContext.RequestAborted))
+        // GET /staff/session only reads how long is left: it must not count as activity.
+        var request = ctx.HttpContext.Request;
+        var touch = !(HttpMethods.IsGet(request.Method) && request.Path.Equals(StatusPath, StringComparison.OrdinalIgnoreCase));
+        if (sid is null || userId is null || !mfa || !await sessions.IsAliveAsync(sid, userId, ctx.HttpContext.RequestAborted, touch))
         {
             ctx.RejectPrincipal();
             await ctx.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
