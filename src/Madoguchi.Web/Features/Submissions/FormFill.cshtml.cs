@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Shared.Japanese;
 using Madoguchi.Web.Shared.Localization;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -22,7 +23,10 @@ namespace Madoguchi.Web.Features.Submissions;
 [NoStore]
 [RequestFormLimits(MultipartBodyLengthLimit = 60L * 1024 * 1024)]
 [RequestSizeLimit(60L * 1024 * 1024)]
-public sealed class FormFillModel(DraftService drafts, AttachmentStore files, Lang lang, MailOutbox mail, TimeProvider clock) : PageModel
+// The antiforgery token is checked in OnPostAsync instead of by the filter, whose bare 400 would
+// throw away what the resident typed on the page (see Unconfirmed).
+[IgnoreAntiforgeryToken]
+public sealed class FormFillModel(DraftService drafts, AttachmentStore files, Lang lang, MailOutbox mail, TimeProvider clock, IAntiforgery antiforgery) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Slug { get; set; } = "";
@@ -65,6 +69,12 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     public List<DraftService.Refill> Refill { get; private set; } = [];
     public Language Language => lang.Current;
 
+    /// <summary>
+    /// The post came without a valid antiforgery token (typically a page left open until the browser
+    /// dropped its token cookie): what was typed is shown again, not saved, for the resident to send again.
+    /// </summary>
+    public bool Unconfirmed { get; private set; }
+
     public int Step => Visible.FindIndex(p => p.Key == Current.Key) + 1;
     public string? BackUrl => Step > 1 ? $"{Base}/{Visible[Step - 2].Key}" : StartUrl;
 
@@ -82,6 +92,22 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         if (await LoadAsync(ct, moveToCurrentVersion: false) is { } redirect) return redirect;
         var form = Request.Form;
         action ??= "next";
+        if (!await antiforgery.IsRequestValidAsync(HttpContext))
+        {
+            // Nothing is stored, attached or removed without the token; the draft cookie (SameSite=Lax)
+            // already showed that this is the resident's own browser, so their typing is shown back.
+            if (action == "autosave") return BadRequest();
+            var saved = Answers.DeepClone().AsObject();
+            foreach (var item in Current.Items)
+            {
+                if (item is FormField field && field.Type != FieldType.File) Set(Answers, field.Key, FormFilling.FromForm(field, field.Key, form, Attachments));
+                else if (item is FormGroup group) Set(Answers, group.Key, GroupFromForm(group, form, ""));
+            }
+            Applicants.ApplicantPrefill.KeepLocked(Definition, Opened.Draft, saved, Answers);
+            Refresh();
+            Unconfirmed = true;
+            return Page();
+        }
         // Autosave stores typed answers only: a file chosen but not yet attached waits for its button.
         var autosave = action == "autosave";
 

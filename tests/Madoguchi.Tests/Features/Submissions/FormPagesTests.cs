@@ -166,6 +166,45 @@ public sealed partial class FormPagesTests
     }
 
     [Fact]
+    public async Task A_page_sent_without_a_valid_token_shows_the_typing_again_unsaved_and_the_next_send_keeps_it()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = await StartedAsync(app);
+
+        // As from a page left open until the browser dropped its token: the draft cookie is there, the token is not valid.
+        var fields = Applicant(family: "佐藤");
+        fields["__RequestVerificationToken"] = "stale";
+        var stale = await client.PostAsync($"{Base}/applicant", new FormUrlEncodedContent(fields), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        var html = await Html(stale);
+        Assert.Contains("入力内容はまだ保存されていません", html, StringComparison.Ordinal);
+        Assert.Matches("name=\"applicantName\\.family\"[^>]*value=\"佐藤\"", html);
+        await using (var scope = app.Scope())
+        {
+            var draft = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Drafts.SingleAsync(Ct);
+            Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(draft.AnswersJson)?["applicantName"]);
+        }
+        // The autosave of the script is refused the same way (it says it could not save).
+        fields["action"] = "autosave";
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync($"{Base}/applicant", new FormUrlEncodedContent(fields), Ct)).StatusCode);
+
+        // Pressing the button again sends the page's fresh token: saved, and on to the next page.
+        var again = new Dictionary<string, string>(Applicant(family: "佐藤"))
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(MadoguchiFactory.AntiforgeryToken().Match(await stale.Content.ReadAsStringAsync(Ct)).Groups[1].Value),
+        };
+        var next = await client.PostAsync($"{Base}/applicant", new FormUrlEncodedContent(again), Ct);
+        Assert.Equal($"{Base}/family", next.Headers.Location?.OriginalString);
+        await using (var scope = app.Scope())
+        {
+            var draft = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Drafts.SingleAsync(Ct);
+            Assert.Equal("佐藤", System.Text.Json.Nodes.JsonNode.Parse(draft.AnswersJson)?["applicantName"]?["family"]?.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public async Task A_reader_of_easy_japanese_gets_easy_messages_from_the_pages_script_too()
     {
         await using var app = await MadoguchiFactory.CreateAsync();
