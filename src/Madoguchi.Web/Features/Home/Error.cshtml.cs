@@ -18,9 +18,15 @@ namespace Madoguchi.Web.Features.Home;
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
 [NoStore]
-public sealed class ErrorModel : PageModel
+public sealed class ErrorModel(ILogger<ErrorModel> log) : PageModel
 {
     public int Status { get; private set; }
+
+    /// <summary>
+    /// For a failure of the server (an exception): the request's id, shown to the resident as 問い合わせ番号
+    /// and written to the log with the failure, so that the IT staff can find what a caller reports.
+    /// </summary>
+    public string? Reference { get; private set; }
 
     /// <summary>For 429: how long the limiter asks to wait (its Retry-After), in seconds.</summary>
     public int? RetryAfterSeconds { get; private set; }
@@ -32,8 +38,14 @@ public sealed class ErrorModel : PageModel
     {
         Status = status ?? 500;
         if (int.TryParse(Response.Headers.RetryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) RetryAfterSeconds = seconds;
-        var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
-                       ?? HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path;
+        var failure = HttpContext.Features.Get<IExceptionHandlerPathFeature>();
+        if (failure is not null)
+        {
+            Reference = HttpContext.TraceIdentifier;
+            // The exception handler has logged the exception itself; this line ties it to the number the caller reads out.
+            log.LogError("問い合わせ番号 {Reference}: {Method} {Path} failed with {Exception}", Reference, Request.Method, failure.Path, failure.Error.GetType().Name);
+        }
+        var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath ?? failure?.Path;
         return original is not null && original.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) ? ApiProblem() : Page();
     }
 
@@ -54,6 +66,7 @@ public sealed class ErrorModel : PageModel
         var problem = new JsonObject { ["type"] = "about:blank", ["title"] = title, ["status"] = Status };
         if (detail is not null) problem["detail"] = detail;
         if (RetryAfterSeconds is { } wait) problem["retryAfter"] = wait;
+        if (Reference is not null) problem["reference"] = Reference;
         Response.StatusCode = Status;
         return new ContentResult { Content = problem.ToJsonString(Json), ContentType = "application/problem+json; charset=utf-8", StatusCode = Status };
     }

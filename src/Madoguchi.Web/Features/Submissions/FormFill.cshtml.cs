@@ -1,6 +1,5 @@
 using Madoguchi.Web.Shared;
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
 using Madoguchi.Web.Features.Forms;
 using Madoguchi.Web.Shared.Japanese;

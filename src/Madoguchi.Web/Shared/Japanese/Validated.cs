@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using Madoguchi.Web.Shared.Localization;
 
 namespace Madoguchi.Web.Shared.Japanese;
@@ -12,14 +11,13 @@ namespace Madoguchi.Web.Shared.Japanese;
 /// are plain text (encode them when writing HTML); <see cref="EasyHtml"/> is やさしい日本語 with ruby
 /// markup, safe to write as HTML: any part that came from the input is already encoded.
 /// </summary>
-public sealed partial record FieldMessage(string Ja, string En, string EasyHtml)
+public sealed record FieldMessage(string Ja, string En, string EasyHtml)
 {
     /// <summary>やさしい日本語 without the markup (ruby readings dropped), for JSON and e-mail.</summary>
     public string Easy => EasyPlain.Of(EasyHtml);
 
     /// <summary>Plain text in one language.</summary>
     public string Text(Language language) => language switch { Language.En => En, Language.Easy => Easy, _ => Ja };
-
 }
 
 /// <summary>

@@ -4,6 +4,8 @@ using Madoguchi.Tests.Features.Submissions;
 using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web.Features.Home;
 using Madoguchi.Web.Shared.Localization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Madoguchi.Tests.Features.Home;
 
@@ -62,6 +64,26 @@ public sealed class ErrorPageTests
         // Pages keep their page.
         var page = await client.GetAsync("/no-such-page", Ct);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_failure_shows_a_reference_number_that_the_log_ties_to_the_request()
+    {
+        var logs = new CapturedLogs();
+        await using var app = await MadoguchiFactory.CreateAsync(services: s => s.AddSingleton<ILoggerProvider>(logs));
+        var setup = await Madoguchi.Tests.Features.Cases.LedgerKit.PublishAsync(app);
+        var staff = await app.SignedInClientAsync(Madoguchi.Web.Features.Staff.Roles.Staff, setup.Department.Id);
+        // Every view of a ledger is audited: with the audit store refusing writes, the page fails.
+        await Madoguchi.Tests.Features.Audit.AuditTrailTests.RefuseAuditWritesAsync(app);
+
+        var failed = await staff.GetAsync($"/staff/ledger/{setup.ProcedureId}", Ct);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        var html = await failed.Content.ReadAsStringAsync(Ct);
+        var reference = System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"reference\">([^<]+)<").Groups[1].Value;
+        Assert.NotEmpty(reference);
+        Assert.Contains("問い合わせる際は、次の番号をお伝えください", html, StringComparison.Ordinal);
+        Assert.Contains($"問い合わせ番号 {reference}: GET /staff/ledger/{setup.ProcedureId} failed", logs.Text, StringComparison.Ordinal);
     }
 
     [Theory]
