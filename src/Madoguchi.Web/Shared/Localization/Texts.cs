@@ -40,6 +40,8 @@ public static class Texts
         ["error.429"] = new("しばらく待ってから、もう一度お試しください", "Wait a little, then try again", "すこし まって ください"),
         ["error.429.why"] = new("短い時間に何度も送信や確認があったため、一時的に受け付けを止めています。", "There were many requests in a short time, so they are paused for now.",
             "みじかい <ruby>時間<rt>じかん</rt></ruby>に なんども <ruby>送<rt>おく</rt></ruby>られたので、いまは とめて います。"),
+        ["error.404.lead"] = new("アドレスが変わったか、入力に誤りがある可能性があります。次のページから探せます。", "The address may have changed or been mistyped. You can find your way from these pages.",
+            "アドレスが ちがうかも しれません。ここから さがせます。"),
         ["error.403"] = new("このページを表示する権限がありません", "You do not have permission to view this page", "この ページは <ruby>見<rt>み</rt></ruby>られません"),
         ["kpi.title"] = new("オンライン化の進捗", "Progress of online procedures", "オンラインで できる <ruby>手続<rt>てつづ</rt></ruby>きの <ruby>進<rt>すす</rt></ruby>み<ruby>具合<rt>ぐあい</rt></ruby>"),
         ["kpi.lead"] = new("区の手続のうち、オンラインで行える手続の割合と、計画に対する進み具合です。数値は手続棚卸から毎回計算しています。", "How many of the city's procedures can be done online, and how the plan is progressing. The figures are computed from the procedure inventory each time.", "<ruby>区<rt>く</rt></ruby>の <ruby>手続<rt>てつづ</rt></ruby>きの うち、インターネットで できる ものの <ruby>数<rt>かず</rt></ruby>です。"),

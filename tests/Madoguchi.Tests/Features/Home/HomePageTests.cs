@@ -100,6 +100,10 @@ public sealed class HomePageTests
         var response = await app.CreatePlainClient().GetAsync("/no-such-page", Ct);
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("ページが見つかりません", await response.Content.ReadAsStringAsync(Ct));
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("ページが見つかりません", html);
+        // Ways on from a dead link: the procedures, the status lookup and the counters' congestion.
+        Assert.Contains("<a href=\"/status\">申請の状況</a>", html);
+        Assert.Contains("<a href=\"/queue\">窓口の混雑状況</a>", html);
     }
 }
