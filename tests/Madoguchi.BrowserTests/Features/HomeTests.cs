@@ -69,7 +69,7 @@ public sealed class HomeTests(BrowserFixture browser)
         Assert.Equal(404, response!.Status);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("ページが見つかりません");
         await Axe.AssertAccessibleAsync(page);
-        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link).ClickAsync();
+        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "ホームへ戻る" }).ClickAsync();
         Assert.Equal(app.Url("/"), page.Url);
     }
 
