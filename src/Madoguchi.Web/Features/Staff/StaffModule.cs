@@ -112,9 +112,6 @@ public static class StaffModule
         return builder;
     }
 
-    /// <summary>A path on this site ("/staff/…"), never "//host" or "/\host", which browsers read as another site.</summary>
-    private static bool IsLocal(string url) => url.Length > 0 && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
-
     private static Task ApiOr(HttpRequest request, HttpResponse response, int status, string redirect)
     {
         if (request.Path.StartsWithSegments("/api"))
@@ -153,13 +150,13 @@ public static class StaffModule
         {
             if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.BadRequest();
             var returnUrl = (await ctx.Request.ReadFormAsync(ctx.RequestAborted))["returnUrl"].ToString();
-            var extended = await sessions.ExtendAsync(ctx.User.FindFirstValue(StaffSessions.SessionClaim)!, ctx.User.FindFirstValue(ClaimTypes.NameIdentifier)!, ctx.RequestAborted);
+            var extended = await sessions.ExtendAsync(ctx.User.FindFirstValue(StaffSessions.SessionClaim)!, ctx.RequestAborted);
             if (ctx.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
             {
                 return extended ? Results.NoContent() : Results.Json(new { signedIn = false }, statusCode: StatusCodes.Status409Conflict);
             }
             // Without the script: the form posts and comes back to the page it was on.
-            var back = IsLocal(returnUrl) ? returnUrl : "/staff";
+            var back = LocalPaths.Or(returnUrl, "/staff");
             return Results.LocalRedirect(extended ? back : "/staff/signin?returnUrl=" + Uri.EscapeDataString(back));
         }).RequireAuthorization();
         app.MapPasskeys();

@@ -87,13 +87,16 @@ public sealed class StaffSessions(MadoguchiDbContext db, TimeProvider clock, Mic
         return ((int)idle.TotalSeconds, (int)absolute.TotalSeconds);
     }
 
-    /// <summary>"Stay signed in": the idle limit starts again from now (the absolute limit stays).</summary>
-    public async Task<bool> ExtendAsync(string sessionId, string userId, CancellationToken ct = default)
+    /// <summary>
+    /// "Stay signed in": the idle limit starts again from now (the absolute limit stays). The request's
+    /// cookie check has already found the session alive and within both limits; this only moves
+    /// "last seen", which that check refreshes at most once a minute.
+    /// </summary>
+    public async Task<bool> ExtendAsync(string sessionId, CancellationToken ct = default)
     {
-        if (!await IsAliveAsync(sessionId, userId, ct, touch: false)) return false;
         var now = clock.GetUtcNow();
-        await db.StaffSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), ct);
-        return true;
+        return await db.StaffSessions.Where(s => s.Id == sessionId && s.EndedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), ct) > 0;
     }
 
     public async Task EndAsync(string? sessionId, CancellationToken ct = default)

@@ -96,13 +96,8 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             // Nothing is stored, attached or removed without the token; the draft cookie (SameSite=Lax)
             // already showed that this is the resident's own browser, so their typing is shown back.
             if (action == "autosave") return BadRequest();
-            var saved = Answers.DeepClone().AsObject();
-            foreach (var item in Current.Items)
-            {
-                if (item is FormField field && field.Type != FieldType.File) Set(Answers, field.Key, FormFilling.FromForm(field, field.Key, form, Attachments));
-                else if (item is FormGroup group) Set(Answers, group.Key, GroupFromForm(group, form, ""));
-            }
-            Applicants.ApplicantPrefill.KeepLocked(Definition, Opened.Draft, saved, Answers);
+            // No button is applied (no item added or removed): only what was typed is shown again.
+            TakeTyped(form, "");
             Refresh();
             Unconfirmed = true;
             return Page();
@@ -125,25 +120,12 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         }
         Attachments = await files.OfDraftAsync(Opened.Draft.Id, ct);
 
-        var before = Answers.DeepClone().AsObject();
-        foreach (var item in Current.Items)
-        {
-            switch (item)
-            {
-                case FormField field:
-                    Set(Answers, field.Key, FormFilling.FromForm(field, field.Key, form, Attachments));
-                    break;
-                case FormGroup group:
-                    Set(Answers, group.Key, GroupFromForm(group, form, action));
-                    break;
-            }
-        }
+        TakeTyped(form, action);
         if (_removedItem is var (groupKey, removedIndex))
         {
             await files.RemoveGroupItemAsync(Opened.Draft.Id, groupKey, removedIndex, ct);
             Attachments = await files.OfDraftAsync(Opened.Draft.Id, ct);
         }
-        Applicants.ApplicantPrefill.KeepLocked(Definition, Opened.Draft, before, Answers);
         if (autosave)
         {
             // Autosave is not a step of the resident's journey: no funnel row for it.
@@ -215,6 +197,28 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         Normalised = AnswerChecker.Check(Definition, Answers, AnswerChecker.Mode.Lenient).Answers;
         Visible = [.. Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];
         Refill = DraftService.PendingRefill(Opened.Draft, Definition, Answers, Visible);
+    }
+
+    /// <summary>
+    /// Puts this page's inputs into <see cref="Answers"/>, with a group's add or remove button
+    /// (<paramref name="action"/>) applied; answers prefilled from the resident's sign-in stay as they were.
+    /// </summary>
+    private void TakeTyped(IFormCollection form, string action)
+    {
+        var before = Answers.DeepClone().AsObject();
+        foreach (var item in Current.Items)
+        {
+            switch (item)
+            {
+                case FormField field:
+                    Set(Answers, field.Key, FormFilling.FromForm(field, field.Key, form, Attachments));
+                    break;
+                case FormGroup group:
+                    Set(Answers, group.Key, GroupFromForm(group, form, action));
+                    break;
+            }
+        }
+        Applicants.ApplicantPrefill.KeepLocked(Definition, Opened.Draft, before, Answers);
     }
 
     /// <summary>The file field (on this page) an upload input belongs to: <c>key</c> or <c>group[i].key</c>.</summary>

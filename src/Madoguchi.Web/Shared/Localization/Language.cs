@@ -92,10 +92,7 @@ public static class LanguageModule
                 MaxAge = TimeSpan.FromDays(365),
                 IsEssential = true,
             });
-            // Only local paths: an open redirect would let a phishing link borrow the city's domain.
-            var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-                ? returnUrl : "/";
-            return Results.LocalRedirect(target);
+            return Results.LocalRedirect(LocalPaths.Or(returnUrl, "/"));
         }).AllowAnonymous().WithName("SwitchLanguage");
 
         return app.Use(async (ctx, next) =>
