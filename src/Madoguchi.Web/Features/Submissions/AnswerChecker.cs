@@ -276,7 +276,7 @@ public static class AnswerChecker
                     {
                         ["bank"] = b.BankCode,
                         ["branch"] = b.BranchCode,
-                        ["type"] = b.Type.ToString(),
+                        ["type"] = BankAccountField.Code(b.Type),
                         ["number"] = b.Number,
                         ["holder"] = b.Holder,
                     };

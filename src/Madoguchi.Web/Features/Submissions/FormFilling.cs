@@ -129,7 +129,7 @@ public static partial class FormFilling
                 return $"{Text(node["family"])} {Text(node["given"])}" + (node["familyKana"] is null ? ""
                     : language == Language.En ? $" ({Text(node["familyKana"])} {Text(node["givenKana"])})" : $"（{Text(node["familyKana"])} {Text(node["givenKana"])}）");
             case FieldType.BankAccount:
-                return string.Join(" ", BankParts.Select(p => Text(node[p])));
+                return string.Join(" ", BankParts.Select(p => p == "type" ? BankTypeName(node[p], language) : Text(node[p])));
             case FieldType.Consent:
                 return language == Language.En ? "Agreed" : "同意する";
             case FieldType.Date:
@@ -149,6 +149,19 @@ public static partial class FormFilling
     }
 
     // English pages list several answers as "A, B"; 、 there would be read as Japanese punctuation.
+    /// <summary>The 預金種目 of an answer in the reader's words (普通, Ordinary (futsu), 普通（ふつう）); as stored when it is not one.</summary>
+    public static string BankTypeName(JsonNode? stored, Language language)
+    {
+        if (BankAccountField.Stored(Text(stored)) is not { } type) return Text(stored);
+        var name = Texts.All[$"fill.bank.{BankAccountField.Code(type)}"];
+        return language switch
+        {
+            Language.En => name.En,
+            Language.Easy when name.Easy is not null => EasyPlain.Of(name.Easy),
+            _ => name.Ja,
+        };
+    }
+
     static string ListSeparator(Language language) => language == Language.En ? ", " : "、";
 
     public static string? InputMode(FieldType type) => type switch

@@ -28,7 +28,7 @@ public sealed record BankAccount(string BankCode, string BranchCode, BankAccount
 /// 口座 (bank account for refunds and subsidies): 金融機関コード 4 digits, 支店コード 3 digits, 種目
 /// (普通/当座/貯蓄, or the codes 1/2/4), 口座番号 up to 7 digits (zero-padded to 7), 口座名義 in kana.
 /// Each part can be validated on its own; <see cref="Validate"/> checks all and tags each error with
-/// its <see cref="FieldError.Part"/>: bankCode, branchCode, type, number, holder.
+/// its <see cref="FieldError.Part"/>, named as the answer's own parts: bank, branch, type, number, holder.
 /// </summary>
 public static class BankAccountField
 {
@@ -49,10 +49,10 @@ public static class BankAccountField
     }
 
     public static Validated<string> BankCode(string? input)
-        => DigitCode.Read(input, 4, "金融機関コード", "bank code", "<ruby>銀行<rt>ぎんこう</rt></ruby>の コード", part: "bankCode");
+        => DigitCode.Read(input, 4, "金融機関コード", "bank code", "<ruby>銀行<rt>ぎんこう</rt></ruby>の コード", part: "bank");
 
     public static Validated<string> BranchCode(string? input)
-        => DigitCode.Read(input, 3, "支店コード", "branch code", "<ruby>支店<rt>してん</rt></ruby>の コード", part: "branchCode");
+        => DigitCode.Read(input, 3, "支店コード", "branch code", "<ruby>支店<rt>してん</rt></ruby>の コード", part: "branch");
 
     /// <summary>1 to 7 digits, zero-padded to 7 as 全銀 data holds them ("1234" → "0001234").</summary>
     public static Validated<string> AccountNumber(string? input)
@@ -65,11 +65,13 @@ public static class BankAccountField
     {
         var s = TextNormalizer.Compact(input);
         if (s.Length == 0) return Validated<BankAccountType>.Fail(FieldText.Required("type"));
-        BankAccountType? type = Kana.ToKatakana(s) switch
+        // The form's select posts the stored codes (ordinary, current, savings); an API client may
+        // send them in any case, the 全銀 digit, or the passbook's word.
+        BankAccountType? type = Kana.ToKatakana(s).ToLowerInvariant() switch
         {
-            "1" or "普通" or "普通預金" or "フツウ" or "総合" or "Ordinary" => BankAccountType.Ordinary,
-            "2" or "当座" or "当座預金" or "トウザ" or "Current" => BankAccountType.Current,
-            "4" or "貯蓄" or "貯蓄預金" or "チョチク" or "Savings" => BankAccountType.Savings,
+            "1" or "普通" or "普通預金" or "フツウ" or "総合" or "ordinary" => BankAccountType.Ordinary,
+            "2" or "当座" or "当座預金" or "トウザ" or "current" => BankAccountType.Current,
+            "4" or "貯蓄" or "貯蓄預金" or "チョチク" or "savings" => BankAccountType.Savings,
             _ => null,
         };
         return type is { } t
@@ -122,6 +124,17 @@ public static class BankAccountField
         BankAccountType.Savings => "貯蓄",
         _ => "普通",
     };
+
+    /// <summary>The value an answer stores and the API returns: ordinary, current or savings (the form's select posts the same).</summary>
+    public static string Code(BankAccountType type) => type switch
+    {
+        BankAccountType.Current => "current",
+        BankAccountType.Savings => "savings",
+        _ => "ordinary",
+    };
+
+    /// <summary>The 預金種目 of a stored answer (any spelling <see cref="AccountType"/> accepts), or null when it is not one.</summary>
+    public static BankAccountType? Stored(string? value) => AccountType(value) is { IsValid: true } t ? t.Value : null;
 
     /// <summary>The half-width form of a full-width 全銀 name, as transfer files carry it: ヤマダ　タロウ → ﾔﾏﾀﾞ ﾀﾛｳ.</summary>
     public static string ToHalfWidth(string? holder)

@@ -227,6 +227,10 @@ public static class Texts
         ["fill.part.type"] = new("預金種目", "Account type", "<ruby>口座<rt>こうざ</rt></ruby>の しゅるい"),
         ["fill.part.number"] = new("口座番号（7桁）", "Account number (7 digits)", "<ruby>口座番号<rt>こうざばんごう</rt></ruby>（7けた）"),
         ["fill.part.holder"] = new("口座名義（カタカナ）", "Account holder (katakana)", "<ruby>口座<rt>こうざ</rt></ruby>の なまえ（カタカナ）"),
+        // 預金種目 as the passbook prints it; the easy text is plain because a select's option cannot hold ruby.
+        ["fill.bank.ordinary"] = new("普通", "Ordinary (futsu)", "普通（ふつう）"),
+        ["fill.bank.current"] = new("当座", "Current (toza)", "当座（とうざ）"),
+        ["fill.bank.savings"] = new("貯蓄", "Savings (chochiku)", "貯蓄（ちょちく）"),
         ["fill.agree"] = new("同意する", "I agree", "いいです"),
         ["fill.remove"] = new("削除", "Remove", "けす"),
         ["fill.upload"] = new("ファイルを添付する", "Attach the file", "ファイルを つける"),

@@ -259,6 +259,52 @@ public sealed partial class FormPagesTests
         Assert.Contains("<span class=\"visually-hidden\">: <span lang=\"ja\">", check, StringComparison.Ordinal);
     }
 
+    private const string BankForm = """
+    {
+      "slug": "bank-test",
+      "title": { "ja": "口座のテスト", "en": "Account test" },
+      "pages": [
+        { "key": "account", "title": { "ja": "振込先", "en": "Account" },
+          "items": [
+            { "type": "bank-account", "key": "refund", "required": true, "label": { "ja": "振込先口座", "en": "Account for the refund" } }
+          ] }
+      ]
+    }
+    """;
+
+    [Fact]
+    public async Task A_bank_account_chosen_on_the_page_is_accepted_and_its_type_and_errors_are_shown_in_the_readers_words()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app, BankForm);
+        var client = await StartedAsync(app, "bank-test");
+        var page = await client.GetStringAsync("/forms/bank-test/account", Ct);
+        var token = WebUtility.HtmlDecode(MadoguchiFactory.AntiforgeryToken().Match(page).Groups[1].Value);
+        Assert.Contains("<option value=\"ordinary\">普通</option>", page, StringComparison.Ordinal);
+
+        // A bank code of three digits: the error names the part and links to that very input.
+        FormUrlEncodedContent Account(string bank) => new(
+        [
+            new("refund.bank", bank), new("refund.branch", "001"), new("refund.type", "ordinary"),
+            new("refund.number", "1234567"), new("refund.holder", "こうとう はなこ"), new("action", "next"), new("__RequestVerificationToken", token),
+        ]);
+        var wrong = await Html(await client.PostAsync("/forms/bank-test/account", Account("123"), Ct));
+        Assert.Contains("href=\"#f-refund-bank\"", wrong, StringComparison.Ordinal);
+        Assert.Contains("金融機関コード（4桁）: ", wrong, StringComparison.Ordinal);
+        Assert.Matches("id=\"f-refund-bank\"[^>]*aria-invalid=\"true\"", wrong);
+        Assert.DoesNotContain("預金種目は", wrong, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"ordinary\" selected=\"selected\">普通</option>", wrong, StringComparison.Ordinal);
+
+        // The select's own value goes through (it used to be refused whatever was chosen).
+        var next = await client.PostAsync("/forms/bank-test/account", Account("0001"), Ct);
+        Assert.Equal("/forms/bank-test/check", next.Headers.Location?.OriginalString);
+        Assert.Contains("<dd>0001 001 普通 1234567 コウトウ　ハナコ</dd>", await Html(await client.GetAsync("/forms/bank-test/check", Ct)), StringComparison.Ordinal);
+        await client.GetAsync("/lang?to=en", Ct);
+        Assert.Contains("0001 001 Ordinary (futsu) 1234567", await client.GetStringAsync("/forms/bank-test/check", Ct), StringComparison.Ordinal);
+        var english = await client.GetStringAsync("/forms/bank-test/account", Ct);
+        Assert.Contains("<option value=\"ordinary\" selected=\"selected\">Ordinary (futsu)</option>", english, StringComparison.Ordinal);
+    }
+
     private const string ConditionalForm = """
     {
       "slug": "cond-test",

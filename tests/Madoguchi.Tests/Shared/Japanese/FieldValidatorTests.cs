@@ -430,7 +430,7 @@ public sealed class FieldValidatorTests
         var result = BankAccountField.Validate("123", "01a", "定期", "12345678", "山田");
         Assert.False(result.IsValid);
         Assert.Equal(
-            [("bankCode", "wrong_length"), ("branchCode", "not_digits"), ("type", "invalid_account_type"), ("number", "too_long"), ("holder", "invalid_holder_character")],
+            [("bank", "wrong_length"), ("branch", "not_digits"), ("type", "invalid_account_type"), ("number", "too_long"), ("holder", "invalid_holder_character")],
             result.Errors.Select(e => (e.Part!, e.Code)));
     }
 
