@@ -117,7 +117,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
         // Instants are stored in UTC on both engines (shown in Japan time by the pages): SQLite cannot
         // order DateTimeOffset natively, so it gets UTC ticks; PostgreSQL's timestamptz only takes offset 0.
         ValueConverter converter = Database.IsSqlite()
-            ? new DateTimeOffsetToBinaryConverter()
+            ? new UtcBinaryConverter()
             : new ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
         foreach (var entity in builder.Model.GetEntityTypes())
         {

@@ -94,6 +94,42 @@ public sealed class KeyingTests
     }
 
     [Fact]
+    [Trait("storage", "true")]
+    public async Task A_mailed_application_takes_its_place_in_time_among_the_online_applications_of_that_morning()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        // Two online applications in the small hours of 6/1 (Japan time), before 09:00, when the UTC date is still 5/31.
+        var online = new List<Guid>();
+        foreach (var at in new[] { new DateTimeOffset(2026, 6, 1, 0, 30, 0, TimeSpan.FromHours(9)), new DateTimeOffset(2026, 6, 1, 1, 30, 0, TimeSpan.FromHours(9)) })
+        {
+            app.Clock.Set(at);
+            using var resident = app.CreatePlainClient();
+            using var sent = await SubmissionKit.PostAsync(resident, SubmissionKit.GoodAnswers());
+            Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        }
+        // A letter postmarked 5/31 and one of 6/1, both keyed on 6/2: received at 00:00 of their days.
+        app.Clock.Set(new DateTimeOffset(2026, 6, 2, 10, 0, 0, TimeSpan.FromHours(9)));
+        var staff = await app.SignedInClientAsync(Roles.Staff, department.Id);
+        Assert.Equal(HttpStatusCode.OK, (await KeyingKit.KeyKosodateAsync(staff, procedureId, "mail", "2026-06-01")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await KeyingKit.KeyKosodateAsync(staff, procedureId, "mail", "2026-05-31")).StatusCode);
+
+        await using var scope = app.Scope();
+        var cases = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Cases.AsNoTracking().ToListAsync(Ct);
+        var byTime = cases.OrderBy(c => c.ReceivedAt).Select(c => c.Id).ToList();
+        Assert.Equal([new DateOnly(2026, 5, 31), new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 1)],
+            byTime.Select(id => cases.Single(c => c.Id == id).ReceivedOn));
+        // The ledger lists them as they arrived: the 6/1 letter (00:00) before the 00:30 and 01:30 applications.
+        var oldest = LedgerKit.Rows(await staff.GetStringAsync($"/staff/ledger/{procedureId}?Filter.Sort=old", Ct));
+        Assert.Equal(byTime, oldest);
+        var newest = LedgerKit.Rows(await staff.GetStringAsync($"/staff/ledger/{procedureId}", Ct));
+        Assert.Equal(byTime.AsEnumerable().Reverse(), newest);
+        var sixFirst = LedgerKit.Rows(await staff.GetStringAsync($"/staff/ledger/{procedureId}?Filter.Sort=old&Filter.From=2026-06-01&Filter.To=2026-06-01", Ct));
+        Assert.Equal(byTime.Skip(1), sixFirst);
+    }
+
+    [Fact]
     public async Task A_keyed_application_goes_through_the_same_checks_and_bad_input_stores_nothing()
     {
         await using var app = await MadoguchiFactory.CreateAsync();

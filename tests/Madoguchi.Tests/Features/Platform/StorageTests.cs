@@ -3,6 +3,8 @@ using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Platform;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Madoguchi.Tests.Features.Platform;
 
@@ -78,6 +80,34 @@ public sealed class StorageTests
         Assert.Equal("wal", (string?)await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken));
         cmd.CommandText = "PRAGMA synchronous";
         Assert.Equal(2L, (long?)await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken)); // 2 = FULL
+    }
+
+    [Fact]
+    public async Task Sqlite_stores_every_instant_at_offset_zero_so_the_stored_integers_order_as_the_instants_do()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateAsync(migrate: false, ct: ct);
+        if (db.IsPostgres) return;
+        await using (var ctx = db.CreateContext())
+        {
+            // A row written by an earlier release, before NormalizeInstantsToUtc: 2026-06-01 00:00 +09:00
+            // in EF Core's binary layout holds the clock time (ticks / 1000 << 11) and 540 minutes.
+            await ctx.GetService<IMigrator>().MigrateAsync("20261127215918_AuditAppendOnly", ct);
+            var local = new DateTime(2026, 6, 1, 0, 0, 0).Ticks / 1000;
+            await ctx.Database.ExecuteSqlAsync($"""INSERT INTO "Municipalities" ("Id", "Code", "Name", "Rounding", "UpdatedAt") VALUES (1, '131083', '江東区', 0, {(local << 11) | 540})""", ct);
+        }
+        await DataModule.MigrateAsync(db.Storage, ct);
+
+        await using var after = db.CreateContext();
+        after.Add(new Municipality { Id = 2, Code = "131091", Name = "品川区", UpdatedAt = new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.FromHours(9)) });
+        await after.SaveChangesAsync(ct);
+        var raw = await after.Database.SqlQueryRaw<long>("""SELECT "UpdatedAt" AS "Value" FROM "Municipalities" ORDER BY "Id" """).ToListAsync(ct);
+        // Both at offset 0 now: the low 11 bits are empty, and the integers order as the instants.
+        Assert.All(raw, v => Assert.Equal(0, v & 0x7FF));
+        Assert.True(raw[0] < raw[1], "00:00 JST on 6/1 comes before 09:00 JST on 6/1");
+        var read = await after.Set<Municipality>().AsNoTracking().OrderBy(m => m.Id).Select(m => m.UpdatedAt).ToListAsync(ct);
+        Assert.Equal([new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(9)), new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.FromHours(9))], read);
+        Assert.All(read, v => Assert.Equal(TimeSpan.Zero, v.Offset));
     }
 
     [Fact]
