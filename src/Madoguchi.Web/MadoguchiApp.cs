@@ -61,6 +61,8 @@ public static class MadoguchiApp
         // Logs go to stderr: stdout belongs to data a command prints (e.g. --format json).
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        // The framework's request lines hold whole URLs, secrets included; Shared/RequestLog writes them blanked.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         // Japanese text is written as is, not as numeric character references.
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -101,6 +103,7 @@ public static class MadoguchiApp
     public static WebApplication MapMadoguchi(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseRequestLog();
         app.UseSecurityHeaders();
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/error", "?status={0}");

@@ -43,7 +43,7 @@ public sealed class ErrorModel(ILogger<ErrorModel> log) : PageModel
         {
             Reference = HttpContext.TraceIdentifier;
             // The exception handler has logged the exception itself; this line ties it to the number the caller reads out.
-            log.LogError("問い合わせ番号 {Reference}: {Method} {Path} failed with {Exception}", Reference, Request.Method, failure.Path, failure.Error.GetType().Name);
+            log.LogError("問い合わせ番号 {Reference}: {Method} {Path} failed with {Exception}", Reference, Request.Method, RequestLog.Redact(failure.Path, QueryString.Empty), failure.Error.GetType().Name);
         }
         var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath ?? failure?.Path;
         return original is not null && original.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) ? ApiProblem() : Page();
