@@ -115,6 +115,8 @@ public static partial class FormParser
         private readonly Dictionary<string, Known> _fields = new(StringComparer.Ordinal);
         private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
         private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
+        /// <summary>Keys of fields refused for an error of their own: a condition on one of them adds no second, misleading error.</summary>
+        private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
         private readonly HashSet<int> _conditionalPages = [];
 
         private void Error(string path, string message) => Errors.Add(new FormError(path, message));
@@ -344,7 +346,11 @@ public static partial class FormParser
 
         private FormField? Field(JsonElement f, string path, FieldType type, int page, string? group)
         {
-            if (!Object(f, path, [.. CommonFieldKeys, .. SettingKeys[type]], $"type '{TypeName(type)}' で使えるのは {string.Join("、", CommonFieldKeys.Concat(SettingKeys[type]))} です。")) return null;
+            if (!Object(f, path, [.. CommonFieldKeys, .. SettingKeys[type]], $"type '{TypeName(type)}' で使えるのは {string.Join("、", CommonFieldKeys.Concat(SettingKeys[type]))} です。"))
+            {
+                if (f.ValueKind == JsonValueKind.Object && f.TryGetProperty("key", out var named) && named.ValueKind == JsonValueKind.String) _refused.Add(named.GetString()!);
+                return null;
+            }
             var key = Key(f, path);
             var label = Text(f, path, "label", required: true);
             var help = Text(f, path, "help", required: false);
@@ -364,7 +370,11 @@ public static partial class FormParser
                 sensitive = true;
             }
             var settings = Settings(f, path, type);
-            if (key is null || label is null || settings is null) return null;
+            if (key is null || label is null || settings is null)
+            {
+                if (key is not null) _refused.Add(key);
+                return null;
+            }
             var field = new FormField(key, type, label, help, error, required, sensitive ?? false, showWhen, settings);
             _fields[key] = new Known(field, page, group);
             return field;
@@ -502,7 +512,7 @@ public static partial class FormParser
                     if (c.GetProperty("filled").ValueKind != JsonValueKind.True) Error(cp + ".filled", "filled は true だけが書けます（入力済みのときに表示）。");
                     break;
             }
-            if (field is null) return null;
+            if (field is null || _refused.Contains(field)) return null;
             if (!_fields.TryGetValue(field, out var known))
             {
                 var message = _groups.Contains(field)

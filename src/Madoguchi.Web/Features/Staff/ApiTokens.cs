@@ -20,6 +20,8 @@ public sealed class ApiTokens(MadoguchiDbContext db, TimeProvider clock, IUserCl
     public const string TokenClaim = "token_id";
     public const string ScopeClaim = "scope";
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(90);
+    /// <summary>The furthest expiry a token may be given, in years from today.</summary>
+    public const int MaxYears = 5;
 
     /// <summary>Each scope a token may carry, and the policy its owner must pass to grant it.</summary>
     public static readonly IReadOnlyDictionary<string, string> Scopes = new Dictionary<string, string>
@@ -58,6 +60,8 @@ public sealed class ApiTokens(MadoguchiDbContext db, TimeProvider clock, IUserCl
         if (expires is { } d)
         {
             if (d < today) throw new ArgumentException($"有効期限 {d:yyyy-MM-dd} は過去の日付です。今日以降の日付を指定してください。");
+            // A token that never expires is a secret that outlives the people and systems that hold it.
+            if (d > today.AddYears(MaxYears)) throw new ArgumentException($"有効期限 {d:yyyy-MM-dd} は遠すぎます。{MaxYears}年以内（{today.AddYears(MaxYears):yyyy-MM-dd} まで）の日付を指定し、長く使う連携には期限の前に新しいトークンを作ってください。");
             // Valid through the whole of that day in Japan time.
             until = new DateTimeOffset(d.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9));
         }

@@ -185,6 +185,30 @@ public sealed class ImportTests
         Assert.Equal(0, await ctx.Departments.CountAsync(Ct));
     }
 
+    [Theory]
+    [InlineData("cut.xlsx")]
+    [InlineData("cut.zip")]
+    public async Task A_damaged_or_cut_off_xlsx_is_refused_in_one_sentence_and_imports_nothing(string name)
+    {
+        await using var db = await TestDatabase.CreateAsync(ct: Ct);
+        var whole = TempFile(db, "whole.xlsx");
+        var rows = InventoryFileReader.ParseCsv(new StringReader(await File.ReadAllTextAsync(Fixtures.Path("inventory-koto-2025-03.csv"), Ct)))
+            .Select(cells => cells.Select((c, i) => (Key: InventoryRowParserLetter(i), Value: (object)c)).ToDictionary(x => x.Key, x => x.Value));
+        await MiniExcel.SaveAsAsync(whole, rows, printHeader: false, cancellationToken: Ct);
+        // The first 20 KB of a real sheet: a download or a copy that stopped half-way. It still starts with "PK".
+        var path = TempFile(db, name);
+        await File.WriteAllBytesAsync(path, (await File.ReadAllBytesAsync(whole, Ct))[..20_000], Ct);
+
+        var result = await CliRunner.RunAsync(db, "inventory", "import", path, "--volumes-fy", "2024");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Excel（.xlsx）のファイルとして読めません", result.Stderr);
+        Assert.DoesNotContain("Exception", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+        await using var ctx = db.CreateContext();
+        Assert.Equal(0, await ctx.Procedures.CountAsync(Ct));
+    }
+
     [Fact]
     public async Task An_empty_file_is_refused_with_a_message()
     {

@@ -48,6 +48,9 @@ public sealed class DesignerSpeedTests
         {
             await scope.ServiceProvider.GetRequiredService<FormService>().ImportAsync(LongForm(150), DesignerKit.Code, "test", Ct);
         }
+        // The same wait before the large page: a context the import returned to the pool may still
+        // hold "no listener" from before the counter subscribed, and its commands would go uncounted.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
         counter.Take();
         var watch = Stopwatch.StartNew();
         var large = await staff.GetStringAsync("/staff/designer/designer-test", Ct);

@@ -186,6 +186,24 @@ public sealed partial class FormParserTests
         Assert.Contains(errors, e => e.Path == path && e.Message.Contains(phrase, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("blank label")]
+    [InlineData("unknown property")]
+    public void A_field_refused_for_its_own_fault_gets_one_error_not_a_second_one_on_the_condition_that_uses_it(string fault)
+    {
+        var form = Base();
+        var kind = Item(form, 0, 0);
+        if (fault == "blank label") kind["label"] = new JsonObject { ["ja"] = "" };
+        else kind["maxLength"] = 10;
+        Item(form, 0, 1)["showWhen"] = new JsonObject { ["field"] = "kind", ["filled"] = true };
+
+        var errors = Errors(form);
+
+        Assert.Contains(errors, e => e.Path.StartsWith("$.pages[0].items[0]", StringComparison.Ordinal));
+        // 'kind' is right before the condition: saying it is not there sends the author looking in the wrong place.
+        Assert.DoesNotContain(errors, e => e.Path == "$.pages[0].items[1].showWhen.field");
+    }
+
     [Fact]
     public void A_key_written_twice_in_one_object_is_refused_though_json_readers_would_keep_the_last()
     {

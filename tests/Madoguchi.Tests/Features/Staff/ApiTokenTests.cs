@@ -116,6 +116,21 @@ public sealed class ApiTokenTests
     }
 
     [Fact]
+    public async Task An_expiry_beyond_five_years_is_refused_with_the_latest_date_allowed_and_no_token_is_made()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var (dx, _) = await app.CreateUserAsync(Roles.Dx);
+
+        var result = await CliRunner.RunAsync(app.Database, "token", "create", "--email", dx, "--scope", "inventory:read", "--expires", "9999-12-31");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("有効期限 9999-12-31 は遠すぎます。5年以内", result.Stderr);
+        Assert.DoesNotContain("out of range", result.Stderr);
+        await using var scope = app.Scope();
+        Assert.Empty(scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Data.MadoguchiDbContext>().ApiTokens);
+    }
+
+    [Fact]
     public async Task Only_a_hash_is_stored_and_the_cli_prints_the_token_alone_on_the_last_line()
     {
         await using var app = await MadoguchiFactory.CreateAsync();

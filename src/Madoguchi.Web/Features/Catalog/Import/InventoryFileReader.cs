@@ -146,8 +146,22 @@ public static class InventoryFileReader
     private static IEnumerable<string[]> ReadXlsx(string path)
     {
         // MiniExcel streams the sheet; without a header row its keys are column letters A, B, … in order.
-        foreach (IDictionary<string, object?> row in MiniExcel.Query(path, useHeaderRow: false))
+        // The type is given, not guessed from the extension: the file was recognised by its first bytes,
+        // whatever it is called. A damaged or cut-off file fails while it is read; the reader says so
+        // in one sentence instead of the archive library's exception.
+        using var rows = MiniExcel.Query(path, useHeaderRow: false, excelType: ExcelType.XLSX).GetEnumerator();
+        while (true)
         {
+            IDictionary<string, object?> row;
+            try
+            {
+                if (!rows.MoveNext()) yield break;
+                row = (IDictionary<string, object?>)rows.Current;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or System.Xml.XmlException or NotSupportedException or InvalidOperationException or InvalidCastException)
+            {
+                throw new ImportRefusedException("このファイルは Excel（.xlsx）のファイルとして読めません（壊れているか、途中までしかありません）。Excel で開いて「名前を付けて保存」で .xlsx または CSV に保存し直してから取り込んでください。");
+            }
             var cells = new string[row.Count];
             var i = 0;
             foreach (var value in row.Values)
