@@ -71,6 +71,27 @@ public sealed partial class LedgerTests
     }
 
     [Fact]
+    public async Task Dates_at_the_ends_of_the_calendar_get_a_field_error_instead_of_a_server_error()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await LedgerKit.PublishAsync(app);
+        var (client, _) = await app.SignInNewUserAsync(Roles.Staff, setup.Department.Id);
+        await LedgerKit.SubmitAsync(app, LedgerKit.Answers("青木"));
+
+        foreach (var query in new[] { "Filter.From=0001-01-01", "Filter.To=9999-12-31", "Filter.From=0001-01-01&Filter.To=9999-12-31" })
+        {
+            using var response = await client.GetAsync(Url(setup.ProcedureId, query), Ct);
+            var html = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{query}: {(int)response.StatusCode}");
+            // In the error summary, linked to the field, and no rows for a filter that could not be read.
+            Assert.Matches("dads-error-summary[\\s\\S]*扱える範囲の外です", html);
+            Assert.Empty(LedgerKit.Rows(html));
+        }
+        // The widest dates that are allowed still filter.
+        Assert.Single(LedgerKit.Rows(await client.GetStringAsync(Url(setup.ProcedureId, "Filter.From=1873-01-01&Filter.To=9999-12-30"), Ct)));
+    }
+
+    [Fact]
     [Trait("storage", "true")]
     public async Task The_text_filter_finds_full_and_half_width_forms_and_never_searches_sensitive_answers()
     {
