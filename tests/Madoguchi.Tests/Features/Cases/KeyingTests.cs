@@ -134,6 +134,37 @@ public sealed class KeyingTests
     }
 
     [Fact]
+    [Trait("storage", "true")]
+    public async Task Keying_a_paper_application_is_audited_with_who_keyed_it_the_channel_and_the_receipt_date()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        app.Clock.Set(new DateTimeOffset(2026, 6, 8, 14, 30, 0, TimeSpan.FromHours(9)));
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var (staff, login) = await app.SignInNewUserAsync(Roles.Staff, department.Id);
+        using (var resident = app.CreatePlainClient())
+        {
+            Assert.Equal(HttpStatusCode.Created, (await SubmissionKit.PostAsync(resident, SubmissionKit.GoodAnswers())).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await KeyingKit.KeyKosodateAsync(staff, procedureId, "mail", "令和8年6月1日")).StatusCode);
+
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        var keyedCase = await db.Cases.AsNoTracking().SingleAsync(c => c.Channel == CaseChannel.Mail, Ct);
+        // One entry, for the keyed case only (an online application is not keyed).
+        var entry = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "case.keyed", Ct);
+        Assert.Equal(keyedCase.Id.ToString(), entry.TargetId);
+        Assert.Equal("case", entry.TargetType);
+        Assert.Equal(await UserIdAsync(app, login.Email), entry.Actor);
+        Assert.Equal(department.Id, entry.DepartmentId);
+        Assert.Contains("経路 mail", entry.Detail);
+        Assert.Contains("受付日 2026-06-01", entry.Detail);
+        Assert.Contains(keyedCase.ReceiptNumber, entry.Detail);
+        Assert.Contains("case.keyed", Madoguchi.Web.Features.Audit.AuditActions.All);
+    }
+
+    [Fact]
     public async Task A_keyed_application_goes_through_the_same_checks_and_bad_input_stores_nothing()
     {
         await using var app = await MadoguchiFactory.CreateAsync();
