@@ -274,8 +274,47 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         }
     }
 
+    // Set while AtomicallyAsync runs: observers hear of the changes only once they are committed.
+    private List<(Case Case, string From, string To, CaseWorkflow Workflow)>? _deferred;
+
+    /// <summary>
+    /// Runs several changes as one transaction (the ledger's bulk actions): when <paramref name="changes"/>
+    /// returns false (e.g. a conflict) none of them is kept; observers (mails) are told after the commit only.
+    /// </summary>
+    public async Task<bool> AtomicallyAsync(Func<CancellationToken, Task<bool>> changes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        _deferred = [];
+        try
+        {
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                if (!await changes(ct))
+                {
+                    await transaction.RollbackAsync(ct);
+                    db.ChangeTracker.Clear();
+                    return false;
+                }
+                await transaction.CommitAsync(ct);
+            }
+            var committed = _deferred;
+            _deferred = null;
+            foreach (var n in committed) await NotifyAsync(n.Case, n.From, n.To, n.Workflow, ct);
+            return true;
+        }
+        finally
+        {
+            _deferred = null;
+        }
+    }
+
     private async Task NotifyAsync(Case c, string from, string to, CaseWorkflow workflow, CancellationToken ct)
     {
+        if (_deferred is not null)
+        {
+            _deferred.Add((c, from, to, workflow));
+            return;
+        }
         foreach (var o in observers)
         {
             try

@@ -53,7 +53,8 @@ public sealed record LedgerRow(
     DateTimeOffset? OpenedAt,
     DateTimeOffset? ClosedAt,
     Guid FormVersionId,
-    string? AnswersJson);
+    string? AnswersJson,
+    int Revision = 0);
 
 /// <summary>One page of a ledger and the cursors to the pages either side (null where there is none).</summary>
 public sealed record LedgerPage(IReadOnlyList<LedgerRow> Rows, string? Next, string? Previous);
@@ -243,7 +244,7 @@ public static class LedgerQuery
 
     private static IQueryable<LedgerRow> Rows(IQueryable<Entry> q)
         => q.Select(e => new LedgerRow(e.Case.Id, e.Case.ReceiptNumber, e.Case.Channel, e.Case.Status, e.Case.AssigneeId, e.Case.ReceivedAt, e.Case.DueOn,
-            e.Case.ClockStoppedOn, e.Case.OpenedAt, e.Case.ClosedAt, e.Submission.FormVersionId, e.Case.AnswersJson ?? e.Submission.AnswersJson));
+            e.Case.ClockStoppedOn, e.Case.OpenedAt, e.Case.ClosedAt, e.Submission.FormVersionId, e.Case.AnswersJson ?? e.Submission.AnswersJson, e.Case.Revision));
 
     /// <summary>A case with its submission, for reading a whole ledger (exports).</summary>
     public sealed class Entry
