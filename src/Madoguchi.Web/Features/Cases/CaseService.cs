@@ -217,17 +217,23 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         if (request.AnsweredAt is not null) return new CaseChange.Refused("この補正には既に回答済みです。");
         var workflow = await WorkflowAsync(c.ProcedureId, ct);
         var from = c.Status;
-        var to = workflow.AfterCorrection;
+        var back = workflow.AfterCorrection;
+        // The settings page refuses a workflow without this move, but one saved before it checked may lack it:
+        // the answer still counts and the clock restarts (the applicant has done their part), while the status
+        // stays where the workflow keeps it, for staff to move.
+        var moves = workflow.Allows(from, back);
+        var to = moves ? back : from;
         var now = clock.GetUtcNow();
         request.AnsweredAt = now;
         request.AfterJson = answersJson;
         c.AnswersJson = answersJson;
         CaseClock.Resume(c, await CalendarAsync(ct), JapanTime.Today(clock));
-        Apply(c, to, StatusKind.Open, now, JapanTime.Today(clock));
-        AddEvent(c, CaseEventKinds.Corrected, CaseActor.Applicant, now, from, to, "", isPublic: true);
-        await AnnounceAsync(c, from, ct);
-        var result = await SaveAsync(c, AuditActions.CaseCorrected, $"補正回答 {from} → {to}", ct);
-        if (result is CaseChange.Done) await NotifyAsync(c, from, to, workflow, ct);
+        if (moves) Apply(c, to, StatusKind.Open, now, JapanTime.Today(clock));
+        var note = moves ? "" : $"ワークフローで「{workflow.Name(from)}」から「{workflow.Name(back)}」に移せないため、状態は変えていません。職員が状態を移してください。";
+        AddEvent(c, CaseEventKinds.Corrected, CaseActor.Applicant, now, from, to, note, isPublic: true);
+        if (moves) await AnnounceAsync(c, from, ct);
+        var result = await SaveAsync(c, AuditActions.CaseCorrected, moves ? $"補正回答 {from} → {to}" : $"補正回答 {from}（{back} へは移せず）", ct);
+        if (result is CaseChange.Done && moves) await NotifyAsync(c, from, to, workflow, ct);
         return result;
     }
 

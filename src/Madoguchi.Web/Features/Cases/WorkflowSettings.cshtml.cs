@@ -102,6 +102,7 @@ public sealed class WorkflowSettingsModel(MadoguchiDbContext db, CaseService cas
             try
             {
                 workflow = CaseWorkflow.Parse(new CaseWorkflow(statuses).ToJson());
+                if (workflow.CorrectionReturnProblem() is { } problem) ModelState.AddModelError("Input.Statuses", problem);
             }
             catch (ArgumentException e)
             {

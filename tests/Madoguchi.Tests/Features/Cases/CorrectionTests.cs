@@ -266,6 +266,45 @@ public sealed partial class CorrectionTests
         Assert.Equal(HttpStatusCode.NotFound, (await resident.GetAsync($"/corrections/{secret}", Ct)).StatusCode);
     }
 
+    /// <summary>Gives the request(s) of a case without a known secret the secret a mailed link would carry.</summary>
+    private static Task<int> SetSecretAsync(MadoguchiFactory app, string secret)
+    {
+        var known = new[] { "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210" }.Select(Madoguchi.Web.Features.Submissions.ReceiptNumbers.Hash).ToList();
+        return CaseKit.WithDbAsync(app, db => db.CorrectionRequests.Where(r => !known.Contains(r.SecretHash))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.SecretHash, Madoguchi.Web.Features.Submissions.ReceiptNumbers.Hash(secret)), Ct));
+    }
+
+    [Fact]
+    public async Task An_answer_under_a_workflow_that_forbids_the_return_to_review_keeps_the_answer_but_not_the_forbidden_status()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await CaseKit.SetUpAsync(app);
+        var applied = await CaseKit.ApplyAsync(app);
+        // Stored as it could be before the settings page checked it: 補正依頼 may only go to 却下 or 取下げ.
+        var workflow = new CaseWorkflow([.. CaseWorkflow.Default.Statuses.Select(s => s.Code == CaseWorkflow.Correction ? s with { Next = [CaseWorkflow.Rejected, CaseWorkflow.Withdrawn] } : s)]);
+        await CaseKit.WithDbAsync(app, async db =>
+        {
+            db.LedgerSettings.Add(new LedgerSettings { ProcedureId = setup.ProcedureId, WorkflowJson = workflow.ToJson() });
+            return await db.SaveChangesAsync(Ct);
+        });
+        using var staff = await app.SignedInClientAsync(Roles.Staff, setup.Ours.Id);
+        Assert.Equal(HttpStatusCode.Redirect, (await RequestAsync(app, staff, applied.CaseId, "理由を確認してください。", "reason")).StatusCode);
+        const string secret = "0123456789abcdef0123456789abcdef";
+        await SetSecretAsync(app, secret);
+
+        using var resident = app.CreatePlainClient();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(resident, $"/corrections/{secret}", new() { ["reason"] = "work" })).StatusCode);
+
+        var c = await CaseKit.WithDbAsync(app, db => db.Cases.AsNoTracking().SingleAsync(x => x.Id == applied.CaseId, Ct));
+        Assert.Equal(CaseWorkflow.Correction, c.Status);
+        Assert.NotNull(c.AnswersJson);
+        Assert.Null(c.ClockStoppedOn);
+        var page = WebUtility.HtmlDecode(await staff.GetStringAsync($"/staff/cases/{applied.CaseId}", Ct));
+        Assert.Contains("ワークフローで「補正依頼」から「審査中」に移せないため、状態は変えていません", page);
+        // Staff move it on along the workflow.
+        Assert.Equal(HttpStatusCode.Redirect, (await StaffPostAsync(app, staff, applied.CaseId, "status", new() { ["input.To"] = CaseWorkflow.Rejected })).StatusCode);
+    }
+
     [Fact]
     public async Task Status_change_mails_follow_the_applicants_language_and_the_procedures_own_templates()
     {

@@ -82,6 +82,24 @@ public sealed class WorkflowSettingsTests
     }
 
     [Fact]
+    public async Task A_correction_status_that_cannot_return_to_review_is_refused_with_the_reason()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var manager = await app.SignedInClientAsync(Roles.Manager, department.Id);
+        var url = $"/staff/ledger/{procedureId}/settings";
+
+        var noWayBack = CaseWorkflow.Default.Statuses.Select(s => s.Code == CaseWorkflow.Correction ? s with { Next = [CaseWorkflow.Rejected, CaseWorkflow.Withdrawn] } : s);
+        var refused = await MadoguchiFactory.PostFormAsync(manager, url, Fields(noWayBack));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("補正待ちの状態「補正依頼」から「審査中」に移せるようにしてください", await Html(refused));
+
+        await using var scope = app.Scope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().LedgerSettings.CountAsync(Ct));
+    }
+
+    [Fact]
     public async Task Changing_the_kind_of_a_status_open_cases_are_in_is_refused_with_the_status_and_the_count()
     {
         await using var app = await MadoguchiFactory.CreateAsync();
