@@ -125,6 +125,8 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         {
             // Leaving 補正 without an answer (e.g. 却下): the clock restarts so a reopened case is not stopped forever.
             CaseClock.Resume(c, await CalendarAsync(ct), today);
+            // ... and the request can no longer be answered: its link says the office withdrew it.
+            await CloseOpenRequestsAsync(c, CorrectionRequest.Withdrawn, actor, now, ct);
         }
         AddEvent(c, CaseEventKinds.Status, actor, now, from, to, comment?.Trim() ?? "", isPublic: true);
         await AnnounceAsync(c, from, ct);
@@ -194,6 +196,8 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         var from = c.Status;
         if (!workflow.Allows(from, to)) return new CaseChange.Refused($"「{workflow.Name(from)}」の申請には補正依頼を出せません。");
         var now = clock.GetUtcNow();
+        // One answerable request per case: an older link answered later would move the case on and strand this one.
+        await CloseOpenRequestsAsync(c, CorrectionRequest.Superseded, actor, now, ct);
         Apply(c, to, StatusKind.Correction, now, JapanTime.Today(clock));
         CaseClock.Stop(c, JapanTime.Today(clock));
         request.CaseId = c.Id;
@@ -215,6 +219,7 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
     public async Task<CaseChange> CorrectionAnsweredAsync(Case c, CorrectionRequest request, string answersJson, CancellationToken ct)
     {
         if (request.AnsweredAt is not null) return new CaseChange.Refused("この補正には既に回答済みです。");
+        if (request.ClosedAt is not null) return new CaseChange.Refused("この補正依頼は締め切られています。");
         var workflow = await WorkflowAsync(c.ProcedureId, ct);
         var from = c.Status;
         var back = workflow.AfterCorrection;
@@ -252,6 +257,26 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         c.LegalHoldReason = hold ? why : "";
         AddEvent(c, CaseEventKinds.Hold, actor, clock.GetUtcNow(), null, null, hold ? $"保存延長（リーガルホールド）: {why}" : "保存延長を解除", isPublic: false);
         return await SaveAsync(c, AuditActions.CaseHold, hold ? "リーガルホールド設定" : "リーガルホールド解除", ct);
+    }
+
+    /// <summary>
+    /// Closes the case's unanswered requests, with a line in the history. A new request marks withdrawn ones
+    /// superseded too, so an old link always sends the applicant to the latest e-mail.
+    /// </summary>
+    private async Task CloseOpenRequestsAsync(Case c, string reason, CaseActor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var unanswered = await db.CorrectionRequests.Where(r => r.CaseId == c.Id && r.AnsweredAt == null && r.ClosedReason != reason).ToListAsync(ct);
+        var open = unanswered.Count(r => r.ClosedAt is null);
+        foreach (var r in unanswered)
+        {
+            r.ClosedAt ??= now;
+            r.ClosedReason = reason;
+        }
+        if (open == 0) return;
+        var text = reason == CorrectionRequest.Superseded
+            ? "回答のない補正依頼を、新しい補正依頼に置き換えて締め切りました（古い依頼のリンクは使えません）。"
+            : "回答のない補正依頼を取り下げました（依頼のリンクは使えません）。";
+        AddEvent(c, CaseEventKinds.CorrectionClosed, actor, now, null, null, text, isPublic: false);
     }
 
     /// <summary>case.status_changed for the procedure's webhooks, saved with the change (the outbox only adds rows).</summary>
