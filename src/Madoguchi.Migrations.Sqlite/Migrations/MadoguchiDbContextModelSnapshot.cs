@@ -268,6 +268,13 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<Guid>("CaseId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClosedReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FieldsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");

@@ -118,6 +118,8 @@ public static class CaseEventKinds
     public const string CorrectionRequested = "correction-requested";
     public const string Corrected = "corrected";
     public const string Hold = "hold";
+    /// <summary>Unanswered 補正依頼 closed: replaced by a newer one, or withdrawn when staff moved the case on.</summary>
+    public const string CorrectionClosed = "correction-closed";
 }
 
 /// <summary>
@@ -170,6 +172,20 @@ public sealed class CorrectionRequest
     /// <summary>SHA-256 of the secret in the e-mailed link.</summary>
     public string SecretHash { get; set; } = "";
     public DateTimeOffset? AnsweredAt { get; set; }
+    /// <summary>
+    /// When the request was closed without an answer; its link then only says why (<see cref="ClosedReason"/>).
+    /// Only the latest request of a case can be answered, and only while the case waits in the 補正 status.
+    /// </summary>
+    public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary><see cref="Superseded"/> or <see cref="Withdrawn"/>; null while open or once answered.</summary>
+    public string? ClosedReason { get; set; }
+
+    /// <summary>A newer 補正依頼 replaced it: the applicant is pointed to the latest e-mail.</summary>
+    public const string Superseded = "superseded";
+    /// <summary>Staff moved the case out of the 補正 status before an answer came.</summary>
+    public const string Withdrawn = "withdrawn";
+
+    public bool IsOpen => AnsweredAt is null && ClosedAt is null;
     /// <summary>The case's answers when the correction was asked for, and as the applicant resubmitted them.</summary>
     public string BeforeJson { get; set; } = "{}";
     public string? AfterJson { get; set; }
@@ -178,6 +194,8 @@ public sealed class CorrectionRequest
     {
         e.Property(x => x.RequestedById).HasMaxLength(450);
         e.Property(x => x.SecretHash).HasMaxLength(64);
+        e.Property(x => x.ClosedReason).HasMaxLength(16);
+        e.Ignore(x => x.IsOpen);
         e.HasOne<Case>().WithMany().HasForeignKey(x => x.CaseId).OnDelete(DeleteBehavior.Cascade);
         e.HasIndex(x => x.CaseId);
         e.HasIndex(x => x.SecretHash).IsUnique();

@@ -124,6 +124,33 @@ public sealed class CaseIntake(MadoguchiDbContext model, BusinessCalendarCache c
         if (outbox is not null) await AnnounceAsync(db, outbox, forms, cases, ct);
     }
 
+    /// <summary>
+    /// The audit entries of the keyed (paper) applications among <paramref name="submissions"/>, appended in
+    /// the caller's transaction: keying sets a 受付日 that may lie in the past, which moves due dates and
+    /// fiscal-year counts, so who keyed what, by which channel and for which day is on the trail with the case.
+    /// </summary>
+    public static async Task AuditKeyedAsync(Audit.AuditTrail audit, MadoguchiDbContext db, IReadOnlyList<Submission> submissions, IReadOnlyDictionary<Guid, FormFacts> forms, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(forms);
+        var keyed = submissions.Where(s => s.Case.KeyedById is not null).ToList();
+        if (keyed.Count == 0) return;
+        var procedureIds = keyed.Select(s => forms[s.FormId].ProcedureId).Distinct().ToList();
+        var departments = await db.Procedures.AsNoTracking().Where(p => procedureIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DepartmentId, ct);
+        foreach (var s in keyed)
+        {
+            var start = s.Case;
+            var receivedOn = Received(s.SubmittedAt, start.ReceivedOn).On;
+            await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActions.CaseKeyed, "case", s.Id.ToString())
+            {
+                DepartmentId = departments.GetValueOrDefault(forms[s.FormId].ProcedureId),
+                Detail = $"職員入力 経路 {CaseChannels.Code(start.Channel)} 受付日 {receivedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} 受付番号 {s.ReceiptNumber}",
+                // The writer runs off the request: the member of staff who keyed it is named here.
+                Actor = new Audit.AuditActor(start.KeyedById!, start.KeyedByName),
+            }, ct);
+        }
+    }
+
     /// <summary>Queues case.created for procedures with a webhook endpoint; the forms' facts already say which have one.</summary>
     private static async Task AnnounceAsync(MadoguchiDbContext db, Webhooks.WebhookOutbox outbox, IReadOnlyDictionary<Guid, FormFacts> forms, List<Case> cases, CancellationToken ct)
     {

@@ -29,8 +29,9 @@ public sealed class CasePageModel(
     public const int MaxMessageLength = 2000;
 
     public sealed record HistoryLine(string At, string Actor, string What, string Text);
+    /// <param name="Closed">Why an unanswered request can no longer be answered, in words; null while it can.</param>
     public sealed record CorrectionView(string RequestedAt, string? AnsweredAt, IReadOnlyList<string> Fields, string Message,
-        IReadOnlyList<StaffSubmissionsModel.AnswerLine> Before, IReadOnlyList<StaffSubmissionsModel.AnswerLine>? After);
+        IReadOnlyList<StaffSubmissionsModel.AnswerLine> Before, IReadOnlyList<StaffSubmissionsModel.AnswerLine>? After, string? Closed = null);
     /// <summary>A top-level question staff may mark for 補正, or why it cannot be.</summary>
     public sealed record Correctable(string Key, string Label, string? NotAllowed);
 
@@ -228,7 +229,9 @@ public sealed class CasePageModel(
             return new CorrectionView(StaffSubmissionsModel.Jst(r.RequestedAt), r.AnsweredAt is { } a ? StaffSubmissionsModel.Jst(a) : null,
                 [.. keys.Select(k => labels.GetValueOrDefault(k, k))], r.Message,
                 Lines(definition, Only(Parse(r.BeforeJson), keys), fileMap, false),
-                r.AfterJson is null ? null : Lines(definition, Only(Parse(r.AfterJson), keys), fileMap, false));
+                r.AfterJson is null ? null : Lines(definition, Only(Parse(r.AfterJson), keys), fileMap, false),
+                r.AnsweredAt is not null || r.ClosedAt is not { } closed ? null
+                    : $"回答なしで締切 {StaffSubmissionsModel.Jst(closed)}（{(r.ClosedReason == CorrectionRequest.Superseded ? "新しい補正依頼に置き換え" : "回答前に状態を移したため取り下げ")}）");
         })];
         CorrectableItems = CorrectableOf(definition);
         Assignable = await cases.AssignableAsync(c.ProcedureId, ct) ?? new Dictionary<string, string>();
@@ -276,6 +279,7 @@ public sealed class CasePageModel(
         CaseEventKinds.Assigned => "担当者の変更",
         CaseEventKinds.Note => "メモ",
         CaseEventKinds.CorrectionRequested => "補正依頼",
+        CaseEventKinds.CorrectionClosed => "補正依頼の締切",
         CaseEventKinds.Corrected => $"補正済み（申請者が修正）→ {Workflow.Name(e.ToStatus ?? "")}",
         _ => e.Kind,
     };

@@ -125,6 +125,8 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         {
             // Leaving 補正 without an answer (e.g. 却下): the clock restarts so a reopened case is not stopped forever.
             CaseClock.Resume(c, await CalendarAsync(ct), today);
+            // ... and the request can no longer be answered: its link says the office withdrew it.
+            await CloseOpenRequestsAsync(c, CorrectionRequest.Withdrawn, actor, now, ct);
         }
         AddEvent(c, CaseEventKinds.Status, actor, now, from, to, comment?.Trim() ?? "", isPublic: true);
         await AnnounceAsync(c, from, ct);
@@ -194,6 +196,8 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         var from = c.Status;
         if (!workflow.Allows(from, to)) return new CaseChange.Refused($"「{workflow.Name(from)}」の申請には補正依頼を出せません。");
         var now = clock.GetUtcNow();
+        // One answerable request per case: an older link answered later would move the case on and strand this one.
+        await CloseOpenRequestsAsync(c, CorrectionRequest.Superseded, actor, now, ct);
         Apply(c, to, StatusKind.Correction, now, JapanTime.Today(clock));
         CaseClock.Stop(c, JapanTime.Today(clock));
         request.CaseId = c.Id;
@@ -215,19 +219,26 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
     public async Task<CaseChange> CorrectionAnsweredAsync(Case c, CorrectionRequest request, string answersJson, CancellationToken ct)
     {
         if (request.AnsweredAt is not null) return new CaseChange.Refused("この補正には既に回答済みです。");
+        if (request.ClosedAt is not null) return new CaseChange.Refused("この補正依頼は締め切られています。");
         var workflow = await WorkflowAsync(c.ProcedureId, ct);
         var from = c.Status;
-        var to = workflow.AfterCorrection;
+        var back = workflow.AfterCorrection;
+        // The settings page refuses a workflow without this move, but one saved before it checked may lack it:
+        // the answer still counts and the clock restarts (the applicant has done their part), while the status
+        // stays where the workflow keeps it, for staff to move.
+        var moves = workflow.Allows(from, back);
+        var to = moves ? back : from;
         var now = clock.GetUtcNow();
         request.AnsweredAt = now;
         request.AfterJson = answersJson;
         c.AnswersJson = answersJson;
         CaseClock.Resume(c, await CalendarAsync(ct), JapanTime.Today(clock));
-        Apply(c, to, StatusKind.Open, now, JapanTime.Today(clock));
-        AddEvent(c, CaseEventKinds.Corrected, CaseActor.Applicant, now, from, to, "", isPublic: true);
-        await AnnounceAsync(c, from, ct);
-        var result = await SaveAsync(c, AuditActions.CaseCorrected, $"補正回答 {from} → {to}", ct);
-        if (result is CaseChange.Done) await NotifyAsync(c, from, to, workflow, ct);
+        if (moves) Apply(c, to, StatusKind.Open, now, JapanTime.Today(clock));
+        var note = moves ? "" : $"ワークフローで「{workflow.Name(from)}」から「{workflow.Name(back)}」に移せないため、状態は変えていません。職員が状態を移してください。";
+        AddEvent(c, CaseEventKinds.Corrected, CaseActor.Applicant, now, from, to, note, isPublic: true);
+        if (moves) await AnnounceAsync(c, from, ct);
+        var result = await SaveAsync(c, AuditActions.CaseCorrected, moves ? $"補正回答 {from} → {to}" : $"補正回答 {from}（{back} へは移せず）", ct);
+        if (result is CaseChange.Done && moves) await NotifyAsync(c, from, to, workflow, ct);
         return result;
     }
 
@@ -246,6 +257,26 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         c.LegalHoldReason = hold ? why : "";
         AddEvent(c, CaseEventKinds.Hold, actor, clock.GetUtcNow(), null, null, hold ? $"保存延長（リーガルホールド）: {why}" : "保存延長を解除", isPublic: false);
         return await SaveAsync(c, AuditActions.CaseHold, hold ? "リーガルホールド設定" : "リーガルホールド解除", ct);
+    }
+
+    /// <summary>
+    /// Closes the case's unanswered requests, with a line in the history. A new request marks withdrawn ones
+    /// superseded too, so an old link always sends the applicant to the latest e-mail.
+    /// </summary>
+    private async Task CloseOpenRequestsAsync(Case c, string reason, CaseActor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var unanswered = await db.CorrectionRequests.Where(r => r.CaseId == c.Id && r.AnsweredAt == null && r.ClosedReason != reason).ToListAsync(ct);
+        var open = unanswered.Count(r => r.ClosedAt is null);
+        foreach (var r in unanswered)
+        {
+            r.ClosedAt ??= now;
+            r.ClosedReason = reason;
+        }
+        if (open == 0) return;
+        var text = reason == CorrectionRequest.Superseded
+            ? "回答のない補正依頼を、新しい補正依頼に置き換えて締め切りました（古い依頼のリンクは使えません）。"
+            : "回答のない補正依頼を取り下げました（依頼のリンクは使えません）。";
+        AddEvent(c, CaseEventKinds.CorrectionClosed, actor, now, null, null, text, isPublic: false);
     }
 
     /// <summary>case.status_changed for the procedure's webhooks, saved with the change (the outbox only adds rows).</summary>
@@ -274,8 +305,47 @@ public sealed class CaseService(MadoguchiDbContext db, StaffScope scope, AuditTr
         }
     }
 
+    // Set while AtomicallyAsync runs: observers hear of the changes only once they are committed.
+    private List<(Case Case, string From, string To, CaseWorkflow Workflow)>? _deferred;
+
+    /// <summary>
+    /// Runs several changes as one transaction (the ledger's bulk actions): when <paramref name="changes"/>
+    /// returns false (e.g. a conflict) none of them is kept; observers (mails) are told after the commit only.
+    /// </summary>
+    public async Task<bool> AtomicallyAsync(Func<CancellationToken, Task<bool>> changes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        _deferred = [];
+        try
+        {
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                if (!await changes(ct))
+                {
+                    await transaction.RollbackAsync(ct);
+                    db.ChangeTracker.Clear();
+                    return false;
+                }
+                await transaction.CommitAsync(ct);
+            }
+            var committed = _deferred;
+            _deferred = null;
+            foreach (var n in committed) await NotifyAsync(n.Case, n.From, n.To, n.Workflow, ct);
+            return true;
+        }
+        finally
+        {
+            _deferred = null;
+        }
+    }
+
     private async Task NotifyAsync(Case c, string from, string to, CaseWorkflow workflow, CancellationToken ct)
     {
+        if (_deferred is not null)
+        {
+            _deferred.Add((c, from, to, workflow));
+            return;
+        }
         foreach (var o in observers)
         {
             try

@@ -71,6 +71,18 @@ public sealed record CaseWorkflow([property: JsonPropertyName("statuses")] IRead
     /// <summary>The status a 補正依頼 puts the case in, or null when the workflow has none.</summary>
     public string? CorrectionStatus => Statuses.FirstOrDefault(s => s.Kind == StatusKind.Correction)?.Code;
 
+    /// <summary>
+    /// Why the applicant's 補正 answer could not move a case on in this workflow, or null: the 補正 status
+    /// must allow <see cref="AfterCorrection"/>. Checked when staff save a workflow, not by <see cref="Parse"/>,
+    /// so that a workflow stored before the check still loads (and <see cref="CaseService"/> checks the move).
+    /// </summary>
+    public string? CorrectionReturnProblem()
+    {
+        if (Statuses.FirstOrDefault(s => s.Kind == StatusKind.Correction) is not { } correction || correction.Next.Contains(AfterCorrection)) return null;
+        var back = Name(AfterCorrection);
+        return $"補正待ちの状態「{correction.Ja}」から「{back}」に移せるようにしてください。申請者が補正に回答すると、申請は「{back}」（受付の次の処理中の状態）に戻ります。";
+    }
+
     private static readonly JsonSerializerOptions Json = new()
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },

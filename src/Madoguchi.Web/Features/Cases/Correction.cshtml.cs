@@ -37,6 +37,8 @@ public sealed class CorrectionModel(MadoguchiDbContext db, CaseService cases, La
     /// <summary>Errors on questions the applicant was not asked to correct (a condition now needs them).</summary>
     public List<AnswerError> OtherErrors { get; private set; } = [];
     public bool NotFoundPage { get; private set; }
+    /// <summary>The request was closed without an answer (<see cref="CorrectionRequest.Superseded"/> or <see cref="CorrectionRequest.Withdrawn"/>): the page says so.</summary>
+    public string? ClosedReason { get; private set; }
     public bool Sent { get; private set; }
     public Language Language => lang.Current;
 
@@ -106,7 +108,8 @@ public sealed class CorrectionModel(MadoguchiDbContext db, CaseService cases, La
     private IActionResult Missing()
     {
         NotFoundPage = true;
-        Response.StatusCode = StatusCodes.Status404NotFound;
+        // A link that worked once and was closed by the office is gone for good (410), and says why.
+        Response.StatusCode = ClosedReason is null ? StatusCodes.Status404NotFound : StatusCodes.Status410Gone;
         return Page();
     }
 
@@ -116,11 +119,20 @@ public sealed class CorrectionModel(MadoguchiDbContext db, CaseService cases, La
         var hash = ReceiptNumbers.Hash(secret.Trim().ToLowerInvariant());
         var request = await db.CorrectionRequests.FirstOrDefaultAsync(r => r.SecretHash == hash && r.AnsweredAt == null, ct);
         if (request is null) return null;
+        if (request.ClosedAt is not null)
+        {
+            ClosedReason = request.ClosedReason ?? CorrectionRequest.Withdrawn;
+            return null;
+        }
         var c = await db.Cases.FirstOrDefaultAsync(x => x.Id == request.CaseId, ct);
         if (c is null) return null;
-        // Staff closed or moved the case on without waiting: the request is over.
+        // Staff moved the case on without waiting (a request left open before requests were closed): it is over.
         var workflow = await cases.WorkflowAsync(c.ProcedureId, ct);
-        if (workflow.Find(c.Status)?.Kind != StatusKind.Correction) return null;
+        if (workflow.Find(c.Status)?.Kind != StatusKind.Correction)
+        {
+            ClosedReason = CorrectionRequest.Withdrawn;
+            return null;
+        }
         var submission = await db.Submissions.AsNoTracking().Where(s => s.Id == c.Id).Select(s => new { s.FormVersionId, s.AnswersJson, s.Language }).FirstAsync(ct);
         // The applicant's language unless they chose one on this device.
         if (Request.Cookies[Lang.CookieName] is null && Lang.Parse(submission.Language) is { } applied) HttpContext.Items[typeof(Language)] = applied;

@@ -67,6 +67,8 @@ public sealed class KeyingStartModel(MadoguchiDbContext db, DraftService drafts,
                 ModelState.AddModelError("Input.ReceivedOn", $"受付日「{Input.ReceivedOn}」を日付として読めません。2026-05-01、2026/5/1、令和8年5月1日 のように入力してください。");
             else if (day > Today)
                 ModelState.AddModelError("Input.ReceivedOn", $"受付日 {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} は未来の日付です。消印または到着の日（今日 {Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} 以前）を入力してください。");
+            else if (day < StaffKeying.EarliestReceivedOn(Today))
+                ModelState.AddModelError("Input.ReceivedOn", $"受付日 {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} は1年以上前の日付です。{StaffKeying.EarliestReceivedOn(Today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} 以降の消印または到着の日を入力してください（年の打ち間違いがないか確かめてください）。");
             else receivedOn = day;
         }
         if (!ModelState.IsValid) return Page();

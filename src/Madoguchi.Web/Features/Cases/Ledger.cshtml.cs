@@ -25,7 +25,7 @@ namespace Madoguchi.Web.Features.Cases;
 public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseService cases, AuditTrail audit, TimeProvider clock, UserManager<StaffUser> users) : PageModel
 {
     public const int PageSize = 50;
-    /// <summary>Bulk actions change each case in its own transaction; a page's worth at most.</summary>
+    /// <summary>Bulk actions change the selected cases in one transaction; a page's worth at most.</summary>
     public const int MaxBulk = 200;
 
     public sealed record Row(LedgerRow Case, bool Unread, bool Overdue, IReadOnlyList<string> Cells);
@@ -33,6 +33,8 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
     public sealed record BulkInput
     {
         public List<Guid> Ids { get; init; } = [];
+        /// <summary>Each row's revision when the ledger was read (hidden inputs): a case changed since is left alone.</summary>
+        public Dictionary<Guid, int> Revisions { get; init; } = [];
         /// <summary>"assign" or "status".</summary>
         public string? Action { get; init; }
         /// <summary>A member of staff's id, or "none" to unassign.</summary>
@@ -184,26 +186,48 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
         }
         var done = 0;
         var refused = new List<string>();
-        foreach (var id in ids)
+        var changedMeanwhile = new List<string>();
+        var committed = await cases.AtomicallyAsync(async t =>
         {
-            var c = await cases.FindAsync(User, id, ct);
-            if (c is null || c.ProcedureId != procedureId)
+            foreach (var id in ids)
             {
-                refused.Add("（選ばれた申請の1件）: この台帳の申請ではないか、見る権限がありません。");
-                continue;
+                var c = await cases.FindAsync(User, id, t);
+                if (c is null || c.ProcedureId != procedureId)
+                {
+                    refused.Add("（選ばれた申請の1件）: この台帳の申請ではないか、見る権限がありません。");
+                    continue;
+                }
+                // Changed by someone since this member of staff read the ledger (or no revision was posted):
+                // what they chose was decided on an old picture of the case, so it is not applied to it.
+                if (!input.Revisions.TryGetValue(id, out var seen) || seen != c.Revision)
+                {
+                    changedMeanwhile.Add(c.ReceiptNumber);
+                    continue;
+                }
+                var result = input.Action == "status"
+                    ? await cases.ChangeStatusAsync(c, input.Status!, actor, null, t)
+                    : await cases.AssignAsync(c, assignee, actor, t);
+                switch (result)
+                {
+                    case CaseChange.Done: done++; break;
+                    case CaseChange.Refused r: refused.Add($"{c.ReceiptNumber}: {r.Message}"); break;
+                    // Changed between this read and the write (PostgreSQL): nothing of the action is kept.
+                    default: return false;
+                }
             }
-            var result = input.Action == "status"
-                ? await cases.ChangeStatusAsync(c, input.Status!, actor, null, ct)
-                : await cases.AssignAsync(c, assignee, actor, ct);
-            switch (result)
-            {
-                case CaseChange.Done: done++; break;
-                case CaseChange.Refused r: refused.Add($"{c.ReceiptNumber}: {r.Message}"); break;
-                default: refused.Add($"{c.ReceiptNumber}: ほかの職員が同時に変更しました。一覧を開き直して、もう一度操作してください。"); break;
-            }
+            return true;
+        }, ct);
+        if (!committed)
+        {
+            Refusals = "ほかの職員が同時に申請を変更したため、何も変更しませんでした。一覧を開き直して、もう一度操作してください。";
+            return Redirect(back);
         }
-        Summary = $"{done.ToString("N0", CultureInfo.InvariantCulture)}件の{verb}。" + (refused.Count > 0 ? $"{refused.Count}件は変更できませんでした。" : "");
-        Refusals = refused.Count > 0 ? string.Join("\n", refused) : null;
+        var notes = new List<string>();
+        if (changedMeanwhile.Count > 0) notes.Add($"{changedMeanwhile.Count}件は一覧を開いたあとにほかの職員が変更したため、変更していません（{string.Join("、", changedMeanwhile)}）。一覧で今の内容を確かめてから、もう一度操作してください。");
+        if (refused.Count > 0) notes.Add($"{refused.Count}件は変更できませんでした。");
+        Summary = $"{done.ToString("N0", CultureInfo.InvariantCulture)}件の{verb}。" + string.Concat(notes);
+        var lines = changedMeanwhile.Select(r => $"{r}: ほかの職員が変更したため、変更していません。").Concat(refused).ToList();
+        Refusals = lines.Count > 0 ? string.Join("\n", lines) : null;
         return Redirect(back);
     }
 }

@@ -53,7 +53,8 @@ public sealed record LedgerRow(
     DateTimeOffset? OpenedAt,
     DateTimeOffset? ClosedAt,
     Guid FormVersionId,
-    string? AnswersJson);
+    string? AnswersJson,
+    int Revision = 0);
 
 /// <summary>One page of a ledger and the cursors to the pages either side (null where there is none).</summary>
 public sealed record LedgerPage(IReadOnlyList<LedgerRow> Rows, string? Next, string? Previous);
@@ -118,8 +119,14 @@ public static class LedgerQuery
         {
             if (string.IsNullOrWhiteSpace(text)) return null;
             var v = DateField.Validate(text);
-            if (v.IsValid) return v.Value!.Date;
-            errors.Add((field, $"{what}「{text.Trim()}」: {v.Errors[0].Message.Ja}"));
+            if (!v.IsValid)
+            {
+                errors.Add((field, $"{what}「{text.Trim()}」: {v.Errors[0].Message.Ja}"));
+                return null;
+            }
+            var day = v.Value!.Date;
+            if (day >= EarliestDay && day <= LatestDay) return day;
+            errors.Add((field, $"{what}「{text.Trim()}」は扱える範囲の外です。{EarliestDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}から{LatestDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}までの日付を入力してください。"));
             return null;
         }
         var from = Read(f.From, "Filter.From", "受付日（から）");
@@ -127,6 +134,12 @@ public static class LedgerQuery
         if (from is { } a && to is { } b && a > b) errors.Add(("Filter.To", $"受付日（まで）{Wareki.Format(b)}が受付日（から）{Wareki.Format(a)}より前です。期間を確かめてください。"));
         return (from, to, errors);
     }
+
+    // Japan days far at either end have no UTC instant (0001-01-01 00:00 JST is still year 0 in UTC, and
+    // the day after 9999-12-31 does not exist): such a filter is an input error, not a server error. From
+    // 1873 (明治6年, the Gregorian calendar in Japan) every day also has a 和暦 name for the messages.
+    public static readonly DateOnly EarliestDay = new(1873, 1, 1);
+    public static readonly DateOnly LatestDay = new(9999, 12, 30);
 
     private static DateTimeOffset StartOf(DateOnly japanDay)
     {
@@ -231,7 +244,7 @@ public static class LedgerQuery
 
     private static IQueryable<LedgerRow> Rows(IQueryable<Entry> q)
         => q.Select(e => new LedgerRow(e.Case.Id, e.Case.ReceiptNumber, e.Case.Channel, e.Case.Status, e.Case.AssigneeId, e.Case.ReceivedAt, e.Case.DueOn,
-            e.Case.ClockStoppedOn, e.Case.OpenedAt, e.Case.ClosedAt, e.Submission.FormVersionId, e.Case.AnswersJson ?? e.Submission.AnswersJson));
+            e.Case.ClockStoppedOn, e.Case.OpenedAt, e.Case.ClosedAt, e.Submission.FormVersionId, e.Case.AnswersJson ?? e.Submission.AnswersJson, e.Case.Revision));
 
     /// <summary>A case with its submission, for reading a whole ledger (exports).</summary>
     public sealed class Entry

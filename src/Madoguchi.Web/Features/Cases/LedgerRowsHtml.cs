@@ -27,7 +27,12 @@ public sealed class LedgerRowsHtml(IReadOnlyList<LedgerModel.Row> rows, IReadOnl
             writer.Write(id);
             writer.Write("\" class=\"visually-hidden\">受付番号 ");
             encoder.Encode(writer, r.Case.ReceiptNumber);
-            writer.Write(" を選択</label></td>");
+            // The revision the row was read at: a bulk action leaves the case alone if someone changed it since.
+            writer.Write(" を選択</label><input type=\"hidden\" name=\"Input.Revisions[");
+            writer.Write(id);
+            writer.Write("]\" value=\"");
+            writer.Write(r.Case.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            writer.Write("\"></td>");
             for (var i = 0; i < columns.Count; i++)
             {
                 var source = columns[i].Source;

@@ -80,6 +80,25 @@ public static class StaffKeying
         return new CaseStart(CaseChannels.Parse(draft.KeyedChannel) ?? CaseChannel.Counter, actor.Id, actor.Name, "", draft.KeyedReceivedOn);
     }
 
+    /// <summary>
+    /// The earliest 受付日 (消印・到着の日) staff may key: one year before <paramref name="today"/>. Paper
+    /// reaches the ledger within days, and a year covers a late-found batch of mail across the turn of the
+    /// fiscal year; an earlier date is nearly always a mistyped year (1900, 0001), which would back-date the
+    /// due date and count the case in a fiscal year whose figures are already published.
+    /// </summary>
+    public static DateOnly EarliestReceivedOn(DateOnly today) => today.AddYears(-1);
+
+    /// <summary>
+    /// Whether a keyed draft's 受付日 is still acceptable when it is submitted: measured from the day the draft
+    /// was started, so a draft the start page accepted is never refused at the last step; only one saved
+    /// before this limit existed can be (and gets a message instead of a server error).
+    /// </summary>
+    public static bool ReceivedOnAllowed(Draft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        return draft.KeyedReceivedOn is not { } day || day >= EarliestReceivedOn(Shared.Japanese.JapanTime.DateOf(draft.CreatedAt));
+    }
+
     /// <summary>Whether a submission found by a keyed draft's key is of a form of the procedure (a resent page after the draft is gone).</summary>
     public static async Task<bool> IsOfProcedureAsync(HttpContext ctx, Guid formId, Guid procedureId, CancellationToken ct)
     {

@@ -13,7 +13,7 @@ namespace Madoguchi.Web.Features.Cases;
 /// <summary>
 /// A procedure's ledger workflow (statuses, names in ja/en/やさしい日本語, kind, allowed transitions as a
 /// table of checkboxes) and its 標準処理期間, edited by the department's manager or an administrator.
-/// <see cref="CaseWorkflow.Parse"/> decides what is valid; a status open cases still use cannot go.
+/// <see cref="CaseWorkflow.Parse"/> decides what is valid; a status open cases still use cannot go or change kind.
 /// </summary>
 [Authorize(Policy = Policies.Cases)]
 public sealed class WorkflowSettingsModel(MadoguchiDbContext db, CaseService cases, AuditTrail audit, TimeProvider clock) : PageModel
@@ -102,6 +102,7 @@ public sealed class WorkflowSettingsModel(MadoguchiDbContext db, CaseService cas
             try
             {
                 workflow = CaseWorkflow.Parse(new CaseWorkflow(statuses).ToJson());
+                if (workflow.CorrectionReturnProblem() is { } problem) ModelState.AddModelError("Input.Statuses", problem);
             }
             catch (ArgumentException e)
             {
@@ -109,6 +110,8 @@ public sealed class WorkflowSettingsModel(MadoguchiDbContext db, CaseService cas
             }
         }
         await RefuseRemovingUsedAsync(removed, ct);
+        var rekinded = statuses.Where(s => Workflow.Find(s.Code) is { } old && old.Kind != s.Kind).Select(s => s.Code).ToList();
+        await RefuseUsedAsync(rekinded, "種類を変えられません", "変えて", ct);
         if (!ModelState.IsValid || workflow is null) return Page();
         await SaveAsync(workflow.ToJson(), Input.StandardProcessingDays, "edit", ct);
         return Redirect($"/staff/ledger/{procedureId}/settings");
@@ -134,15 +137,21 @@ public sealed class WorkflowSettingsModel(MadoguchiDbContext db, CaseService cas
         return Redirect($"/staff/ledger/{ProcedureId}/settings");
     }
 
-    private async Task RefuseRemovingUsedAsync(IReadOnlyList<string> removed, CancellationToken ct)
+    private Task RefuseRemovingUsedAsync(IReadOnlyList<string> removed, CancellationToken ct) => RefuseUsedAsync(removed, "削除できません", "削除して", ct);
+
+    /// <summary>
+    /// Refuses removing, or changing the kind of, a status open cases are in: they would be left without a
+    /// way on (a status now 終了 leaves them open, unmovable and soon 期限超過).
+    /// </summary>
+    private async Task RefuseUsedAsync(IReadOnlyList<string> codes, string refusal, string then, CancellationToken ct)
     {
-        if (removed.Count == 0) return;
-        var used = await _cases.AsNoTracking().Where(c => c.ClosedAt == null && removed.Contains(c.Status))
+        if (codes.Count == 0) return;
+        var used = await _cases.AsNoTracking().Where(c => c.ClosedAt == null && codes.Contains(c.Status))
             .GroupBy(c => c.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         foreach (var u in used.OrderBy(u => u.Status, StringComparer.Ordinal))
         {
             ModelState.AddModelError("Input.Statuses",
-                $"状態「{Workflow.Name(u.Status)}」（{u.Status}）は処理中の申請 {u.Count} 件で使われているため削除できません。先にそれらの申請を別の状態に移してから削除してください。");
+                $"状態「{Workflow.Name(u.Status)}」（{u.Status}）は処理中の申請 {u.Count} 件で使われているため{refusal}。先にそれらの申請を別の状態に移してから{then}ください。");
         }
     }
 

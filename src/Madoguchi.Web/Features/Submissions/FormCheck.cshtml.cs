@@ -104,6 +104,13 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
             return Page();
         }
         if (await drafts.MoveToCurrentVersionAsync(Opened!, ct) is not null) return Redirect($"{Base}/check");
+        if (!Cases.StaffKeying.ReceivedOnAllowed(Opened!.Draft))
+        {
+            // The draft (and the typed answers) stay; only its 受付日 cannot become a case.
+            const string why = "この下書きの受付日は1年以上前のため、申請として登録できません。台帳から正しい受付日で入力をやり直してください。";
+            Errors = [new AnswerError("", "received-on", new Shared.Japanese.FieldMessage(why, why, why))];
+            return Page();
+        }
         var start = await Cases.StaffKeying.StartAsync(HttpContext, Opened!.Draft, ct);
         var result = await submissions.SubmitAsync(Slug, Opened.Draft.FormVersionNumber, await drafts.AnswersAsync(Opened.Draft, ct, "職員による紙の申請の入力"), AnswerChecker.Mode.Lenient,
             Opened.Draft.Language, key, "staff", ct, fromDraftId: Opened.Draft.Id, keyed: start);

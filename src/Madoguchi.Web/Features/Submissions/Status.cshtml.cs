@@ -69,7 +69,7 @@ public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang 
         if (Found is null) return Page();
         var caseId = await db.Submissions.AsNoTracking().Where(x => x.ReceiptNumber == Found.ReceiptNumber).Select(x => x.Id).FirstAsync(ct);
         var request = Steps.Any(s => s.CorrectionOpen)
-            ? await db.CorrectionRequests.Where(r => r.CaseId == caseId && r.AnsweredAt == null).OrderByDescending(r => r.RequestedAt).FirstOrDefaultAsync(ct)
+            ? await db.CorrectionRequests.Where(r => r.CaseId == caseId && r.AnsweredAt == null && r.ClosedAt == null).OrderByDescending(r => r.RequestedAt).FirstOrDefaultAsync(ct)
             : null;
         if (request is null) return Page();
         var secret = ReceiptNumbers.NewSecret();

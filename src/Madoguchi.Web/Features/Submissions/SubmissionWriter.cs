@@ -170,6 +170,7 @@ public sealed class SubmissionWriter(IServiceScopeFactory scopes, ILogger<Submis
                 db.ProtectedValues.RemoveRange(await db.ProtectedValues.Where(v => v.OwnerType == DraftService.DraftOwner && owners.Contains(v.OwnerId)).ToListAsync(ct));
                 await db.SaveChangesAsync(ct);
             }
+            await Cases.CaseIntake.AuditKeyedAsync(scope.ServiceProvider.GetRequiredService<Audit.AuditTrail>(), db, toInsert, forms, ct);
             await transaction.CommitAsync(ct); // one durable commit for the whole batch
         }
         foreach (var (p, outcome) in results)

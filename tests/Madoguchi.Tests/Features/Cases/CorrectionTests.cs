@@ -263,7 +263,101 @@ public sealed partial class CorrectionTests
         await CaseKit.WithDbAsync(app, db => db.CorrectionRequests.ExecuteUpdateAsync(u => u.SetProperty(r => r.SecretHash, Madoguchi.Web.Features.Submissions.ReceiptNumbers.Hash(secret)), Ct));
         Assert.Equal(HttpStatusCode.OK, (await resident.GetAsync($"/corrections/{secret}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await StaffPostAsync(app, staff, applied.CaseId, "status", new() { ["input.To"] = CaseWorkflow.Rejected })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await resident.GetAsync($"/corrections/{secret}", Ct)).StatusCode);
+        var ended = await resident.GetAsync($"/corrections/{secret}", Ct);
+        Assert.Equal(HttpStatusCode.Gone, ended.StatusCode);
+        Assert.Contains("この補正の依頼は取り下げられました", await ended.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>Gives the request(s) of a case without a known secret the secret a mailed link would carry.</summary>
+    private static Task<int> SetSecretAsync(MadoguchiFactory app, string secret)
+    {
+        var known = new[] { "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210" }.Select(Madoguchi.Web.Features.Submissions.ReceiptNumbers.Hash).ToList();
+        return CaseKit.WithDbAsync(app, db => db.CorrectionRequests.Where(r => !known.Contains(r.SecretHash))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.SecretHash, Madoguchi.Web.Features.Submissions.ReceiptNumbers.Hash(secret)), Ct));
+    }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task An_older_correction_link_cannot_be_answered_once_staff_withdraw_it_or_send_a_newer_request_and_says_why()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await CaseKit.SetUpAsync(app);
+        var applied = await CaseKit.ApplyAsync(app);
+        using var staff = await app.SignedInClientAsync(Roles.Staff, setup.Ours.Id);
+        using var resident = app.CreatePlainClient();
+        const string first = "0123456789abcdef0123456789abcdef", second = "fedcba9876543210fedcba9876543210";
+        var answer = new Dictionary<string, string> { ["reason"] = "work" };
+
+        // 依頼1, then staff move the case back to 審査中 without waiting: the link says the office withdrew it.
+        Assert.Equal(HttpStatusCode.Redirect, (await RequestAsync(app, staff, applied.CaseId, "理由を確認してください。", "reason")).StatusCode);
+        Assert.Equal(1, await SetSecretAsync(app, first));
+        Assert.Equal(HttpStatusCode.Redirect, (await StaffPostAsync(app, staff, applied.CaseId, "status", new() { ["input.To"] = CaseWorkflow.Reviewing })).StatusCode);
+        var withdrawn = await resident.GetAsync($"/corrections/{first}", Ct);
+        Assert.Equal(HttpStatusCode.Gone, withdrawn.StatusCode);
+        Assert.Contains("この補正の依頼は取り下げられました", await withdrawn.Content.ReadAsStringAsync(Ct));
+
+        // 依頼2: the first link now points to the newer request and cannot be answered.
+        Assert.Equal(HttpStatusCode.Redirect, (await RequestAsync(app, staff, applied.CaseId, "お子さんのお名前を確認してください。", "children")).StatusCode);
+        Assert.Equal(1, await SetSecretAsync(app, second));
+        var replaced = await resident.GetAsync($"/corrections/{first}", Ct);
+        Assert.Equal(HttpStatusCode.Gone, replaced.StatusCode);
+        var replacedHtml = await replaced.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("新しい依頼に置き換わりました", replacedHtml);
+        Assert.Contains("いちばん新しいメールのリンクから修正してください", replacedHtml);
+        Assert.DoesNotContain("send-correction", replacedHtml);
+        // Sent from the old page still open in a tab (the antiforgery token is the session's, not the page's).
+        var late = await MadoguchiFactory.PostFormAsync(resident, $"/corrections/{first}", answer, $"/corrections/{second}");
+        Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
+        var c = await CaseKit.WithDbAsync(app, db => db.Cases.AsNoTracking().SingleAsync(x => x.Id == applied.CaseId, Ct));
+        Assert.Equal(CaseWorkflow.Correction, c.Status);
+        Assert.NotNull(c.ClockStoppedOn);
+        Assert.Null(c.AnswersJson);
+
+        // The newer link still works, and staff see what became of each request.
+        var staffPage = await staff.GetStringAsync($"/staff/cases/{applied.CaseId}", Ct);
+        Assert.Contains("新しい補正依頼に置き換え", staffPage);
+        Assert.Contains("補正依頼の締切", staffPage);
+        Assert.Single(Regex.Matches(staffPage, "申請者の回答待ち"));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(resident, $"/corrections/{second}", new()
+        {
+            ["children.count"] = "1",
+            ["children[0].childName"] = "山田 次郎",
+            ["children[0].childBirthDate"] = "R5.6.1",
+        })).StatusCode);
+        c = await CaseKit.WithDbAsync(app, db => db.Cases.AsNoTracking().SingleAsync(x => x.Id == applied.CaseId, Ct));
+        Assert.Equal(CaseWorkflow.Reviewing, c.Status);
+        Assert.DoesNotContain("申請者の回答待ち", await staff.GetStringAsync($"/staff/cases/{applied.CaseId}", Ct));
+    }
+
+    [Fact]
+    public async Task An_answer_under_a_workflow_that_forbids_the_return_to_review_keeps_the_answer_but_not_the_forbidden_status()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await CaseKit.SetUpAsync(app);
+        var applied = await CaseKit.ApplyAsync(app);
+        // Stored as it could be before the settings page checked it: 補正依頼 may only go to 却下 or 取下げ.
+        var workflow = new CaseWorkflow([.. CaseWorkflow.Default.Statuses.Select(s => s.Code == CaseWorkflow.Correction ? s with { Next = [CaseWorkflow.Rejected, CaseWorkflow.Withdrawn] } : s)]);
+        await CaseKit.WithDbAsync(app, async db =>
+        {
+            db.LedgerSettings.Add(new LedgerSettings { ProcedureId = setup.ProcedureId, WorkflowJson = workflow.ToJson() });
+            return await db.SaveChangesAsync(Ct);
+        });
+        using var staff = await app.SignedInClientAsync(Roles.Staff, setup.Ours.Id);
+        Assert.Equal(HttpStatusCode.Redirect, (await RequestAsync(app, staff, applied.CaseId, "理由を確認してください。", "reason")).StatusCode);
+        const string secret = "0123456789abcdef0123456789abcdef";
+        await SetSecretAsync(app, secret);
+
+        using var resident = app.CreatePlainClient();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(resident, $"/corrections/{secret}", new() { ["reason"] = "work" })).StatusCode);
+
+        var c = await CaseKit.WithDbAsync(app, db => db.Cases.AsNoTracking().SingleAsync(x => x.Id == applied.CaseId, Ct));
+        Assert.Equal(CaseWorkflow.Correction, c.Status);
+        Assert.NotNull(c.AnswersJson);
+        Assert.Null(c.ClockStoppedOn);
+        var page = WebUtility.HtmlDecode(await staff.GetStringAsync($"/staff/cases/{applied.CaseId}", Ct));
+        Assert.Contains("ワークフローで「補正依頼」から「審査中」に移せないため、状態は変えていません", page);
+        // Staff move it on along the workflow.
+        Assert.Equal(HttpStatusCode.Redirect, (await StaffPostAsync(app, staff, applied.CaseId, "status", new() { ["input.To"] = CaseWorkflow.Rejected })).StatusCode);
     }
 
     [Fact]

@@ -130,6 +130,77 @@ public sealed class KeyingTests
     }
 
     [Fact]
+    public async Task A_receipt_date_more_than_a_year_back_is_refused_on_the_start_page_and_never_fails_the_last_step()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        app.Clock.Set(new DateTimeOffset(2026, 6, 8, 14, 30, 0, TimeSpan.FromHours(9)));
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var staff = await app.SignedInClientAsync(Roles.Staff, department.Id);
+
+        foreach (var typed in new[] { "0001-01-01", "1900-01-01", "2025-06-07" })
+        {
+            var refused = await MadoguchiFactory.PostFormAsync(staff, $"/staff/ledger/{procedureId}/new",
+                new() { ["Input.Form"] = SubmissionKit.Slug, ["Input.Channel"] = "mail", ["Input.ReceivedOn"] = typed });
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            Assert.Contains("1年以上前の日付です。2025-06-08 以降", await Html(refused));
+        }
+        await using (var scope = app.Scope())
+        {
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Drafts.CountAsync(Ct));
+        }
+        // A year back to the day is still a postmark staff may key.
+        Assert.Equal(HttpStatusCode.OK, (await KeyingKit.KeyKosodateAsync(staff, procedureId, "mail", "2025-06-08")).StatusCode);
+
+        // A draft saved with such a date before the start page checked it: the last step says so, keeps the draft, stores no case.
+        var first = await KeyingKit.StartAsync(staff, procedureId, SubmissionKit.Slug, "mail", "2026-06-01");
+        await using (var scope = app.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Drafts.ExecuteUpdateAsync(u => u.SetProperty(d => d.KeyedReceivedOn, new DateOnly(1, 1, 1)), Ct);
+        }
+        var toFamily = await KeyingKit.PostPageAsync(staff, first, KeyingKit.Applicant());
+        var toCheck = await KeyingKit.PostPageAsync(staff, toFamily.Headers.Location!.OriginalString, KeyingKit.Family());
+        var last = await KeyingKit.PostPageAsync(staff, toCheck.Headers.Location!.OriginalString, []);
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        Assert.Contains("受付日は1年以上前のため、申請として登録できません", await Html(last));
+        await using var check = app.Scope();
+        var db = check.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        Assert.Equal(1, await db.Cases.CountAsync(Ct));
+        Assert.Equal(1, await db.Drafts.CountAsync(Ct));
+    }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task Keying_a_paper_application_is_audited_with_who_keyed_it_the_channel_and_the_receipt_date()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        app.Clock.Set(new DateTimeOffset(2026, 6, 8, 14, 30, 0, TimeSpan.FromHours(9)));
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var (staff, login) = await app.SignInNewUserAsync(Roles.Staff, department.Id);
+        using (var resident = app.CreatePlainClient())
+        {
+            Assert.Equal(HttpStatusCode.Created, (await SubmissionKit.PostAsync(resident, SubmissionKit.GoodAnswers())).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await KeyingKit.KeyKosodateAsync(staff, procedureId, "mail", "令和8年6月1日")).StatusCode);
+
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        var keyedCase = await db.Cases.AsNoTracking().SingleAsync(c => c.Channel == CaseChannel.Mail, Ct);
+        // One entry, for the keyed case only (an online application is not keyed).
+        var entry = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "case.keyed", Ct);
+        Assert.Equal(keyedCase.Id.ToString(), entry.TargetId);
+        Assert.Equal("case", entry.TargetType);
+        Assert.Equal(await UserIdAsync(app, login.Email), entry.Actor);
+        Assert.Equal(department.Id, entry.DepartmentId);
+        Assert.Contains("経路 mail", entry.Detail);
+        Assert.Contains("受付日 2026-06-01", entry.Detail);
+        Assert.Contains(keyedCase.ReceiptNumber, entry.Detail);
+        Assert.Contains("case.keyed", Madoguchi.Web.Features.Audit.AuditActions.All);
+    }
+
+    [Fact]
     public async Task A_keyed_application_goes_through_the_same_checks_and_bad_input_stores_nothing()
     {
         await using var app = await MadoguchiFactory.CreateAsync();

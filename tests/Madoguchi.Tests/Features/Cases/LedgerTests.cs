@@ -71,6 +71,27 @@ public sealed partial class LedgerTests
     }
 
     [Fact]
+    public async Task Dates_at_the_ends_of_the_calendar_get_a_field_error_instead_of_a_server_error()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await LedgerKit.PublishAsync(app);
+        var (client, _) = await app.SignInNewUserAsync(Roles.Staff, setup.Department.Id);
+        await LedgerKit.SubmitAsync(app, LedgerKit.Answers("青木"));
+
+        foreach (var query in new[] { "Filter.From=0001-01-01", "Filter.To=9999-12-31", "Filter.From=0001-01-01&Filter.To=9999-12-31" })
+        {
+            using var response = await client.GetAsync(Url(setup.ProcedureId, query), Ct);
+            var html = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{query}: {(int)response.StatusCode}");
+            // In the error summary, linked to the field, and no rows for a filter that could not be read.
+            Assert.Matches("dads-error-summary[\\s\\S]*扱える範囲の外です", html);
+            Assert.Empty(LedgerKit.Rows(html));
+        }
+        // The widest dates that are allowed still filter.
+        Assert.Single(LedgerKit.Rows(await client.GetStringAsync(Url(setup.ProcedureId, "Filter.From=1873-01-01&Filter.To=9999-12-30"), Ct)));
+    }
+
+    [Fact]
     [Trait("storage", "true")]
     public async Task The_text_filter_finds_full_and_half_width_forms_and_never_searches_sensitive_answers()
     {
@@ -274,6 +295,7 @@ public sealed partial class LedgerTests
             var token = WebUtility.HtmlDecode(MadoguchiFactory.AntiforgeryToken().Match(page).Groups[1].Value);
             var fields = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token), new("Input.Action", action), new(field, value), new("Input.Return", "Filter.Sort=old") };
             fields.AddRange(cases.Select(c => new KeyValuePair<string, string>("Input.Ids", c.Id.ToString())));
+            fields.AddRange(Revisions(page));
             return await client.PostAsync($"/staff/ledger/{setup.ProcedureId}?handler=bulk", new FormUrlEncodedContent(fields), Ct);
         }
 
@@ -302,6 +324,62 @@ public sealed partial class LedgerTests
             new FormUrlEncodedContent([new("Input.Action", "status"), new("Input.Status", CaseWorkflow.Rejected), new("Input.Ids", a.Id.ToString())]), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         _ = login;
+    }
+
+    /// <summary>The rows' revisions as the page's hidden inputs post them.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Revisions(string page)
+        => RevisionPattern().Matches(page).Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, m.Groups[2].Value));
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"(Input\\.Revisions\\[[0-9a-f-]{36}\\])\" value=\"(\\d+)\">")]
+    private static partial Regex RevisionPattern();
+
+    [Theory]
+    [InlineData("assign")]
+    [InlineData("status")]
+    public async Task A_bulk_action_leaves_alone_the_cases_a_colleague_changed_after_the_ledger_was_opened_and_names_them(string action)
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await LedgerKit.PublishAsync(app);
+        var (client, login) = await app.SignInNewUserAsync(Roles.Staff, setup.Department.Id);
+        var me = await LedgerKit.UserIdAsync(app, login.Email);
+        var colleague = await app.CreateUserAsync(Roles.Staff, setup.Department.Id);
+        var colleagueId = await LedgerKit.UserIdAsync(app, colleague.Email);
+        var taken = await LedgerKit.SubmitAsync(app, LedgerKit.Answers("一"));
+        var free = await LedgerKit.SubmitAsync(app, LedgerKit.Answers("二"));
+        var url = Url(setup.ProcedureId);
+
+        // Staff A opens the ledger while both are 未割当 and 受付 ...
+        var page = await client.GetStringAsync(url, Ct);
+        var token = WebUtility.HtmlDecode(MadoguchiFactory.AntiforgeryToken().Match(page).Groups[1].Value);
+        // ... and meanwhile staff B takes one on its case page (assigns it and starts the review).
+        await using (var scope = app.Scope())
+        {
+            var cases = scope.ServiceProvider.GetRequiredService<CaseService>();
+            var b = new CaseActor(colleagueId, "職員B");
+            var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, Roles.Admin)], "test"));
+            Assert.IsType<CaseChange.Done>(await cases.AssignAsync((await cases.FindAsync(admin, taken.Id, Ct))!, colleagueId, b, Ct));
+            Assert.IsType<CaseChange.Done>(await cases.ChangeStatusAsync((await cases.FindAsync(admin, taken.Id, Ct))!, CaseWorkflow.Reviewing, b, null, Ct));
+        }
+
+        var fields = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token), new("Input.Action", action) };
+        fields.Add(action == "assign" ? new("Input.AssignTo", "me") : new("Input.Status", CaseWorkflow.Rejected));
+        fields.AddRange(new[] { taken, free }.Select(c => new KeyValuePair<string, string>("Input.Ids", c.Id.ToString())));
+        fields.AddRange(Revisions(page));
+        var posted = await client.PostAsync($"/staff/ledger/{setup.ProcedureId}?handler=bulk", new FormUrlEncodedContent(fields), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+
+        var result = WebUtility.HtmlDecode(await client.GetStringAsync(url, Ct));
+        Assert.Contains(action == "assign" ? "1件の担当を割り当てました。" : "1件の状態を「却下」にしました。", result);
+        Assert.Contains($"1件は一覧を開いたあとにほかの職員が変更したため、変更していません（{taken.ReceiptNumber}）", result);
+        Assert.Contains($"{taken.ReceiptNumber}: ほかの職員が変更したため、変更していません。", result);
+        await using var check = app.Scope();
+        var db = check.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        var stored = await db.Cases.AsNoTracking().ToDictionaryAsync(c => c.Id, Ct);
+        // B's work stands; the other case got A's action.
+        Assert.Equal(colleagueId, stored[taken.Id].AssigneeId);
+        Assert.Equal(CaseWorkflow.Reviewing, stored[taken.Id].Status);
+        if (action == "assign") Assert.Equal(me, stored[free.Id].AssigneeId);
+        else Assert.Equal(CaseWorkflow.Rejected, stored[free.Id].Status);
     }
 
     [Fact]

@@ -82,6 +82,56 @@ public sealed class WorkflowSettingsTests
     }
 
     [Fact]
+    public async Task A_correction_status_that_cannot_return_to_review_is_refused_with_the_reason()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var manager = await app.SignedInClientAsync(Roles.Manager, department.Id);
+        var url = $"/staff/ledger/{procedureId}/settings";
+
+        var noWayBack = CaseWorkflow.Default.Statuses.Select(s => s.Code == CaseWorkflow.Correction ? s with { Next = [CaseWorkflow.Rejected, CaseWorkflow.Withdrawn] } : s);
+        var refused = await MadoguchiFactory.PostFormAsync(manager, url, Fields(noWayBack));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("補正待ちの状態「補正依頼」から「審査中」に移せるようにしてください", await Html(refused));
+
+        await using var scope = app.Scope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().LedgerSettings.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Changing_the_kind_of_a_status_open_cases_are_in_is_refused_with_the_status_and_the_count()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var manager = await app.SignedInClientAsync(Roles.Manager, department.Id);
+        var url = $"/staff/ledger/{procedureId}/settings";
+        var caseId = await OneCaseAsync(app);
+        Assert.IsType<CaseChange.Done>(await MoveAsync(app, caseId, CaseWorkflow.Reviewing));
+
+        // 審査中 made an end status (with its own new status to return to from 補正, so only the kind is wrong).
+        var statuses = CaseWorkflow.Default.Statuses.Select(s => s.Code switch
+        {
+            CaseWorkflow.Reviewing => s with { Kind = StatusKind.Closed, Next = [] },
+            CaseWorkflow.Received => s with { Next = [.. s.Next, "checking"] },
+            CaseWorkflow.Correction => s with { Next = [.. s.Next, "checking"] },
+            _ => s,
+        }).ToList();
+        statuses.Insert(1, new CaseStatus("checking", "確認中", "Checking", "しらべています", StatusKind.Open, [CaseWorkflow.Correction, CaseWorkflow.Completed]));
+        var refused = await MadoguchiFactory.PostFormAsync(manager, url, Fields(statuses));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("状態「審査中」（reviewing）は処理中の申請 1 件で使われているため種類を変えられません", await Html(refused));
+        await using (var scope = app.Scope())
+        {
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().LedgerSettings.CountAsync(Ct));
+        }
+        // The case can still move on, and once no open case is in 審査中 the change is taken.
+        Assert.IsType<CaseChange.Done>(await MoveAsync(app, caseId, CaseWorkflow.Completed));
+        Assert.Equal(HttpStatusCode.Redirect, (await MadoguchiFactory.PostFormAsync(manager, url, Fields(statuses))).StatusCode);
+    }
+
+    [Fact]
     [Trait("storage", "true")]
     public async Task A_manager_renames_adds_a_status_and_sets_the_standard_days_all_audited_then_resets_once_no_open_case_uses_the_added_status()
     {
