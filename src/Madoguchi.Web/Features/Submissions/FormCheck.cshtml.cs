@@ -61,7 +61,7 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (Keyed) return await PostKeyedAsync(ct);
-        var cookie = FormFilling.ReadCookie(Request);
+        var cookie = FormFilling.ReadCookie(Request, Slug);
         if (cookie is null) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
         var key = FormFilling.IdempotencyKey(cookie.Value.Id, cookie.Value.Secret);
         if (!await LoadAsync(ct, moveToCurrentVersion: false))
@@ -125,14 +125,14 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
 
     private PageResult Done()
     {
-        FormFilling.ClearCookie(Response);
+        FormFilling.ClearCookie(Response, Slug);
         return Page();
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct, bool moveToCurrentVersion)
     {
         var opened = Keyed ? await Cases.StaffKeying.OpenAsync(HttpContext, drafts, ProcedureId!.Value, DraftId!.Value, ct)
-            : FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+            : FormFilling.ReadCookie(Request, Slug) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         if (opened is not null && Keyed) Slug = opened.Slug;
         if (opened is null || opened.Slug != Slug) return false;
         if (!await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return false;

@@ -175,7 +175,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         }
         else
         {
-            opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+            opened = FormFilling.ReadCookie(Request, Slug) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         }
         // No draft of this form on this device: back to the start page, never someone else's answers.
         if (opened is null || opened.Slug != Slug) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");

@@ -16,22 +16,42 @@ namespace Madoguchi.Web.Features.Submissions;
 /// </summary>
 public static partial class FormFilling
 {
-    public const string CookieName = "madoguchi-draft";
+    /// <summary>
+    /// Each form has its own draft cookie (<c>madoguchi-draft.{slug}</c>), so starting a second form
+    /// never makes the first one unreachable on this device.
+    /// </summary>
+    public const string CookiePrefix = "madoguchi-draft.";
 
-    /// <summary>The draft id and secret from the cookie, or null when there is none or it is malformed.</summary>
-    public static (Guid Id, string Secret)? ReadCookie(HttpRequest request)
+    /// <summary>The one cookie of earlier releases, holding the draft of the form started last; still read so a draft in progress survives the upgrade.</summary>
+    public const string LegacyCookieName = "madoguchi-draft";
+
+    public static string CookieName(string slug) => CookiePrefix + slug;
+
+    /// <summary>The draft id and secret of this form's cookie, or null when there is none or it is malformed (the caller checks the draft's form).</summary>
+    public static (Guid Id, string Secret)? ReadCookie(HttpRequest request, string slug)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var value = request.Cookies[CookieName];
+        var value = request.Cookies[CookieName(slug)] ?? request.Cookies[LegacyCookieName];
         if (value is null) return null;
         var parts = value.Split('.', 2);
         return parts.Length == 2 && Guid.TryParse(parts[0], out var id) && parts[1].Length > 0 ? (id, parts[1]) : null;
     }
 
-    public static void WriteCookie(HttpResponse response, Guid draftId, string secret) =>
-        response.Cookies.Append(CookieName, $"{draftId:N}.{secret}", Options());
+    public static void WriteCookie(HttpResponse response, string slug, Guid draftId, string secret) =>
+        response.Cookies.Append(CookieName(slug), $"{draftId:N}.{secret}", Options());
 
-    public static void ClearCookie(HttpResponse response) => response.Cookies.Delete(CookieName, Options());
+    public static void ClearCookie(HttpResponse response, string slug) => response.Cookies.Delete(CookieName(slug), Options());
+
+    /// <summary>Forgets every form's draft on this device (signing out: the next user of the device must not open them).</summary>
+    public static void ClearAllCookies(HttpRequest request, HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(response);
+        foreach (var name in request.Cookies.Keys.Where(k => k == LegacyCookieName || k.StartsWith(CookiePrefix, StringComparison.Ordinal)))
+        {
+            response.Cookies.Delete(name, Options());
+        }
+    }
 
     // Path /forms: the cookie never travels to staff pages or the API.
     private static CookieOptions Options() => new() { HttpOnly = true, Secure = true, SameSite = SameSiteMode.Lax, Path = "/forms", IsEssential = true };
@@ -44,6 +64,23 @@ public static partial class FormFilling
     {
         var normalised = AnswerChecker.Check(form, answers, AnswerChecker.Mode.Lenient).Answers;
         return [.. form.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, normalised))];
+    }
+
+    /// <summary>
+    /// Where "continue" leads: the first page with a missing or refused answer, but never past the page
+    /// after the one last saved (a page of optional questions not yet seen is not skipped). Null: the check page.
+    /// </summary>
+    public static string? ContinuePage(FormDefinition form, JsonObject answers, string? lastPage)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var visible = VisiblePages(form, answers);
+        var reached = visible.FindIndex(p => p.Key == lastPage);
+        var limit = lastPage is null ? 0 : reached < 0 ? visible.Count : reached + 1;
+        foreach (var page in visible.Take(limit))
+        {
+            if (!AnswerChecker.Check(form, answers, AnswerChecker.Mode.Lenient, new HashSet<string> { page.Key }).IsValid) return page.Key;
+        }
+        return limit < visible.Count ? visible[limit].Key : null;
     }
 
     /// <summary>Element id for an answer path (<c>children[0].childName</c> → <c>f-children-0--childName</c>); error links point at it.</summary>
