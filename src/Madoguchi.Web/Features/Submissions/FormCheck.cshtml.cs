@@ -37,6 +37,8 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
     public DraftService.Opened? Opened { get; private set; }
     public List<FormPage> Visible { get; private set; } = [];
     public JsonObject Normalised { get; private set; } = [];
+    /// <summary>The answers as saved, group items empty or not, as the fill pages draw them.</summary>
+    public JsonObject Answers { get; private set; } = [];
     public List<Attachment> Attachments { get; private set; } = [];
     public IReadOnlyList<AnswerError> Errors { get; private set; } = [];
     public SubmissionService.Result.Accepted? Receipt { get; private set; }
@@ -51,10 +53,21 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
         return $"{Base}/{(page ?? Visible.FirstOrDefault())?.Key}#{FormFilling.Id(path)}";
     }
 
+    /// <summary>
+    /// The number the fill page gives the <paramref name="index"/>-th kept item of a group: empty items
+    /// are not kept, but the page still draws them, so 家族 2 stays 家族 2 here and in the errors.
+    /// </summary>
+    public int ItemNumber(FormGroup group, int index)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var kept = (Answers[group.Key] as JsonArray ?? []).Select((item, i) => (item, i)).Where(x => !AnswerChecker.IsEmpty(x.item)).Select(x => x.i).ToList();
+        return (index < kept.Count ? kept[index] : index) + 1;
+    }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await LoadAsync(ct, moveToCurrentVersion: true)) return Keyed ? NotFound() : Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
-        Errors = AnswerChecker.Check(Opened!.Definition, await drafts.AnswersAsync(Opened.Draft, ct), AnswerChecker.Mode.Lenient).Errors;
+        Errors = AnswerChecker.Check(Opened!.Definition, Answers, AnswerChecker.Mode.Lenient).Errors;
         return Page();
     }
 
@@ -138,7 +151,8 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
         if (!await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return false;
         if (moveToCurrentVersion) opened = await drafts.MoveToCurrentVersionAsync(opened, ct) ?? opened;
         Opened = opened;
-        Normalised = AnswerChecker.Check(opened.Definition, await drafts.AnswersAsync(opened.Draft, ct), AnswerChecker.Mode.Lenient).Answers;
+        Answers = await drafts.AnswersAsync(opened.Draft, ct);
+        Normalised = AnswerChecker.Check(opened.Definition, Answers, AnswerChecker.Mode.Lenient).Answers;
         Visible = [.. opened.Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];
         Attachments = await files.OfDraftAsync(opened.Draft.Id, ct);
         FormTitle = opened.Definition.Title.Plain(lang.Current);
