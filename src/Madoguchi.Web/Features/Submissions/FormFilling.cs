@@ -83,6 +83,63 @@ public static partial class FormFilling
         return limit < visible.Count ? visible[limit].Key : null;
     }
 
+    /// <summary>Where an answer path sits: its page, the group item (its label and number as the page draws it), the question and the part.</summary>
+    public sealed record AnswerPlace(FormPage Page, LocalizedText? Item, int? Number, LocalizedText Label, string? Part);
+
+    /// <summary>The place of an answer path (<c>key</c>, <c>key.part</c>, <c>group[i].key</c>, <c>group</c>); null when the form has no such question.</summary>
+    public static AnswerPlace? Place(FormDefinition form, string path)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        ArgumentNullException.ThrowIfNull(path);
+        var rest = path;
+        string? groupKey = null;
+        int? number = null;
+        var open = rest.IndexOf('[', StringComparison.Ordinal);
+        if (open > 0 && rest.IndexOf("].", open, StringComparison.Ordinal) is var close and > 0)
+        {
+            groupKey = rest[..open];
+            if (int.TryParse(rest[(open + 1)..close], NumberStyles.None, CultureInfo.InvariantCulture, out var index)) number = index + 1;
+            rest = rest[(close + 2)..];
+        }
+        var dot = rest.IndexOf('.', StringComparison.Ordinal);
+        var key = dot < 0 ? rest : rest[..dot];
+        var part = dot < 0 ? null : rest[(dot + 1)..];
+        foreach (var page in form.Pages)
+        {
+            foreach (var item in page.Items)
+            {
+                switch (item)
+                {
+                    case FormGroup g when groupKey is not null && g.Key == groupKey:
+                        return g.Fields.FirstOrDefault(f => f.Key == key) is { } inGroup ? new(page, g.ItemLabel ?? g.Label, number, inGroup.Label, part) : null;
+                    case FormGroup g when groupKey is null && g.Key == key:
+                        return new(page, null, null, g.Label, null);
+                    case FormField f when groupKey is null && f.Key == key:
+                        return new(page, null, null, f.Label, part);
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The question an error is about, as error summaries start it: 「家族 2 生年月日: 」, 「氏名（姓）: 」,
+    /// so that two links with the same message still say where they lead.
+    /// </summary>
+    public static IHtmlContent Subject(AnswerPlace? place, Language language)
+    {
+        if (place is null) return HtmlString.Empty;
+        var b = new HtmlContentBuilder();
+        if (place.Item is not null) b.AppendHtml(Html(place.Item, language)).Append($" {place.Number} ");
+        b.AppendHtml(Html(place.Label, language));
+        if (place.Part is not null) b.AppendHtml("（").AppendHtml(Lang.Html($"fill.part.{place.Part}", language)).AppendHtml("）");
+        return b.Append(": ");
+    }
+
+    /// <summary>The page of a question, for errors listed away from it (the check page): 「（申請者のページ）」.</summary>
+    public static IHtmlContent OnPage(AnswerPlace? place, Language language) => place is null ? HtmlString.Empty
+        : new HtmlContentBuilder().AppendHtml(Lang.Html("fill.check.onpage.before", language)).AppendHtml(Html(place.Page.Title, language)).AppendHtml(Lang.Html("fill.check.onpage.after", language));
+
     /// <summary>Element id for an answer path (<c>children[0].childName</c> → <c>f-children-0--childName</c>); error links point at it.</summary>
     public static string Id(string path) => "f-" + NotIdChar().Replace(path, "-");
 

@@ -282,6 +282,9 @@ public static class Texts
         ["fill.refill.lead"] = new("入力の途中でフォームの内容が変わりました。これまでの回答は引き継いでいます。次の項目をもう一度入力してください。", "The form changed while you were filling it in. Your answers have been kept. Please answer these questions again.", "とちゅうで フォームが かわりました。<ruby>書<rt>か</rt></ruby>いた ことは のこっています。つぎの ところを もう <ruby>一度<rt>いちど</rt></ruby> <ruby>書<rt>か</rt></ruby>いてください。"),
         ["fill.resume.open"] = new("続きを開く", "Open", "ひらく"),
         ["fill.check.title"] = new("入力内容の確認", "Check your answers", "<ruby>書<rt>か</rt></ruby>いた ことの <ruby>確認<rt>かくにん</rt></ruby>"),
+        // After an error on the check page, the page to change it on: 「（申請者のページ）」.
+        ["fill.check.onpage.before"] = new("（", " (page: ", "（"),
+        ["fill.check.onpage.after"] = new("のページ）", ")", "の ページ）"),
         ["fill.change"] = new("変更する", "Change", "なおす"),
         ["fill.submit"] = new("この内容で申請する", "Submit", "これで <ruby>出<rt>だ</rt></ruby>す"),
         ["fill.done.title"] = new("申請を受け付けました", "Application received", "<ruby>申請<rt>しんせい</rt></ruby>を <ruby>受<rt>う</rt></ruby>けつけました"),
