@@ -278,6 +278,8 @@ public static class Texts
         ["fill.resume.code"] = new("再開コード", "Resume code", "コード"),
         ["fill.resume.hint"] = new("保存したときに表示された10文字の英数字です（例: 7K3MQ-9XA2B）。", "The 10 letters and digits shown when you saved (for example 7K3MQ-9XA2B).", "<ruby>保存<rt>ほぞん</rt></ruby>したときの 10<ruby>文字<rt>もじ</rt></ruby>です。"),
         ["fill.resume.notfound"] = new("再開コードが違うか、期限が切れています。保存したときに表示されたコードを確かめてください。", "The resume code is not right or has expired. Check the code you were shown.", "コードが ちがうか、<ruby>期限<rt>きげん</rt></ruby>が すぎています。"),
+        ["fill.revealed.title"] = new("回答に合わせて、質問が加わりました", "Your answer added a question", "こたえに あわせて、しつもんが ふえました"),
+        ["fill.revealed.lead"] = new("次の質問に答えてから、もう一度「次へ進む」を押してください。", "Please answer the question below, then press Continue again.", "つぎの しつもんに こたえてから、もう いちど 「つぎへ」を おしてください。"),
         ["fill.refill.title"] = new("フォームが新しくなりました", "This form has changed", "フォームが <ruby>新<rt>あたら</rt></ruby>しく なりました"),
         ["fill.refill.lead"] = new("入力の途中でフォームの内容が変わりました。これまでの回答は引き継いでいます。次の項目をもう一度入力してください。", "The form changed while you were filling it in. Your answers have been kept. Please answer these questions again.", "とちゅうで フォームが かわりました。<ruby>書<rt>か</rt></ruby>いた ことは のこっています。つぎの ところを もう <ruby>一度<rt>いちど</rt></ruby> <ruby>書<rt>か</rt></ruby>いてください。"),
         ["fill.resume.open"] = new("続きを開く", "Open", "ひらく"),
