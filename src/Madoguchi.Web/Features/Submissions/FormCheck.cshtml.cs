@@ -40,6 +40,8 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
     /// <summary>The answers as saved, group items empty or not, as the fill pages draw them.</summary>
     public JsonObject Answers { get; private set; } = [];
     public List<Attachment> Attachments { get; private set; } = [];
+    /// <summary>The fees that apply to these answers (on visible pages, conditions holding), in form order.</summary>
+    public List<FeeDisplay> Fees { get; private set; } = [];
     public IReadOnlyList<AnswerError> Errors { get; private set; } = [];
     public SubmissionService.Result.Accepted? Receipt { get; private set; }
     public string? FormTitle { get; private set; }
@@ -154,6 +156,7 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
         Answers = await drafts.AnswersAsync(opened.Draft, ct);
         Normalised = AnswerChecker.Check(opened.Definition, Answers, AnswerChecker.Mode.Lenient).Answers;
         Visible = [.. opened.Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];
+        Fees = [.. Visible.SelectMany(p => p.Items).OfType<FeeDisplay>().Where(f => AnswerChecker.Holds(f.ShowWhen, Normalised))];
         Attachments = await files.OfDraftAsync(opened.Draft.Id, ct);
         FormTitle = opened.Definition.Title.Plain(lang.Current);
         return true;

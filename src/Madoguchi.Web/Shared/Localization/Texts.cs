@@ -287,6 +287,8 @@ public static class Texts
         // After an error on the check page, the page to change it on: 「（申請者のページ）」.
         ["fill.check.onpage.before"] = new("（", " (page: ", "（"),
         ["fill.check.onpage.after"] = new("のページ）", ")", "の ページ）"),
+        ["fill.fee.heading"] = new("お支払いいただく金額", "Amount to pay", "はらう お<ruby>金<rt>かね</rt></ruby>"),
+        ["fill.fee.total"] = new("合計", "Total", "ぜんぶで"),
         ["fill.change"] = new("変更する", "Change", "なおす"),
         ["fill.submit"] = new("この内容で申請する", "Submit", "これで <ruby>出<rt>だ</rt></ruby>す"),
         ["fill.done.title"] = new("申請を受け付けました", "Application received", "<ruby>申請<rt>しんせい</rt></ruby>を <ruby>受<rt>う</rt></ruby>けつけました"),
