@@ -258,6 +258,17 @@ public static partial class FormFilling
 
     static string ListSeparator(Language language) => language == Language.En ? ", " : "、";
 
+    /// <summary>The file picker's filter from a file field's allowed types, so a phone offers only files that can be sent; null when any type is allowed.</summary>
+    public static string? Accept(FormField field) => field?.Settings.Accept is { Count: > 0 } types
+        ? string.Join(",", types.SelectMany(t => t switch
+        {
+            "pdf" => new[] { ".pdf", "application/pdf" },
+            "jpeg" => [".jpg", ".jpeg", "image/jpeg"],
+            "png" => [".png", "image/png"],
+            _ => [],
+        }))
+        : null;
+
     public static string? InputMode(FieldType type) => type switch
     {
         FieldType.Phone => "tel",
