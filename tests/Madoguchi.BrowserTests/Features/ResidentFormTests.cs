@@ -240,4 +240,45 @@ public sealed class ResidentFormTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("入力内容の確認");
         await Axe.AssertAccessibleAsync(page);
     }
+
+    [Fact]
+    public async Task A_question_brought_up_by_an_answer_the_start_page_of_an_application_in_progress_and_the_check_pages_errors_pass_axe()
+    {
+        await using var app = await AppServer.StartAsync();
+        await PrepareAsync(app);
+        await using var phone = await browser.OpenAsync(width: 375, height: 812);
+        var page = phone.Page;
+        var form = new FormFillPage(page);
+        await page.GotoAsync(app.Url($"/forms/{Slug}"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "申請を始める" }).ClickAsync();
+        await Expect(form.Heading).ToContainTextAsync("申請者");
+        await form.FillAsync(new Dictionary<string, string>
+        {
+            ["applicantName.family"] = "山田",
+            ["applicantName.given"] = "花子",
+            ["applicantName.familyKana"] = "ヤマダ",
+            ["applicantName.givenKana"] = "ハナコ",
+            ["applicantBirthDate"] = "平成2年4月1日",
+            ["phone"] = "03-3647-9111",
+        });
+        await page.GetByRole(AriaRole.Radio, new() { Name = "その他" }).CheckAsync();
+
+        // その他 brings up その他の理由: a notice, not an error, with the new question on the page.
+        await form.Next.ClickAsync();
+        await Expect(page.GetByTestId("revealed")).ToContainTextAsync("その他の理由");
+        await Expect(form.ErrorSummary).ToHaveCountAsync(0);
+        await Axe.AssertAccessibleAsync(page);
+
+        // Back at the form's address: continue first, starting again second.
+        await page.GotoAsync(app.Url($"/forms/{Slug}"));
+        await Expect(page.GetByTestId("in-progress")).ToBeVisibleAsync();
+        await Axe.AssertAccessibleAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "続きから入力する" }).ClickAsync();
+        await Expect(form.Heading).ToContainTextAsync("申請者");
+
+        // The check page names each missing answer's question and its page.
+        await page.GotoAsync(app.Url($"/forms/{Slug}/check"));
+        await Expect(form.ErrorSummary).ToContainTextAsync("その他の理由: 入力してください。（申請者のページ）");
+        await Axe.AssertAccessibleAsync(page);
+    }
 }

@@ -52,7 +52,7 @@ public sealed class ApplicantSignIn(MadoguchiDbContext db, DraftService drafts, 
             var secret = ReceiptNumbers.NewSecret();
             existing.SecretHash = ReceiptNumbers.Hash(secret);
             await db.SaveChangesAsync(ct);
-            FormFilling.WriteCookie(ctx.Response, existing.Id, secret);
+            FormFilling.WriteCookie(ctx.Response, slug, existing.Id, secret);
             var opened = await drafts.OpenAsync(existing.Id, secret, ct);
             next = $"{form}/{existing.CurrentPage ?? opened?.Definition.Pages.FirstOrDefault()?.Key ?? "check"}";
         }
@@ -69,7 +69,7 @@ public sealed class ApplicantSignIn(MadoguchiDbContext db, DraftService drafts, 
             fresh.Draft.ApplicantSubject = subject;
             fresh.Draft.PrefilledJson = hashes.Count == 0 ? null : JsonSerializer.Serialize(hashes);
             await drafts.SaveAsync(fresh.Draft, answers, null, ct);
-            FormFilling.WriteCookie(ctx.Response, fresh.Draft.Id, fresh.Secret);
+            FormFilling.WriteCookie(ctx.Response, slug, fresh.Draft.Id, fresh.Secret);
             var first = FormFilling.VisiblePages(definition, answers).FirstOrDefault();
             next = first is null ? $"{form}/check" : $"{form}/{first.Key}";
         }

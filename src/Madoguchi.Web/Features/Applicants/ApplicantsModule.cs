@@ -143,8 +143,8 @@ public static class ApplicantsModule
         {
             if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.BadRequest();
             await ctx.SignOutAsync(CookieScheme);
-            // The draft on this device was the signed-in person's: the next user of the device must not open it.
-            FormFilling.ClearCookie(ctx.Response);
+            // The drafts on this device were the signed-in person's: the next user of the device must not open them.
+            FormFilling.ClearAllCookies(ctx.Request, ctx.Response);
             return Results.LocalRedirect($"/forms/{Uri.EscapeDataString(slug)}?signin=signedout");
         }).AllowAnonymous();
 

@@ -63,7 +63,7 @@ public static partial class FormParser
         [FieldType.Email] = ["autocomplete"],
         [FieldType.Phone] = ["autocomplete"],
         [FieldType.Name] = ["kana"],
-        [FieldType.Date] = ["min", "max"],
+        [FieldType.Date] = ["min", "max", "autocomplete"],
         [FieldType.Postcode] = ["addressField"],
         [FieldType.Address] = ["maxLength"],
         [FieldType.Select] = ["options"],
@@ -416,6 +416,11 @@ public static partial class FormParser
                     break;
             }
             if (SettingKeys[type].Contains("autocomplete")) s = s with { Autocomplete = OptionalString(f, path, "autocomplete", 64) };
+            // A date input is text (和暦 is typed too): of the autofill tokens only a date of birth fits it.
+            if (type == FieldType.Date && s.Autocomplete is { } token && token != "bday")
+            {
+                Error(path + ".autocomplete", $"日付の autocomplete には bday（生年月日）だけを指定できます（'{token}' は使えません）。");
+            }
             return Errors.Count == before ? s : null;
         }
 

@@ -113,7 +113,7 @@ public static partial class FormPreview
         {
             db.AddRange(form, version, draft);
             await db.SaveChangesAsync(ct);
-            var cookie = $"{FormFilling.CookieName}={draft.Id:N}.{secret}";
+            var cookie = $"{FormFilling.CookieName(form.Slug)}={draft.Id:N}.{secret}";
             foreach (var scenario in scenarios)
             {
                 var page = definition.Pages[scenario.Page];
@@ -293,7 +293,7 @@ public static partial class FormPreview
             }, ct);
         }
         await run;
-        var cookies = string.Join("; ", context.Response.Headers.SetCookie.Select(c => c?.Split(';')[0]).Where(c => c is not null && !c.StartsWith(FormFilling.CookieName + "=", StringComparison.Ordinal)));
+        var cookies = string.Join("; ", context.Response.Headers.SetCookie.Select(c => c?.Split(';')[0]).Where(c => c is not null && !c.StartsWith(FormFilling.CookiePrefix, StringComparison.Ordinal)));
         return new Rendered(context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()), cookies, context.Items["error"] is string error ? $": {error}" : "");
     }
 

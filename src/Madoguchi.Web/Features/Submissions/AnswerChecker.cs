@@ -100,7 +100,9 @@ public static class AnswerChecker
 
     private static JsonArray? CheckGroup(FormGroup group, JsonNode? node, List<AnswerError> errors, Mode mode, bool report)
     {
-        var list = new List<JsonObject>();
+        // Each item with its position as sent: the page draws every item, empty ones too, so an error's
+        // path keeps that position and lands on the item the resident sees (not on an empty one before it).
+        var list = new List<(JsonObject Answers, int Index)>();
         if (node is not null)
         {
             if (node is not JsonArray array || array.Any(n => n is not JsonObject))
@@ -108,17 +110,16 @@ public static class AnswerChecker
                 if (report) errors.Add(new(group.Key, "invalid-shape", Shape("配列（項目ごとのオブジェクト）", "an array of objects")));
                 return null;
             }
-            list.AddRange(array.Cast<JsonObject>());
+            list.AddRange(array.Cast<JsonObject>().Select((o, i) => (o, i)));
         }
         // Items left completely empty (an added row never filled in) do not count.
-        list.RemoveAll(o => o.All(kv => IsEmpty(kv.Value)));
+        list.RemoveAll(x => x.Answers.All(kv => IsEmpty(kv.Value)));
         if (report && list.Count < group.Min) errors.Add(new(group.Key, "too-few", TooFew(group.Min)));
         if (report && list.Count > group.Max) errors.Add(new(group.Key, "too-many", TooMany(group.Max)));
 
         var result = new JsonArray();
-        for (var i = 0; i < list.Count; i++)
+        foreach (var (answers, i) in list)
         {
-            var answers = list[i];
             var normalised = new JsonObject();
             var known = new HashSet<string>(StringComparer.Ordinal);
             foreach (var field in group.Fields)

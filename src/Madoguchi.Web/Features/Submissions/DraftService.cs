@@ -126,6 +126,20 @@ public sealed partial class DraftService(MadoguchiDbContext db, PublishedForms f
         return (new Opened(draft, await PublishedDefinitions.GetAsync(db, draft.FormVersionId, ct), draft.Form!.Slug), secret);
     }
 
+    /// <summary>Deletes a draft the resident chose to start again from, with its files and sealed answers.</summary>
+    public async Task DiscardAsync(Draft draft, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var files = await db.Attachments.Where(a => a.DraftId == draft.Id && a.SubmissionId == null).ToListAsync(ct);
+        db.Attachments.RemoveRange(files);
+        var owner = draft.Id.ToString();
+        db.ProtectedValues.RemoveRange(await db.ProtectedValues.Where(v => v.OwnerType == DraftOwner && v.OwnerId == owner).ToListAsync(ct));
+        db.Drafts.Remove(draft);
+        await db.SaveChangesAsync(ct);
+        // As when purging: rows first, so a crash leaves an orphan file, never a row without its file.
+        foreach (var f in files) AttachmentStore.DeleteFile(storage, f.StoredPath);
+    }
+
     /// <summary>Deletes expired drafts and their files; returns how many drafts went.</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken ct)
     {

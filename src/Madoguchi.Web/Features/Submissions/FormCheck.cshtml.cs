@@ -37,7 +37,11 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
     public DraftService.Opened? Opened { get; private set; }
     public List<FormPage> Visible { get; private set; } = [];
     public JsonObject Normalised { get; private set; } = [];
+    /// <summary>The answers as saved, group items empty or not, as the fill pages draw them.</summary>
+    public JsonObject Answers { get; private set; } = [];
     public List<Attachment> Attachments { get; private set; } = [];
+    /// <summary>The fees that apply to these answers (on visible pages, conditions holding), in form order.</summary>
+    public List<FeeDisplay> Fees { get; private set; } = [];
     public IReadOnlyList<AnswerError> Errors { get; private set; } = [];
     public SubmissionService.Result.Accepted? Receipt { get; private set; }
     public string? FormTitle { get; private set; }
@@ -51,17 +55,28 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
         return $"{Base}/{(page ?? Visible.FirstOrDefault())?.Key}#{FormFilling.Id(path)}";
     }
 
+    /// <summary>
+    /// The number the fill page gives the <paramref name="index"/>-th kept item of a group: empty items
+    /// are not kept, but the page still draws them, so 家族 2 stays 家族 2 here and in the errors.
+    /// </summary>
+    public int ItemNumber(FormGroup group, int index)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var kept = (Answers[group.Key] as JsonArray ?? []).Select((item, i) => (item, i)).Where(x => !AnswerChecker.IsEmpty(x.item)).Select(x => x.i).ToList();
+        return (index < kept.Count ? kept[index] : index) + 1;
+    }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await LoadAsync(ct, moveToCurrentVersion: true)) return Keyed ? NotFound() : Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
-        Errors = AnswerChecker.Check(Opened!.Definition, await drafts.AnswersAsync(Opened.Draft, ct), AnswerChecker.Mode.Lenient).Errors;
+        Errors = AnswerChecker.Check(Opened!.Definition, Answers, AnswerChecker.Mode.Lenient).Errors;
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (Keyed) return await PostKeyedAsync(ct);
-        var cookie = FormFilling.ReadCookie(Request);
+        var cookie = FormFilling.ReadCookie(Request, Slug);
         if (cookie is null) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
         var key = FormFilling.IdempotencyKey(cookie.Value.Id, cookie.Value.Secret);
         if (!await LoadAsync(ct, moveToCurrentVersion: false))
@@ -132,21 +147,23 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
 
     private PageResult Done()
     {
-        FormFilling.ClearCookie(Response);
+        FormFilling.ClearCookie(Response, Slug);
         return Page();
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct, bool moveToCurrentVersion)
     {
         var opened = Keyed ? await Cases.StaffKeying.OpenAsync(HttpContext, drafts, ProcedureId!.Value, DraftId!.Value, ct)
-            : FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+            : FormFilling.ReadCookie(Request, Slug) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         if (opened is not null && Keyed) Slug = opened.Slug;
         if (opened is null || opened.Slug != Slug) return false;
         if (!await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return false;
         if (moveToCurrentVersion) opened = await drafts.MoveToCurrentVersionAsync(opened, ct) ?? opened;
         Opened = opened;
-        Normalised = AnswerChecker.Check(opened.Definition, await drafts.AnswersAsync(opened.Draft, ct), AnswerChecker.Mode.Lenient).Answers;
+        Answers = await drafts.AnswersAsync(opened.Draft, ct);
+        Normalised = AnswerChecker.Check(opened.Definition, Answers, AnswerChecker.Mode.Lenient).Answers;
         Visible = [.. opened.Definition.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, Normalised))];
+        Fees = [.. Visible.SelectMany(p => p.Items).OfType<FeeDisplay>().Where(f => AnswerChecker.Holds(f.ShowWhen, Normalised))];
         Attachments = await files.OfDraftAsync(opened.Draft.Id, ct);
         FormTitle = opened.Definition.Title.Plain(lang.Current);
         return true;

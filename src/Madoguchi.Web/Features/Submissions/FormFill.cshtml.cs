@@ -66,6 +66,8 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     private (string Group, int Index)? _removedItem;
     /// <summary>Questions to fill again since the draft moved to a newer version of the form.</summary>
     public List<DraftService.Refill> Refill { get; private set; } = [];
+    /// <summary>Questions this send brought up (an answer's condition now holds) that still need an answer: announced, not called errors.</summary>
+    public List<(string Key, LocalizedText Label)> Revealed { get; private set; } = [];
     public Language Language => lang.Current;
 
     /// <summary>
@@ -104,6 +106,8 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         }
         // Autosave stores typed answers only: a file chosen but not yet attached waits for its button.
         var autosave = action == "autosave";
+        // The answers the page was drawn with, to tell the questions the resident saw from those this send brings up.
+        var drawn = Normalised;
 
         // Uploads and removals first, so the answers below list the files as they now are.
         foreach (var file in form.Files.Where(f => f.Length > 0 && !autosave))
@@ -140,7 +144,10 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             : null;
         var next = check is { IsValid: true } ? Visible.SkipWhile(p => p.Key != Current.Key).Skip(1).FirstOrDefault() : null;
         var to = check is not { IsValid: true } ? Current.Key : next?.Key ?? Funnel.FunnelService.CheckPage;
-        await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct, new Funnel.FunnelStep(action == "next", [.. Errors, .. check?.Errors ?? []], to));
+        // A question that was not on the page as sent cannot have been answered: its missing answer is no error (yet).
+        var unseen = Current.Items.Where(i => i is FormField or FormGroup && !AnswerChecker.Holds(ShowWhen(i), drawn)).Select(i => i is FormField f ? f.Key : ((FormGroup)i).Key).ToHashSet();
+        var seenErrors = check?.Errors.Where(e => !unseen.Contains(e.Field.Split('[', '.')[0])).ToList() ?? [];
+        await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct, new Funnel.FunnelStep(action == "next", [.. Errors, .. seenErrors], to));
         if (await drafts.MoveToCurrentVersionAsync(Opened, ct) is not null)
         {
             // A newer version was published meanwhile: show the page again on it, with what to fill again.
@@ -157,7 +164,11 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
 
         if (!check!.IsValid)
         {
-            Errors.AddRange(check.Errors);
+            // Still refused, but the questions just brought up are shown with a notice asking to fill them.
+            var waiting = check.Errors.Select(e => e.Field.Split('[', '.')[0]).Where(unseen.Contains).ToHashSet();
+            Revealed = [.. Current.Items.Where(i => i is FormField f && waiting.Contains(f.Key) || i is FormGroup g && waiting.Contains(g.Key))
+                .Select(i => i is FormField f ? (f.Key, f.Label) : (((FormGroup)i).Key, ((FormGroup)i).Label))];
+            Errors.AddRange(seenErrors);
             return Page();
         }
         return Redirect(next is null ? $"{Base}/check" : $"{Base}/{next.Key}");
@@ -175,7 +186,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         }
         else
         {
-            opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+            opened = FormFilling.ReadCookie(Request, Slug) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         }
         // No draft of this form on this device: back to the start page, never someone else's answers.
         if (opened is null || opened.Slug != Slug) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
@@ -260,6 +271,13 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         }
         return items.Count == 0 ? null : new JsonArray([.. items]);
     }
+
+    private static FormCondition? ShowWhen(FormItem item) => item switch
+    {
+        FormField f => f.ShowWhen,
+        FormGroup g => g.ShowWhen,
+        _ => null,
+    };
 
     private static void Set(JsonObject answers, string key, JsonNode? value)
     {

@@ -16,22 +16,42 @@ namespace Madoguchi.Web.Features.Submissions;
 /// </summary>
 public static partial class FormFilling
 {
-    public const string CookieName = "madoguchi-draft";
+    /// <summary>
+    /// Each form has its own draft cookie (<c>madoguchi-draft.{slug}</c>), so starting a second form
+    /// never makes the first one unreachable on this device.
+    /// </summary>
+    public const string CookiePrefix = "madoguchi-draft.";
 
-    /// <summary>The draft id and secret from the cookie, or null when there is none or it is malformed.</summary>
-    public static (Guid Id, string Secret)? ReadCookie(HttpRequest request)
+    /// <summary>The one cookie of earlier releases, holding the draft of the form started last; still read so a draft in progress survives the upgrade.</summary>
+    public const string LegacyCookieName = "madoguchi-draft";
+
+    public static string CookieName(string slug) => CookiePrefix + slug;
+
+    /// <summary>The draft id and secret of this form's cookie, or null when there is none or it is malformed (the caller checks the draft's form).</summary>
+    public static (Guid Id, string Secret)? ReadCookie(HttpRequest request, string slug)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var value = request.Cookies[CookieName];
+        var value = request.Cookies[CookieName(slug)] ?? request.Cookies[LegacyCookieName];
         if (value is null) return null;
         var parts = value.Split('.', 2);
         return parts.Length == 2 && Guid.TryParse(parts[0], out var id) && parts[1].Length > 0 ? (id, parts[1]) : null;
     }
 
-    public static void WriteCookie(HttpResponse response, Guid draftId, string secret) =>
-        response.Cookies.Append(CookieName, $"{draftId:N}.{secret}", Options());
+    public static void WriteCookie(HttpResponse response, string slug, Guid draftId, string secret) =>
+        response.Cookies.Append(CookieName(slug), $"{draftId:N}.{secret}", Options());
 
-    public static void ClearCookie(HttpResponse response) => response.Cookies.Delete(CookieName, Options());
+    public static void ClearCookie(HttpResponse response, string slug) => response.Cookies.Delete(CookieName(slug), Options());
+
+    /// <summary>Forgets every form's draft on this device (signing out: the next user of the device must not open them).</summary>
+    public static void ClearAllCookies(HttpRequest request, HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(response);
+        foreach (var name in request.Cookies.Keys.Where(k => k == LegacyCookieName || k.StartsWith(CookiePrefix, StringComparison.Ordinal)))
+        {
+            response.Cookies.Delete(name, Options());
+        }
+    }
 
     // Path /forms: the cookie never travels to staff pages or the API.
     private static CookieOptions Options() => new() { HttpOnly = true, Secure = true, SameSite = SameSiteMode.Lax, Path = "/forms", IsEssential = true };
@@ -45,6 +65,80 @@ public static partial class FormFilling
         var normalised = AnswerChecker.Check(form, answers, AnswerChecker.Mode.Lenient).Answers;
         return [.. form.Pages.Where(p => AnswerChecker.Holds(p.ShowWhen, normalised))];
     }
+
+    /// <summary>
+    /// Where "continue" leads: the first page with a missing or refused answer, but never past the page
+    /// after the one last saved (a page of optional questions not yet seen is not skipped). Null: the check page.
+    /// </summary>
+    public static string? ContinuePage(FormDefinition form, JsonObject answers, string? lastPage)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var visible = VisiblePages(form, answers);
+        var reached = visible.FindIndex(p => p.Key == lastPage);
+        var limit = lastPage is null ? 0 : reached < 0 ? visible.Count : reached + 1;
+        foreach (var page in visible.Take(limit))
+        {
+            if (!AnswerChecker.Check(form, answers, AnswerChecker.Mode.Lenient, new HashSet<string> { page.Key }).IsValid) return page.Key;
+        }
+        return limit < visible.Count ? visible[limit].Key : null;
+    }
+
+    /// <summary>Where an answer path sits: its page, the group item (its label and number as the page draws it), the question and the part.</summary>
+    public sealed record AnswerPlace(FormPage Page, LocalizedText? Item, int? Number, LocalizedText Label, string? Part);
+
+    /// <summary>The place of an answer path (<c>key</c>, <c>key.part</c>, <c>group[i].key</c>, <c>group</c>); null when the form has no such question.</summary>
+    public static AnswerPlace? Place(FormDefinition form, string path)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        ArgumentNullException.ThrowIfNull(path);
+        var rest = path;
+        string? groupKey = null;
+        int? number = null;
+        var open = rest.IndexOf('[', StringComparison.Ordinal);
+        if (open > 0 && rest.IndexOf("].", open, StringComparison.Ordinal) is var close and > 0)
+        {
+            groupKey = rest[..open];
+            if (int.TryParse(rest[(open + 1)..close], NumberStyles.None, CultureInfo.InvariantCulture, out var index)) number = index + 1;
+            rest = rest[(close + 2)..];
+        }
+        var dot = rest.IndexOf('.', StringComparison.Ordinal);
+        var key = dot < 0 ? rest : rest[..dot];
+        var part = dot < 0 ? null : rest[(dot + 1)..];
+        foreach (var page in form.Pages)
+        {
+            foreach (var item in page.Items)
+            {
+                switch (item)
+                {
+                    case FormGroup g when groupKey is not null && g.Key == groupKey:
+                        return g.Fields.FirstOrDefault(f => f.Key == key) is { } inGroup ? new(page, g.ItemLabel ?? g.Label, number, inGroup.Label, part) : null;
+                    case FormGroup g when groupKey is null && g.Key == key:
+                        return new(page, null, null, g.Label, null);
+                    case FormField f when groupKey is null && f.Key == key:
+                        return new(page, null, null, f.Label, part);
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The question an error is about, as error summaries start it: 「家族 2 生年月日: 」, 「氏名（姓）: 」,
+    /// so that two links with the same message still say where they lead.
+    /// </summary>
+    public static IHtmlContent Subject(AnswerPlace? place, Language language)
+    {
+        if (place is null) return HtmlString.Empty;
+        var b = new HtmlContentBuilder();
+        if (place.Item is not null) b.AppendHtml(Html(place.Item, language)).Append($" {place.Number} ");
+        b.AppendHtml(Html(place.Label, language));
+        if (place.Part is not null) b.AppendHtml("（").AppendHtml(Lang.Html($"fill.part.{place.Part}", language)).AppendHtml("）");
+        return b.Append(": ");
+    }
+
+    /// <summary>The page of a question, for errors listed away from it (the check page): 「（申請者のページ）」.</summary>
+    public static IHtmlContent OnPage(AnswerPlace? place, Language language) => place is null ? HtmlString.Empty
+        : new HtmlContentBuilder().AppendHtml(Lang.Html("fill.check.onpage.before", language)).AppendHtml(Html(place.Page.Title, language)).AppendHtml(Lang.Html("fill.check.onpage.after", language));
 
     /// <summary>Element id for an answer path (<c>children[0].childName</c> → <c>f-children-0--childName</c>); error links point at it.</summary>
     public static string Id(string path) => "f-" + NotIdChar().Replace(path, "-");
@@ -163,6 +257,17 @@ public static partial class FormFilling
     }
 
     static string ListSeparator(Language language) => language == Language.En ? ", " : "、";
+
+    /// <summary>The file picker's filter from a file field's allowed types, so a phone offers only files that can be sent; null when any type is allowed.</summary>
+    public static string? Accept(FormField field) => field?.Settings.Accept is { Count: > 0 } types
+        ? string.Join(",", types.SelectMany(t => t switch
+        {
+            "pdf" => new[] { ".pdf", "application/pdf" },
+            "jpeg" => [".jpg", ".jpeg", "image/jpeg"],
+            "png" => [".png", "image/png"],
+            _ => [],
+        }))
+        : null;
 
     public static string? InputMode(FieldType type) => type switch
     {

@@ -36,7 +36,7 @@ public sealed class FormResumeModel(DraftService drafts) : PageModel
             NoMatch = true;
             return Page();
         }
-        FormFilling.WriteCookie(Response, r.Opened.Draft.Id, r.Secret);
+        FormFilling.WriteCookie(Response, r.Opened.Slug, r.Opened.Draft.Id, r.Secret);
         var page = r.Opened.Draft.CurrentPage ?? r.Opened.Definition.Pages.FirstOrDefault()?.Key ?? "check";
         return Redirect($"/forms/{r.Opened.Slug}/{page}");
     }

@@ -22,6 +22,10 @@ public sealed class FormSaveModel(DraftService drafts, ResidentMail mail, Lang l
     [BindProperty]
     public string? Email { get; set; }
 
+    /// <summary>The form whose draft to save: each form has its own draft cookie.</summary>
+    [BindProperty]
+    public string? Slug { get; set; }
+
     public DraftService.Opened? Opened { get; private set; }
     public string? ResumeCode { get; private set; }
     public bool Sent { get; private set; }
@@ -34,8 +38,8 @@ public sealed class FormSaveModel(DraftService drafts, ResidentMail mail, Lang l
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        Opened = FormFilling.ReadCookie(Request) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
-        if (Opened is null) return Redirect("/forms/resume");
+        Opened = Slug is not null && FormFilling.ReadCookie(Request, Slug) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+        if (Opened is null || Opened.Slug != Slug) return Redirect("/forms/resume");
         // The address is optional: without one the page just shows a fresh code.
         var email = FieldInput.IsBlank(Email) ? null : EmailField.Validate(Email);
         if (email is { IsValid: false })
@@ -56,4 +60,4 @@ public sealed class FormSaveModel(DraftService drafts, ResidentMail mail, Lang l
 }
 
 /// <summary>The e-mail form of the saved page: the address to show back and its error, if any.</summary>
-public sealed record ResumeMailForm(string? Email, Microsoft.AspNetCore.Html.IHtmlContent? Error);
+public sealed record ResumeMailForm(string Slug, string? Email, Microsoft.AspNetCore.Html.IHtmlContent? Error);

@@ -29,6 +29,16 @@ public sealed class FormStartModel(MadoguchiDbContext db, PublishedForms forms, 
     /// <summary>The form's intake rules and whether residents can apply now; null when the form has none.</summary>
     public Intake.IntakeNotice? Intake { get; private set; }
 
+    /// <summary>This browser's unfinished, unexpired draft of this form: the page offers to continue it first.</summary>
+    public DraftService.Opened? InProgress { get; private set; }
+
+    /// <summary>Where continuing leads: the first page with a missing answer, or the check page.</summary>
+    public string? ContinueUrl { get; private set; }
+
+    /// <summary><c>restart</c> when the resident chose to throw the draft in progress away and start again.</summary>
+    [BindProperty(Name = "action")]
+    public string? Action { get; set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var (version, stopped) = await forms.OpeningAsync(db, Slug, ct);
@@ -45,11 +55,26 @@ public sealed class FormStartModel(MadoguchiDbContext db, PublishedForms forms, 
             var (state, taken) = await Madoguchi.Web.Features.Intake.IntakeGate.StateAsync(db, version.FormId, rules, clock.GetUtcNow(), ct);
             Intake = new(rules, state, taken);
         }
+        await FindInProgressAsync(ct);
         return Page();
+    }
+
+    private async Task FindInProgressAsync(CancellationToken ct)
+    {
+        var opened = FormFilling.ReadCookie(Request, Slug) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
+        // The cookie of earlier releases may hold another form's draft; a signed-in resident's draft needs their sign-in.
+        if (opened is null || opened.Slug != Slug || !await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return;
+        InProgress = opened;
+        var page = FormFilling.ContinuePage(opened.Definition, await drafts.AnswersAsync(opened.Draft, ct), opened.Draft.CurrentPage);
+        ContinueUrl = $"/forms/{Uri.EscapeDataString(Slug)}/{page ?? "check"}";
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        // A start button of a page opened before the draft was started (another tab, the back button)
+        // continues it: only the clearly worded "start again" button throws answers away.
+        await FindInProgressAsync(ct);
+        if (InProgress is not null && Action != "restart") return Redirect(ContinueUrl!);
         // Outside the period or when full, no draft is started: the start page says why.
         var current = await forms.ForNewDraftAsync(db, Slug, ct);
         var definitionNow = current?.Definition;
@@ -68,7 +93,8 @@ public sealed class FormStartModel(MadoguchiDbContext db, PublishedForms forms, 
         }
         var started = await drafts.StartAsync(Slug, Lang.Code(lang.Current), ct);
         if (started is not { } s) return await OnGetAsync(ct);
-        FormFilling.WriteCookie(Response, s.Draft.Id, s.Secret);
+        if (InProgress is not null) await drafts.DiscardAsync(InProgress.Draft, ct);
+        FormFilling.WriteCookie(Response, Slug, s.Draft.Id, s.Secret);
         var definition = await PublishedDefinitions.GetAsync(db, s.Draft.FormVersionId, ct);
         var first = FormFilling.VisiblePages(definition, []).FirstOrDefault();
         return Redirect(first is null ? $"/forms/{Slug}/check" : $"/forms/{Slug}/{first.Key}");

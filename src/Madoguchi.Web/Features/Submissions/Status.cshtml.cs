@@ -19,7 +19,8 @@ namespace Madoguchi.Web.Features.Submissions;
 [NoStore]
 public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang lang) : PageModel
 {
-    public sealed record View(string ReceiptNumber, string FormTitle, int Version, string SubmittedAt);
+    /// <param name="FormTitle">The title of the version applied on, in every language it has (the page picks the reader's).</param>
+    public sealed record View(string ReceiptNumber, Forms.LocalizedText FormTitle, int Version, string SubmittedAt);
 
     /// <summary>One public step of the case: 受付, a status, a 補正依頼 (with its message, open or not), 補正済み.</summary>
     public sealed record Step(string Kind, string At, string? Status, string Text, bool CorrectionOpen);
@@ -46,7 +47,7 @@ public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang 
         var key = Key?.Trim().ToLowerInvariant();
         var s = receipt is null || string.IsNullOrEmpty(key) ? null : await db.Submissions.AsNoTracking()
             .Where(x => x.ReceiptNumber == receipt)
-            .Select(x => new { x.Id, x.ReceiptNumber, x.SecretHash, Title = x.Form!.Title, x.FormVersionNumber, x.SubmittedAt })
+            .Select(x => new { x.Id, x.ReceiptNumber, x.SecretHash, x.FormVersionId, x.FormVersionNumber, x.SubmittedAt })
             .FirstOrDefaultAsync(ct);
         if (s is null || !ReceiptNumbers.Matches(key!, s.SecretHash))
         {
@@ -54,7 +55,8 @@ public sealed class StatusModel(MadoguchiDbContext db, Shared.Localization.Lang 
             return;
         }
         Receipt = s.ReceiptNumber;
-        Found = new View(s.ReceiptNumber, s.Title, s.FormVersionNumber, ResidentFormat.DateTime(s.SubmittedAt, lang.Current));
+        var definition = await PublishedDefinitions.GetAsync(db, s.FormVersionId, ct);
+        Found = new View(s.ReceiptNumber, definition.Title, s.FormVersionNumber, ResidentFormat.DateTime(s.SubmittedAt, lang.Current));
         await StepsAsync(s.Id, ct);
     }
 

@@ -29,18 +29,18 @@ public sealed class Lang(IHttpContextAccessor http)
     public string? Of(string? text) => Current == Language.En && JapaneseScript.In(text) ? "ja" : null;
 
     /// <summary>The text for a key. やさしい日本語 texts may carry ruby markup and are trusted constants.</summary>
-    public IHtmlContent this[string key]
+    public IHtmlContent this[string key] => Html(key, Current);
+
+    /// <summary>The text for a key in a given language (for helpers that build markup outside a page).</summary>
+    public static IHtmlContent Html(string key, Language language)
     {
-        get
+        if (!Texts.All.TryGetValue(key, out var t)) return new HtmlString(WebUtility.HtmlEncode(key));
+        return language switch
         {
-            if (!Texts.All.TryGetValue(key, out var t)) return new HtmlString(WebUtility.HtmlEncode(key));
-            return Current switch
-            {
-                Language.En => new HtmlString(WebUtility.HtmlEncode(t.En)),
-                Language.Easy => new HtmlString(t.Easy ?? WebUtility.HtmlEncode(t.Ja)),
-                _ => new HtmlString(WebUtility.HtmlEncode(t.Ja)),
-            };
-        }
+            Language.En => new HtmlString(WebUtility.HtmlEncode(t.En)),
+            Language.Easy => new HtmlString(t.Easy ?? WebUtility.HtmlEncode(t.Ja)),
+            _ => new HtmlString(WebUtility.HtmlEncode(t.Ja)),
+        };
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web.Data;
 using Madoguchi.Web.Features.Applicants;
 using Madoguchi.Web.Features.Forms;
+using Madoguchi.Web.Features.Submissions;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -203,7 +204,7 @@ public sealed partial class ApplicantSignInTests
         await SignInAsync(s, phone, Optional);
         await PostPageAsync(phone, $"/forms/{Optional}/applicant", ApplicantPage(address: "東京都江東区豊洲二丁目2番18号"));
         await PostPageAsync(phone, $"/forms/{Optional}/request", new() { ["copies"] = "3", ["action"] = "later" });
-        var draftCookie = phone.Cookie("madoguchi-draft");
+        var draftCookie = phone.Cookie(FormFilling.CookieName(Optional));
         Assert.NotNull(draftCookie);
 
         using var computer = s.Browser();
@@ -223,7 +224,7 @@ public sealed partial class ApplicantSignInTests
         Assert.Equal($"/forms/{Optional}", phone.Address.AbsolutePath);
         // Someone holding only the draft cookie (a shared device, no sign-in) is sent to sign in.
         using var stranger = s.Browser();
-        stranger.Cookies.Add(new Cookie("madoguchi-draft", computer.Cookie("madoguchi-draft"), "/forms", "localhost") { Secure = true });
+        stranger.Cookies.Add(new Cookie(FormFilling.CookieName(Optional), computer.Cookie(FormFilling.CookieName(Optional)), "/forms", "localhost") { Secure = true });
         var refused = await (await stranger.GetAsync($"/forms/{Optional}/applicant")).Content.ReadAsStringAsync(Ct);
         Assert.Equal($"/forms/{Optional}", stranger.Address.AbsolutePath);
         Assert.Equal("?signin=again", stranger.Address.Query);
@@ -296,7 +297,7 @@ public sealed partial class ApplicantSignInTests
         Assert.Equal("?signin=failed", browser.Address.Query);
         Assert.Contains("サインインを確認できませんでした", page);
         Assert.Null(browser.Cookie(ApplicantsModule.CookieName));
-        Assert.Null(browser.Cookie("madoguchi-draft"));
+        Assert.Null(browser.Cookie(FormFilling.CookieName(Optional)));
         Assert.NotNull(s);
     }
 

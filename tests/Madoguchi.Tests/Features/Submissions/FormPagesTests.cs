@@ -40,7 +40,7 @@ public sealed partial class FormPagesTests
         var start = await MadoguchiFactory.PostFormAsync(client, $"/forms/{slug}", []);
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
         var cookie = string.Join(";", start.Headers.GetValues("Set-Cookie"));
-        Assert.Contains("madoguchi-draft=", cookie, StringComparison.Ordinal);
+        Assert.Contains($"madoguchi-draft.{slug}=", cookie, StringComparison.Ordinal);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("path=/forms", cookie, StringComparison.OrdinalIgnoreCase);
@@ -80,7 +80,7 @@ public sealed partial class FormPagesTests
         var html = await Html(done);
         var receipt = Receipt().Match(html).Groups[1].Value;
         Assert.NotEmpty(receipt);
-        Assert.Contains(done.Headers.GetValues("Set-Cookie"), c => c.StartsWith("madoguchi-draft=;", StringComparison.Ordinal));
+        Assert.Contains(done.Headers.GetValues("Set-Cookie"), c => c.StartsWith($"madoguchi-draft.{SubmissionKit.Slug}=;", StringComparison.Ordinal));
         var statusUrl = StatusLink().Match(html).Groups[1].Value;
         var status = await client.GetStringAsync(statusUrl, Ct);
         Assert.Contains(receipt, status, StringComparison.Ordinal);

@@ -52,7 +52,7 @@ public sealed partial class SaveForLaterTests
         // The form posts to another page: it must carry its own antiforgery token.
         Assert.Matches("<form[^>]*data-testid=\"resume-mail\"[^>]*>(?:(?!</form>)[\\s\\S])*name=\"__RequestVerificationToken\"", saved);
 
-        var sent = await Html(await MadoguchiFactory.PostFormAsync(phone, "/forms/save", new() { ["Email"] = "ｈａｎａｋｏ@example.jp" }, getUrl: $"{Base}/applicant"));
+        var sent = await Html(await MadoguchiFactory.PostFormAsync(phone, "/forms/save", new() { ["Slug"] = SubmissionKit.Slug, ["Email"] = "ｈａｎａｋｏ@example.jp" }, getUrl: $"{Base}/applicant"));
         Assert.Contains("hanako@example.jp", sent, StringComparison.Ordinal);
         var code = ResumeCode().Match(sent).Groups[1].Value;
         Assert.Matches("^[0-9A-Z]{5}-[0-9A-Z]{5}$", code);
@@ -92,7 +92,7 @@ public sealed partial class SaveForLaterTests
         var phone = await StartedAsync(app);
         var code = ResumeCode().Match(await Html(await MadoguchiFactory.PostFormAsync(phone, $"{Base}/applicant", Applicant("later")))).Groups[1].Value;
 
-        var refused = await MadoguchiFactory.PostFormAsync(phone, "/forms/save", new() { ["Email"] = "hanako.example.jp" }, getUrl: $"{Base}/applicant");
+        var refused = await MadoguchiFactory.PostFormAsync(phone, "/forms/save", new() { ["Slug"] = SubmissionKit.Slug, ["Email"] = "hanako.example.jp" }, getUrl: $"{Base}/applicant");
 
         var html = await Html(refused);
         Assert.Contains("dads-error-summary", html, StringComparison.Ordinal);
@@ -120,7 +120,7 @@ public sealed partial class SaveForLaterTests
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
         {
-            var r = await MadoguchiFactory.PostFormAsync(phone, "/forms/save", new() { ["Email"] = $"victim{i}@example.jp" }, getUrl: $"{Base}/applicant");
+            var r = await MadoguchiFactory.PostFormAsync(phone, "/forms/save", new() { ["Slug"] = SubmissionKit.Slug, ["Email"] = $"victim{i}@example.jp" }, getUrl: $"{Base}/applicant");
             statuses.Add(r.StatusCode);
             if (r.StatusCode == HttpStatusCode.TooManyRequests) Assert.True(r.Headers.RetryAfter is not null, "429 without Retry-After");
         }
