@@ -72,6 +72,8 @@ public static class MadoguchiApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features");
         builder.Services.AddProblemDetails();
+        // Every time the API writes is in Japan time (DESIGN.md §3); the database keeps UTC.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new Shared.Japanese.JapanTimeJsonConverter()));
         builder.AddPlatform();
         builder.AddLocalizationTexts();
         builder.AddFileChecks();
