@@ -152,7 +152,8 @@ internal static class Cli
         // Japanese text stays readable in the output; it is data, never embedded in HTML.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        // Times in Japan time (DESIGN.md §3), whichever offset the value was read with.
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower), new Madoguchi.Web.Shared.Japanese.JapanTimeJsonConverter() },
     };
 
     // Per invocation (AsyncLocal) so that tests can run commands in parallel, each with its own writers.

@@ -74,6 +74,8 @@ public static class MadoguchiApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Features");
         builder.Services.AddProblemDetails();
+        // Every time the API writes is in Japan time (DESIGN.md §3); the database keeps UTC.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new Shared.Japanese.JapanTimeJsonConverter()));
         builder.AddPlatform();
         builder.AddLocalizationTexts();
         builder.AddFileChecks();
@@ -113,11 +115,13 @@ public static class MadoguchiApp
         // An address that matches nothing is 404 for everyone, not a sign-in prompt from the fallback policy.
         app.Use((ctx, next) =>
         {
-            if (ctx.GetEndpoint() is null)
+            if (ctx.GetEndpoint() is not { } endpoint)
             {
                 ctx.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;
             }
+            // Likewise a known address with the wrong method is 405 (with Allow), not a sign-in prompt.
+            if (endpoint.DisplayName == "405 HTTP Method Not Supported" && endpoint.RequestDelegate is { } methodNotAllowed) return methodNotAllowed(ctx);
             return next(ctx);
         });
         app.UseLanguage();

@@ -103,6 +103,11 @@ public static class OpenApi
                                             },
                                         },
                                     },
+                                    ["omittedErrors"] = new JsonObject
+                                    {
+                                        ["type"] = "integer",
+                                        ["description"] = "申請の API では errors は最初の100件まで。それを超えた誤りの件数（超えたときだけ）",
+                                    },
                                 },
                             }),
                     },

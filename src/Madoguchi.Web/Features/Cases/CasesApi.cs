@@ -38,8 +38,9 @@ public static class CasesApi
         api.MapGet("/procedures/{procedureId:guid}/cases", ListAsync).RequireAuthorization(Policies.Cases);
         api.MapGet("/cases/{id:guid}", GetAsync).RequireAuthorization(Policies.Cases);
         api.MapGet("/cases/{id:guid}/files/{fileId:guid}", FileAsync).RequireAuthorization(Policies.Cases);
-        api.MapPost("/cases/{id:guid}/status", StatusAsync).RequireAuthorization(Policies.CasesWrite).DisableAntiforgery();
-        api.MapPost("/cases/{id:guid}/notes", NoteAsync).RequireAuthorization(Policies.CasesWrite).DisableAntiforgery();
+        // Bodies are read by hand (Api.JsonBodies) so a bad one is told what is wrong; Accepts keeps them in the OpenAPI document.
+        api.MapPost("/cases/{id:guid}/status", StatusAsync).RequireAuthorization(Policies.CasesWrite).DisableAntiforgery().Accepts<StatusBody>("application/json");
+        api.MapPost("/cases/{id:guid}/notes", NoteAsync).RequireAuthorization(Policies.CasesWrite).DisableAntiforgery().Accepts<NoteBody>("application/json");
     }
 
     private static async Task<IResult> ListAsync(Guid procedureId, string? status, string? channel, string? receivedFrom, string? receivedTo, string? cursor, string? limit,
@@ -61,6 +62,12 @@ public static class CasesApi
         if (await cases.VisibleAsync(user, procedureId, ct) is not { } visible) return NotFound("手続");
 
         var workflow = await cases.WorkflowAsync(procedureId, ct);
+        // An unknown status would match nothing: a typo must not look like an empty ledger.
+        if (status is not null && workflow.Find(status) is null)
+        {
+            return InsightModule.Invalid([new("status", "invalid_status",
+                $"status '{status}' はこの手続の状態にありません。{string.Join("、", workflow.Statuses.Select(s => $"{s.Code}（{s.Name("ja")}）"))} のいずれかです。")]);
+        }
         var q = visible.AsNoTracking().Where(c => c.Sequence > after);
         if (status is not null) q = q.Where(c => c.Status == status);
         if (byChannel is { } ch) q = q.Where(c => c.Channel == ch);
@@ -106,8 +113,10 @@ public static class CasesApi
         return file is { } f ? CaseService.Download(http.Response, f) : NotFound("添付ファイル");
     }
 
-    private static async Task<IResult> StatusAsync(Guid id, StatusBody body, ClaimsPrincipal user, CaseService cases, CancellationToken ct)
+    private static async Task<IResult> StatusAsync(Guid id, HttpRequest request, ClaimsPrincipal user, CaseService cases, CancellationToken ct)
     {
+        var (body, problem) = await Api.JsonBodies.ReadAsync<StatusBody>(request, ct);
+        if (body is null) return problem!;
         if (string.IsNullOrWhiteSpace(body.Status)) return InsightModule.Invalid([new("status", "required", "status に移す先の状態のコード（例: completed）を指定してください。")]);
         var c = await cases.FindAsync(user, id, ct);
         if (c is null) return NotFound("申請");
@@ -121,8 +130,10 @@ public static class CasesApi
         };
     }
 
-    private static async Task<IResult> NoteAsync(Guid id, NoteBody body, ClaimsPrincipal user, CaseService cases, CancellationToken ct)
+    private static async Task<IResult> NoteAsync(Guid id, HttpRequest request, ClaimsPrincipal user, CaseService cases, CancellationToken ct)
     {
+        var (body, problem) = await Api.JsonBodies.ReadAsync<NoteBody>(request, ct);
+        if (body is null) return problem!;
         var c = await cases.FindAsync(user, id, ct);
         if (c is null) return NotFound("申請");
         return await cases.AddNoteAsync(c, body.Text, Actor(user), ct) switch

@@ -42,7 +42,8 @@ public sealed class FormDocuments
             w.WriteString("procedure", version.Definition.ProcedureCode);
             w.WriteNumber("version", version.Number);
             w.WriteString("sha256", stored.Sha256);
-            w.WriteString("publishedAt", stored.PublishedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            // Japan time like every time the API gives (DESIGN.md §3).
+            w.WriteString("publishedAt", Shared.Japanese.JapanTime.InJapan(stored.PublishedAt).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
             // The definition exactly as published; the same text `form export SLUG --version N` writes.
             w.WritePropertyName("definition");
             w.WriteRawValue(stored.DefinitionJson, skipInputValidation: true);

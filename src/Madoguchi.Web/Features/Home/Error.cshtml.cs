@@ -33,6 +33,10 @@ public sealed class ErrorModel(ILogger<ErrorModel> log) : PageModel
 
     public IActionResult OnGet(int? status) => Respond(status);
     public IActionResult OnPost(int? status) => Respond(status);
+    // A re-executed request keeps its method: without these a refused PUT, PATCH or DELETE rendered an empty page.
+    public IActionResult OnPut(int? status) => Respond(status);
+    public IActionResult OnPatch(int? status) => Respond(status);
+    public IActionResult OnDelete(int? status) => Respond(status);
 
     private IActionResult Respond(int? status)
     {
@@ -54,11 +58,18 @@ public sealed class ErrorModel(ILogger<ErrorModel> log) : PageModel
         var (title, detail) = Status switch
         {
             400 => ("リクエストを処理できませんでした。", "リクエストの形を確かめてください。"),
-            401 => ("認証が必要です。", "Authorization ヘッダーに有効な API トークンを付けてください。"),
-            403 => ("この操作の権限がありません。", "トークンのスコープと役割を確かめてください。"),
+            // The re-executed request still carries the caller's headers and the endpoint it was refused at.
+            401 when Request.Headers.Authorization.Count == 0 => ("認証が必要です。", "Authorization ヘッダーがありません。Authorization: Bearer mdg_… の形で API トークンを付けてください。"),
+            401 => ("認証が必要です。", "API トークンが無効です（形が違う、失効した、または期限切れ）。Authorization: Bearer mdg_… の値と、トークンの状態（/staff/profile）を確かめてください。"),
+            403 => ("この操作の権限がありません。", Scopes() is { Count: > 0 } scopes
+                ? $"この API にはトークンのスコープ {string.Join("、", scopes)} が必要です。スコープと役割を確かめてください。"
+                : "トークンのスコープと役割を確かめてください。"),
             404 => ("見つかりません。", "この URL の API はありません。GET /api/v1/openapi.json で一覧を確かめてください。"),
             405 => ("このメソッドは使えません。", "この URL が受け付ける HTTP メソッドを確かめてください。"),
             413 => ("リクエストが大きすぎます。", "送る内容を小さくしてください。"),
+            // Routing refuses a body the endpoint does not accept (its Accepts metadata) before any handler runs.
+            415 => ("本文の形式（Content-Type）が違います。", "本文は Content-Type: application/json の JSON で送ってください。"
+                + (Request.ContentType is { Length: > 0 } type ? $"送られた Content-Type は '{type}' です。" : "Content-Type がありません。")),
             429 => ("リクエストが多すぎます。", $"短い時間のリクエストが上限を超えました。Retry-After の{RetryAfterSeconds ?? 60}秒が過ぎてから送り直してください。"),
             _ when Status >= 500 => ("サーバーで問題が起きました。", "時間をおいて送り直してください。続くときは管理者に連絡してください。"),
             _ => ("リクエストを処理できませんでした。", null),
@@ -69,6 +80,16 @@ public sealed class ErrorModel(ILogger<ErrorModel> log) : PageModel
         if (Reference is not null) problem["reference"] = Reference;
         Response.StatusCode = Status;
         return new ContentResult { Content = problem.ToJsonString(Json), ContentType = "application/problem+json; charset=utf-8", StatusCode = Status };
+    }
+
+    /// <summary>The token scopes the refused endpoint requires (as the OpenAPI document lists them).</summary>
+    private IReadOnlyList<string>? Scopes()
+    {
+        var endpoint = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.Endpoint;
+        var policies = HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthorizationOptions>>().Value;
+        return endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>()
+            .Select(d => d.Policy is { } name ? policies.GetPolicy(name) : null).OfType<AuthorizationPolicy>()
+            .SelectMany(p => p.Requirements.OfType<Staff.ScopeRequirement>()).Select(r => r.Scope).Distinct().ToList();
     }
 
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -15,6 +15,8 @@ public static class KpiJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // Japanese stays readable; the body is served as application/json, never inlined into HTML.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Times (generatedAt …) in Japan time, like every time the API gives.
+        Converters = { new Shared.Japanese.JapanTimeJsonConverter() },
     };
 
     /// <summary>The body, ending with a newline (so a terminal prompt starts on its own line).</summary>

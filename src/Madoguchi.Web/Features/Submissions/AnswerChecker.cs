@@ -26,7 +26,10 @@ public static class AnswerChecker
 {
     public enum Mode
     {
-        /// <summary>API: answers for unknown or hidden fields are refused, so a client learns its mistake.</summary>
+        /// <summary>
+        /// API: answers for unknown or hidden fields are refused, so a client learns its mistake; so is any file answer,
+        /// as the API has no upload (files are attached to a draft through the web form).
+        /// </summary>
         Strict,
         /// <summary>Web pages: stale answers of pages that became hidden are dropped silently.</summary>
         Lenient,
@@ -59,7 +62,7 @@ public static class AnswerChecker
                 switch (item)
                 {
                     case FormField field:
-                        var value = CheckField(field, given ? node : null, key, errors, report: checkThis);
+                        var value = CheckField(field, given ? node : null, key, errors, report: checkThis, mode);
                         if (value is not null) result[key] = value;
                         break;
                     case FormGroup group:
@@ -132,7 +135,7 @@ public static class AnswerChecker
                     if (given && mode == Mode.Strict) errors.Add(new(path, "not-shown", NotShown()));
                     continue;
                 }
-                var v = CheckField(field, given ? value : null, path, errors, report);
+                var v = CheckField(field, given ? value : null, path, errors, report, mode);
                 if (v is not null) normalised[field.Key] = v;
             }
             if (mode == Mode.Strict)
@@ -148,8 +151,16 @@ public static class AnswerChecker
     }
 
     /// <summary>The normalised answer, or null (nothing to store) after adding any error.</summary>
-    private static JsonNode? CheckField(FormField field, JsonNode? node, string path, List<AnswerError> errors, bool report)
+    private static JsonNode? CheckField(FormField field, JsonNode? node, string path, List<AnswerError> errors, bool report, Mode mode)
     {
+        if (mode == Mode.Strict && field.Type == FieldType.File)
+        {
+            // An id in a JSON body would name no file uploaded for this application, so a required file could be
+            // skipped with any GUID. Told before the form's own wording, which would only ask for the file again.
+            if (report && node is not null) errors.Add(new(path, "file-not-accepted", FilesNotAccepted()));
+            else if (report && field.Required) errors.Add(new(path, "required", FileRequiredNotAccepted()));
+            return null;
+        }
         var before = errors.Count;
         var value = Normalise(field, node, path, errors);
         if (!report)
@@ -353,6 +364,14 @@ public static class AnswerChecker
         FieldType.File => Message("ファイルを添付してください。", "Attach a file.", "ファイルを つけてください。"),
         _ => Message("入力してください。", "Enter a value.", "<ruby>書<rt>か</rt></ruby>いてください。"),
     };
+
+    private static FieldMessage FilesNotAccepted() => Message("添付ファイルは API では送れません。この項目の回答を外してください。ファイルを添付するときは、申請フォームの画面から申請してください。",
+        "Files cannot be sent through the API; remove this answer. To attach files, apply through the web form.",
+        "ファイルは この <ruby>方法<rt>ほうほう</rt></ruby>では おくれません。<ruby>画面<rt>がめん</rt></ruby>から もうしこんでください。");
+
+    private static FieldMessage FileRequiredNotAccepted() => Message("この申請にはファイルの添付が必要ですが、添付ファイルは API では送れません。申請フォームの画面から申請してください。",
+        "This application needs a file, and files cannot be sent through the API; apply through the web form.",
+        "ファイルが <ruby>必要<rt>ひつよう</rt></ruby>です。<ruby>画面<rt>がめん</rt></ruby>から もうしこんでください。");
 
     private static FieldMessage NotAnOption() => Message("選択肢の中から選んでください。", "Choose one of the options shown.", "えらぶ ものの なかから えらんでください。");
 

@@ -65,11 +65,27 @@ public static class SubmissionsModule
                 if (limited.Length + n > MaxBodyBytes) return Problem(413, "リクエストが大きすぎます。", $"本文は{MaxBodyBytes / 1024}KBまでです。");
                 limited.Write(buffer, 0, n);
             }
-            body = JsonNode.Parse(limited.GetBuffer().AsSpan(0, (int)limited.Length)) as JsonObject;
+            var bytes = limited.GetBuffer().AsSpan(0, (int)limited.Length);
+            // The JSON reader leaves the bytes inside strings unchecked until they are read: checked here, the
+            // answers cannot fail later (as a 500) on a byte that is not UTF-8.
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                return Problem(400, "本文が UTF-8 ではありません。", "本文は UTF-8 の JSON で送ってください（UTF-8 として読めないバイトがあります。Shift_JIS などで送っていないか確かめてください）。");
+            }
+            using var document = JsonDocument.Parse(limited.GetBuffer().AsMemory(0, (int)limited.Length));
+            // Read through once here: a name given twice would otherwise surface only when the answers are
+            // read (and then as a 500), and which of the two values counts would be a guess.
+            if (Api.JsonBodies.FirstFault(document.RootElement) is { } fault) return Problem(400, fault.Title, fault.Detail);
+            body = JsonObject.Create(document.RootElement.Clone());
         }
         catch (JsonException e)
         {
             return Problem(400, "JSON として読めません。", $"本文を JSON で送ってください（{e.LineNumber + 1}行目付近: {e.Message}）。");
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonObject.Create of a root that is not an object.
+            body = null;
         }
         finally
         {
@@ -108,11 +124,21 @@ public static class SubmissionsModule
 
     public sealed record ApiFieldError(string Field, string Code, string Message);
 
-    private static IResult Invalid(IReadOnlyList<ApiFieldError> errors) => Results.Problem(
-        statusCode: StatusCodes.Status422UnprocessableEntity,
-        title: "回答に誤りがあります。",
-        detail: string.Join(" ", errors.Take(10).Select(e => $"{e.Field}: {e.Message}")),
-        extensions: new Dictionary<string, object?> { ["errors"] = errors });
+    /// <summary>At most this many errors are listed in a 422; the rest are counted in <c>omittedErrors</c>.</summary>
+    public const int MaxListedErrors = 100;
+
+    private static IResult Invalid(IReadOnlyList<ApiFieldError> errors)
+    {
+        // A body of thousands of unknown keys would otherwise get an answer many times its size.
+        var omitted = Math.Max(0, errors.Count - MaxListedErrors);
+        var extensions = new Dictionary<string, object?> { ["errors"] = errors.Take(MaxListedErrors).ToList() };
+        if (omitted > 0) extensions["omittedErrors"] = omitted;
+        return Results.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "回答に誤りがあります。",
+            detail: string.Join(" ", errors.Take(10).Select(e => $"{e.Field}: {e.Message}")) + (errors.Count > 10 ? $" ほか{errors.Count - 10}件。" : ""),
+            extensions: extensions);
+    }
 
     /// <summary>409 for the form's state (not open, closed, full), 422 with the field for this applicant (already applied); both carry the code.</summary>
     private static IResult Limited(Intake.IntakeRefusal r) => Results.Problem(
@@ -168,6 +194,9 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
     public async Task<Result> SubmitAsync(string slug, int? versionNumber, JsonObject answers, AnswerChecker.Mode mode, string language,
         string? idempotencyKey, string channel, CancellationToken ct, Guid? fromDraftId = null, string? applicantSubject = null, Cases.CaseStart? keyed = null)
     {
+        // A retry whose first request was stored gets its receipt before anything else is decided: a form
+        // changed since (a new version, a deadline passed) must not turn it into a refusal or a second application.
+        if (idempotencyKey is not null && await EarlierAsync(slug, versionNumber, language, answers, idempotencyKey, ct) is { } earlier) return earlier;
         for (var attempt = 1; ; attempt++)
         {
             // The cached current version is confirmed by the writer, in the transaction that stores the submission.
@@ -178,7 +207,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
             // Without a version the resident gets the current one; on the last attempt the version the
             // answers were checked against stands (it is a published version all the same).
             var requireCurrent = versionNumber is null && attempt < Attempts;
-            var result = await SubmitToAsync(version, current.Definition.Intake, answers, mode, language, idempotencyKey, channel, requireCurrent, fromDraftId, applicantSubject, keyed, ct);
+            var result = await SubmitToAsync(version, current.Definition.Intake, answers, mode, language, idempotencyKey, versionNumber, channel, requireCurrent, fromDraftId, applicantSubject, keyed, ct);
             if (result is Result.Refused or Result.Limited) return await ClosedOrAsync(result);
             if (result is not null) return result;
             forms.Forget(slug);
@@ -194,7 +223,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
     /// <param name="intake">The intake rules of the form's current version: they apply to every application, whichever
     /// version it was filled in on (a deadline moved by a new version moves for everyone).</param>
     private async Task<Result?> SubmitToAsync(PublishedVersion version, Intake.IntakeRules? intake, JsonObject answers, AnswerChecker.Mode mode, string language,
-        string? idempotencyKey, string channel, bool requireCurrent, Guid? fromDraftId, string? applicantSubject, Cases.CaseStart? keyed, CancellationToken ct)
+        string? idempotencyKey, int? requestedVersion, string channel, bool requireCurrent, Guid? fromDraftId, string? applicantSubject, Cases.CaseStart? keyed, CancellationToken ct)
     {
         var definition = version.Definition;
         var now = clock.GetUtcNow();
@@ -222,7 +251,7 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
             Language = language,
             SubmittedAt = now,
             IdempotencyKey = idempotencyKey,
-            RequestHash = idempotencyKey is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{version.Number}\n{language}\n{answersJson}"))),
+            RequestHash = idempotencyKey is null ? null : RequestHash(version.Definition, requestedVersion, language, answers),
             Channel = channel,
             FromDraftId = fromDraftId,
             Case = (keyed ?? new Cases.CaseStart()) with { SearchText = Cases.CaseIntake.SearchText(definition, plain) },
@@ -256,6 +285,32 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
         if (receivedOn is not { } day || day >= Shared.Japanese.JapanTime.DateOf(now)) return now;
         var start = Cases.CaseIntake.StartOfDay(day);
         return intake?.Opens is { } opens && opens > start && opens < start.AddDays(1) ? opens : start;
+    }
+
+    /// <summary>
+    /// SHA-256 of the request as the client sent it (form, the version it asked for if any, language, answers), not of
+    /// what the server made of it (the version it picked, the normalised answers): a retry after a new version was
+    /// published is still the same request. Sensitive answers go in masked as they are stored, so the hash never
+    /// lets a 個人番号 be found by trying all of them against a copy of the database.
+    /// </summary>
+    /// <param name="definition">The version the first request was stored on: it says which answers are sensitive.</param>
+    public static string RequestHash(FormDefinition definition, int? versionNumber, string language, JsonObject answers)
+    {
+        var (plain, _) = SensitiveAnswers.Split(definition, answers);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{definition.Slug}\n{versionNumber}\n{language}\n{plain.ToJsonString()}")));
+    }
+
+    /// <summary>
+    /// The answer to a retry whose first request was stored: its receipt when the request is the same, a refusal when
+    /// the key came with another request; null when the key is new (a race of retries is settled by the writer).
+    /// </summary>
+    private async Task<Result?> EarlierAsync(string slug, int? versionNumber, string language, JsonObject answers, string idempotencyKey, CancellationToken ct)
+    {
+        var stored = await db.Submissions.AsNoTracking().FirstOrDefaultAsync(s => s.IdempotencyKey == idempotencyKey && s.Form!.Slug == slug, ct);
+        if (stored is null) return null;
+        var definition = await PublishedDefinitions.GetAsync(db, stored.FormVersionId, ct);
+        if (stored.RequestHash != RequestHash(definition, versionNumber, language, answers)) return new Result.KeyReused();
+        return new Result.Accepted(stored, stored.ReceiptNumber, StatusUrl(stored.ReceiptNumber, Protector.Unprotect(stored.SecretProtected)), stored.FormVersionNumber, Replayed: true);
     }
 
     /// <summary>The submission already made with this idempotency key for the form (a resubmitted page after its draft is gone), or null.</summary>

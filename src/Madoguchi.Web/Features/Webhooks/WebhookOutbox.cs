@@ -21,6 +21,8 @@ public sealed class WebhookOutbox(TimeProvider clock)
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // Japanese text stays readable; receivers verify the raw bytes anyway.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Times in the data (receivedAt …) in Japan time like createdAt, as docs/webhooks.md promises.
+        Converters = { new JapanTimeJsonConverter() },
     };
 
     /// <summary>

@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Madoguchi.Web.Shared.Japanese;
 
 /// <summary>
@@ -15,6 +19,9 @@ public static class JapanTime
         ArgumentNullException.ThrowIfNull(clock);
         return TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone);
     }
+
+    /// <summary>The same instant as Japan local time (offset +09:00), for output: storage keeps whatever offset it has.</summary>
+    public static DateTimeOffset InJapan(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
 
     /// <summary>Today's date in Japan.</summary>
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(Now(clock).DateTime);
@@ -39,5 +46,21 @@ public static class JapanTime
         {
             return TimeZoneInfo.CreateCustomTimeZone("Asia/Tokyo", TimeSpan.FromHours(9), "Japan Standard Time", "JST");
         }
+    }
+}
+
+/// <summary>
+/// Writes every instant in Japan time (…+09:00), whatever offset it was stored or computed with, so the
+/// API, webhooks and the CLI's JSON all show times as DESIGN.md §3 promises. Reading accepts any offset.
+/// </summary>
+public sealed class JapanTimeJsonConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTimeOffset();
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        // ISO 8601 as System.Text.Json writes it (fractions only when there are any), offset always +09:00.
+        writer.WriteStringValue(JapanTime.InJapan(value).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture));
     }
 }

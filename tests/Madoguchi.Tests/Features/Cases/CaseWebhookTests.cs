@@ -41,6 +41,9 @@ public sealed class CaseWebhookTests
         var body = JsonNode.Parse(created.Payload)!;
         Assert.Equal("received", body["data"]!["status"]!.GetValue<string>());
         Assert.Equal("online", body["data"]!["channel"]!.GetValue<string>());
+        // Times in Japan time, in the data as in createdAt (docs/webhooks.md).
+        Assert.EndsWith("+09:00", body["createdAt"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith("+09:00", body["data"]!["receivedAt"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain("山田", created.Payload);
 
         await using (var scope = app.Scope())

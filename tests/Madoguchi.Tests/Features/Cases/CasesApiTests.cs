@@ -209,4 +209,100 @@ public sealed class CasesApiTests
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/cases/{one.CaseId}/files/{otherFile}", Ct)).StatusCode);
     }
+
+    private static async Task<Guid> CaseIdAsync(MadoguchiFactory app)
+    {
+        await using var scope = app.Scope();
+        return await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Cases.Select(c => c.Id).SingleAsync(Ct);
+    }
+
+    [Fact]
+    public async Task An_unknown_status_filter_is_refused_with_the_procedures_statuses_instead_of_an_empty_list()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var s = await SetUpAsync(app);
+        await SubmitAsync(app, 1);
+        using var client = Bearer(app, (await TokenAsync(app, s.Staff, "cases:read")).Secret);
+
+        using var response = await client.GetAsync($"/api/v1/procedures/{s.Procedure.Id}/cases?status=bogus", Ct);
+
+        Assert.Equal((HttpStatusCode)422, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["errors"]!.AsArray().Single()!;
+        Assert.Equal(("status", "invalid_status"), (error["field"]!.GetValue<string>(), error["code"]!.GetValue<string>()));
+        var message = error["message"]!.GetValue<string>();
+        Assert.Contains("status 'bogus'", message, StringComparison.Ordinal);
+        Assert.Contains("received（受付）", message, StringComparison.Ordinal);
+        Assert.Contains("completed", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("status", """{"status":"reviewing","revision":"abc"}""", "revision は整数で指定してください")]
+    [InlineData("notes", """{"text":5}""", "text は文字列")]
+    [InlineData("notes", "", "本文がありません")]
+    [InlineData("status", """{"status":"reviewing","status":"completed"}""", "$.status が同じオブジェクトの中に2回")]
+    public async Task A_malformed_body_on_status_or_notes_gets_a_problem_that_says_what_is_wrong(string action, string body, string detail)
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var s = await SetUpAsync(app);
+        await SubmitAsync(app, 1);
+        var id = await CaseIdAsync(app);
+        using var client = Bearer(app, (await TokenAsync(app, s.Staff, "cases:write")).Secret);
+
+        using var response = await client.PostAsync($"/api/v1/cases/{id}/{action}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(detail, (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Nothing changed.
+        var detailAfter = await client.GetFromJsonAsync<JsonObject>($"/api/v1/cases/{id}", Ct);
+        Assert.Equal("received", detailAfter!["case"]!["status"]!.GetValue<string>());
+        Assert.Single(detailAfter["history"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_gets_a_415_problem_naming_the_content_type()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var s = await SetUpAsync(app);
+        await SubmitAsync(app, 1);
+        var id = await CaseIdAsync(app);
+        using var client = Bearer(app, (await TokenAsync(app, s.Staff, "cases:write")).Secret);
+
+        using var response = await client.PostAsync($"/api/v1/cases/{id}/notes", new StringContent("電話で確認済み", System.Text.Encoding.UTF8, "text/plain"), Ct);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["detail"]!.GetValue<string>();
+        Assert.Contains("application/json", detail, StringComparison.Ordinal);
+        Assert.Contains("text/plain", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Times_in_the_cases_api_are_japan_time()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var s = await SetUpAsync(app);
+        await SubmitAsync(app, 1);
+        var id = await CaseIdAsync(app);
+        using var client = Bearer(app, (await TokenAsync(app, s.Staff, "cases:write")).Secret);
+        using (var moved = await client.PostAsJsonAsync($"/api/v1/cases/{id}/status", new { status = "reviewing" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+            Assert.EndsWith("+09:00", (await moved.Content.ReadFromJsonAsync<JsonObject>(Ct))!["updatedAt"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        var item = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/procedures/{s.Procedure.Id}/cases", Ct))!["items"]![0]!;
+        var detail = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/cases/{id}", Ct))!;
+
+        string[] times = [item["receivedAt"]!.GetValue<string>(), item["updatedAt"]!.GetValue<string>(),
+            detail["case"]!["receivedAt"]!.GetValue<string>(), detail["case"]!["updatedAt"]!.GetValue<string>(),
+            .. detail["history"]!.AsArray().Select(h => h!["at"]!.GetValue<string>())];
+        Assert.Equal(4, times.Length - 2);
+        Assert.All(times, t => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+09:00$", t));
+        // The same instant as stored, only written in Japan time.
+        await using var scope = app.Scope();
+        var stored = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Cases.Select(c => c.ReceivedAt).SingleAsync(Ct);
+        Assert.Equal(stored, DateTimeOffset.Parse(times[0], System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

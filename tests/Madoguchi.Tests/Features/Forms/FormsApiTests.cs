@@ -52,7 +52,8 @@ public sealed class FormsApiTests
         using var doc = JsonDocument.Parse(await client.GetStringAsync("/api/v1/forms/test-form", Ct));
         var root = doc.RootElement;
         Assert.Equal(("test-form", "KT-1", 1), (root.GetProperty("slug").GetString(), root.GetProperty("procedure").GetString(), root.GetProperty("version").GetInt32()));
-        Assert.Equal("2025-04-01T00:00:00Z", root.GetProperty("publishedAt").GetString());
+        // Japan time, as every time the API gives (published at 2025-04-01T00:00:00Z).
+        Assert.Equal("2025-04-01T09:00:00+09:00", root.GetProperty("publishedAt").GetString());
         var definition = root.GetProperty("definition");
         Assert.Equal("{申請|しんせい}", definition.GetProperty("title").GetProperty("easy").GetString());
         // The definition is the published version as the format describes it: it parses and hashes to sha256.

@@ -66,6 +66,46 @@ public sealed class ErrorPageTests
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
     }
 
+    private static async Task<string> DetailAsync(HttpResponseMessage r, HttpStatusCode status)
+    {
+        Assert.Equal(status, r.StatusCode);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await r.Content.ReadAsStringAsync(Ct));
+        return json.RootElement.GetProperty("detail").GetString()!;
+    }
+
+    [Fact]
+    public async Task Api_callers_are_told_whether_the_token_is_missing_or_invalid_which_scope_is_needed_and_which_method_to_use()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var (email, _) = await app.CreateUserAsync(Madoguchi.Web.Features.Staff.Roles.Staff);
+        string secret;
+        await using (var scope = app.Scope())
+        {
+            var owner = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Madoguchi.Web.Features.Staff.StaffUser>>().FindByEmailAsync(email);
+            secret = (await scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Staff.ApiTokens>().CreateAsync(owner!, "test", "inventory:read", null, Ct)).Secret;
+        }
+        var url = $"/api/v1/cases/{Guid.NewGuid()}";
+        var anonymous = app.CreatePlainClient();
+
+        Assert.Contains("Authorization ヘッダーがありません", await DetailAsync(await anonymous.GetAsync(url, Ct), HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        using (var forged = new HttpRequestMessage(HttpMethod.Get, url))
+        {
+            forged.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "mdg_forged");
+            Assert.Contains("API トークンが無効です", await DetailAsync(await anonymous.SendAsync(forged, Ct), HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        }
+        using (var inventory = new HttpRequestMessage(HttpMethod.Get, url))
+        {
+            inventory.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+            Assert.Contains("cases:read", await DetailAsync(await anonymous.SendAsync(inventory, Ct), HttpStatusCode.Forbidden), StringComparison.Ordinal);
+        }
+        // A known address with another method: 405 with Allow, as problem details (was a 401 HTML page).
+        var deleted = await anonymous.DeleteAsync($"/api/v1/forms/{SubmissionKit.Slug}/submissions", Ct);
+        Assert.Contains("HTTP メソッド", await DetailAsync(deleted, HttpStatusCode.MethodNotAllowed), StringComparison.Ordinal);
+        Assert.Contains("POST", deleted.Content.Headers.Allow);
+    }
+
     [Fact]
     public async Task A_failure_shows_a_reference_number_that_the_log_ties_to_the_request()
     {

@@ -158,6 +158,22 @@ public sealed class ApiTokenTests
     }
 
     [Fact]
+    public async Task The_cli_lists_token_times_in_japan_time()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var (dx, _) = await app.CreateUserAsync(Roles.Dx);
+        Assert.Equal(0, (await CliRunner.RunAsync(app.Database, "token", "create", "--email", dx, "--scope", "inventory:read", "--expires", "2027-03-31")).ExitCode);
+
+        var list = await CliRunner.RunAsync(app.Database, "token", "list", "--email", dx);
+
+        Assert.Equal(0, list.ExitCode);
+        var token = System.Text.Json.Nodes.JsonNode.Parse(list.Stdout)!.AsArray().Single()!;
+        Assert.EndsWith("+09:00", token["createdAt"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Valid to the end of 2027-03-31 in Japan.
+        Assert.Equal("2027-04-01T00:00:00+09:00", token["expiresAt"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Token_use_is_rate_limited_with_429_and_Retry_After_per_configuration()
     {
         await using var app = await MadoguchiFactory.CreateAsync(new() { ["Madoguchi:RateLimits:token:PermitLimit"] = "2", ["Madoguchi:RateLimits:token:WindowSeconds"] = "60" });

@@ -297,4 +297,132 @@ public sealed class SubmissionApiTests
         Assert.Equal(1, await stored.Submissions.CountAsync(s => s.Channel == "web", Ct));
         Assert.False(await stored.Drafts.AnyAsync(d => d.Id == draft.Id, Ct)); // sent, so ended
     }
+
+    [Fact]
+    [Trait("storage", "true")]
+    public async Task A_retry_after_a_new_version_was_published_gets_the_first_receipt_not_a_refusal()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+        var first = await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), key: "retry-1");
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var receipt = await BodyAsync(first);
+
+        // Version 2 adds a required field while the client waits to retry (its answer to the first request was lost).
+        var v2 = JsonNode.Parse(SubmissionKit.FormJson)!;
+        v2["pages"]![0]!["items"]!.AsArray().Add(JsonNode.Parse("""{ "type": "text", "key": "workplace", "required": true, "label": { "ja": "勤務先" } }"""));
+        await using (var scope = app.Scope())
+        {
+            var forms = scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Forms.FormService>();
+            await forms.ImportAsync(v2.ToJsonString(), "KT-T0001", "test", Ct);
+            await forms.PublishAsync(SubmissionKit.Slug, "test", Ct);
+        }
+
+        var retry = await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers(), key: "retry-1");
+
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        var replayed = await BodyAsync(retry);
+        Assert.Equal(receipt["receiptNumber"]!.GetValue<string>(), replayed["receiptNumber"]!.GetValue<string>());
+        Assert.Equal(receipt["statusUrl"]!.GetValue<string>(), replayed["statusUrl"]!.GetValue<string>());
+        Assert.Equal(1, replayed["version"]!.GetValue<int>());
+        // Other answers under the same key are still a client bug.
+        var other = SubmissionKit.GoodAnswers();
+        other["email"] = "hanako@example.jp";
+        other["workplace"] = "江東区役所";
+        var reused = await SubmissionKit.PostAsync(client, other, key: "retry-1");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Contains("別の内容の申請に使われています", await reused.Content.ReadAsStringAsync(Ct));
+        await using var check = app.Scope();
+        Assert.Equal(1, await check.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Submissions.CountAsync(Ct));
+    }
+
+    /// <summary>The test form with a required file field on its first page.</summary>
+    private static string FormWithFile()
+    {
+        var form = JsonNode.Parse(SubmissionKit.FormJson)!;
+        form["pages"]![0]!["items"]!.AsArray().Add(JsonNode.Parse("""
+            { "type": "file", "key": "employmentCertificate", "required": true, "accept": ["pdf"], "maxFiles": 2, "label": { "ja": "就労証明書" } }
+            """));
+        return form.ToJsonString();
+    }
+
+    [Fact]
+    public async Task A_required_file_cannot_be_skipped_through_the_api_with_a_made_up_attachment_id()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app, FormWithFile());
+        var client = app.CreatePlainClient();
+
+        var forged = SubmissionKit.GoodAnswers();
+        forged["employmentCertificate"] = new JsonArray("00000000-0000-0000-0000-000000000000");
+        var refused = (await ErrorsAsync(await SubmissionKit.PostAsync(client, forged))).Single();
+        Assert.Equal(("employmentCertificate", "file-not-accepted"), (refused.Field, refused.Code));
+        Assert.Contains("API では送れません", refused.Message, StringComparison.Ordinal);
+
+        // Without the file the answer says why it cannot be given here, not just "attach a file".
+        var missing = (await ErrorsAsync(await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers()))).Single();
+        Assert.Equal(("employmentCertificate", "required"), (missing.Field, missing.Code));
+        Assert.Contains("申請フォームの画面", missing.Message, StringComparison.Ordinal);
+
+        await using var scope = app.Scope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Submissions.CountAsync(Ct));
+    }
+
+    private static async Task<HttpResponseMessage> PostRawAsync(HttpClient client, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return await client.PostAsync($"/api/v1/forms/{SubmissionKit.Slug}/submissions", content, Ct);
+    }
+
+    [Theory]
+    [InlineData("""{"answers":{"consent":true},"answers":{"consent":true}}""", "$.answers が同じオブジェクトの中に2回")]
+    [InlineData("""{"answers":{"reason":"work","reason":"other"}}""", "$.answers.reason が同じオブジェクトの中に2回")]
+    [InlineData("""{"answers":{"reasonOther":"\ud800"}}""", "$.answers.reasonOther の中に、文字として読めない")]
+    public async Task A_body_with_a_name_given_twice_or_a_broken_string_gets_a_400_saying_so(string json, string detail)
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+
+        var response = await PostRawAsync(app.CreatePlainClient(), Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(detail, (await BodyAsync(response))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_utf8_gets_a_400_saying_so()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        // 山田 in Shift_JIS inside an otherwise valid body.
+        byte[] body = [.. "{\"answers\":{\"reasonOther\":\""u8, 0x8E, 0x52, 0x93, 0x63, .. "\"}}"u8];
+
+        var response = await PostRawAsync(app.CreatePlainClient(), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("UTF-8", (await BodyAsync(response))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_with_thousands_of_mistakes_gets_the_first_hundred_and_a_count_of_the_rest()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var answers = SubmissionKit.GoodAnswers();
+        for (var i = 0; i < 5000; i++) answers[$"x{i}"] = "1";
+
+        var response = await SubmissionKit.PostAsync(app.CreatePlainClient(), answers);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        var body = JsonNode.Parse(text)!;
+        Assert.Equal(100, body["errors"]!.AsArray().Count);
+        Assert.Equal(("x0", "unknown-field"), (body["errors"]![0]!["field"]!.GetValue<string>(), body["errors"]![0]!["code"]!.GetValue<string>()));
+        Assert.Equal(4900, body["omittedErrors"]!.GetValue<int>());
+        Assert.InRange(text.Length, 1, 40_000);
+    }
 }

@@ -33,6 +33,8 @@ public sealed class PublishedSnapshot
     {
         // Japanese names stay readable in the JSON (open data), HTML-sensitive characters stay escaped.
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        // updatedAt and calledAt in Japan time, like every time the API gives.
+        Converters = { new Shared.Japanese.JapanTimeJsonConverter() },
     };
 
     public CongestionSnapshot Snapshot { get; }

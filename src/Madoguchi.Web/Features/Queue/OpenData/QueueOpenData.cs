@@ -35,6 +35,8 @@ public static class QueueOpenData
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        // docs/opendata.md: all times are Japan time.
+        Converters = { new Shared.Japanese.JapanTimeJsonConverter() },
     };
 
     public static string Attribution(string municipality) => $"出典：{(municipality.Length == 0 ? "（団体名未設定）" : municipality)} {DataName}";
