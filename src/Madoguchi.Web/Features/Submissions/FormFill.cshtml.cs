@@ -154,6 +154,8 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             return Redirect($"{Base}/{Current.Key}");
         }
 
+        // Saved as typed, not checked: the resident goes back to change an earlier answer first.
+        if (action == "back" && Errors.Count == 0) return Redirect(BackUrl!);
         // Staff drafts are kept for their owner: no resume code to hand out.
         if (action == "later" && !Keyed)
         {

@@ -243,6 +243,7 @@ public static class Texts
         ["fill.next"] = new("次へ進む", "Continue", "つぎへ"),
         ["fill.later"] = new("保存して後で続ける", "Save and continue later", "<ruby>保存<rt>ほぞん</rt></ruby>して あとで つづける"),
         ["fill.back"] = new("戻る", "Back", "もどる"),
+        ["fill.back.save"] = new("入力内容を保存して前に戻る", "Save and go back", "<ruby>保存<rt>ほぞん</rt></ruby>して まえに もどる"),
         ["fill.step"] = new("ステップ", "Step", "ステップ"),
         ["fill.errors"] = new("入力内容を確認してください", "Check your answers", "<ruby>書<rt>か</rt></ruby>いた ことを <ruby>見<rt>み</rt></ruby>なおしてください"),
         ["fill.saved.title"] = new("入力内容を保存しました", "Your answers are saved", "<ruby>保存<rt>ほぞん</rt></ruby>しました"),

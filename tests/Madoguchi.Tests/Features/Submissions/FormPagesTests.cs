@@ -327,6 +327,28 @@ public sealed partial class FormPagesTests
     """;
 
     [Fact]
+    public async Task Saving_and_going_back_keeps_an_unfinished_page_as_typed_without_checking_it()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = await StartedAsync(app);
+        Assert.Equal($"{Base}/family", (await MadoguchiFactory.PostFormAsync(client, $"{Base}/applicant", Applicant())).Headers.Location?.OriginalString);
+        Assert.Contains("value=\"back\"", await client.GetStringAsync($"{Base}/family", Ct), StringComparison.Ordinal);
+
+        // Half of page 2 typed, with a date still wrong: the resident goes back to change page 1 first.
+        var back = await MadoguchiFactory.PostFormAsync(client, $"{Base}/family", new()
+        {
+            ["children.count"] = "1", ["children[0].childName"] = "山田 太郎", ["children[0].childBirthDate"] = "令和5年13月1日", ["action"] = "back",
+        });
+
+        Assert.Equal($"{Base}/applicant", back.Headers.Location?.OriginalString);
+        var again = await Html(await client.GetAsync($"{Base}/family", Ct));
+        Assert.Contains("value=\"山田 太郎\"", again, StringComparison.Ordinal);
+        Assert.Contains("value=\"令和5年13月1日\"", again, StringComparison.Ordinal);
+        Assert.DoesNotContain("dads-error-summary", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_page_hidden_by_an_answer_is_skipped_and_not_counted()
     {
         await using var app = await MadoguchiFactory.CreateAsync();
