@@ -338,7 +338,10 @@ public sealed partial class FormPagesTests
         // Half of page 2 typed, with a date still wrong: the resident goes back to change page 1 first.
         var back = await MadoguchiFactory.PostFormAsync(client, $"{Base}/family", new()
         {
-            ["children.count"] = "1", ["children[0].childName"] = "山田 太郎", ["children[0].childBirthDate"] = "令和5年13月1日", ["action"] = "back",
+            ["children.count"] = "1",
+            ["children[0].childName"] = "山田 太郎",
+            ["children[0].childBirthDate"] = "令和5年13月1日",
+            ["action"] = "back",
         });
 
         Assert.Equal($"{Base}/applicant", back.Headers.Location?.OriginalString);
