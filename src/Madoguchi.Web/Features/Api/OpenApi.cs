@@ -158,8 +158,13 @@ public static class OpenApi
                 parameters.Add(new JsonObject { ["name"] = header?.Name ?? p.Name, ["in"] = header is null ? "query" : "header", ["required"] = false, ["schema"] = Schema(type) });
             }
         }
+        // Headers a handler reads itself (e.g. Idempotency-Key), declared on the endpoint.
+        foreach (var h in e.Metadata.GetOrderedMetadata<ApiHeader>())
+        {
+            parameters.Add(new JsonObject { ["name"] = h.Name, ["in"] = "header", ["required"] = false, ["description"] = h.Description, ["schema"] = new JsonObject { ["type"] = "string" } });
+        }
         // The JSON body minimal APIs read, as they declare it (services are never bodies).
-        body = e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+        body = e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType ?? e.Metadata.GetMetadata<ApiBody>()?.Type;
         if (parameters.Count > 0) op["parameters"] = parameters;
         if (body is not null)
         {
@@ -170,7 +175,20 @@ public static class OpenApi
             };
         }
 
-        var responses = new JsonObject { ["200"] = new JsonObject { ["description"] = "成功" } };
+        // Statuses the endpoint declares (Produces, ProducesProblem); a success it does not declare is 200.
+        var declared = e.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>();
+        var responses = new JsonObject();
+        foreach (var d in declared.Where(d => d.StatusCode is >= 200 and < 300))
+        {
+            responses[d.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)] = d.Type is { } t && t != typeof(void)
+                ? new JsonObject { ["description"] = "成功", ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = ObjectSchema(t) } } }
+                : new JsonObject { ["description"] = "成功" };
+        }
+        if (responses.Count == 0) responses["200"] = new JsonObject { ["description"] = "成功" };
+        foreach (var d in declared.Where(d => d.StatusCode is >= 400 and not 422))
+        {
+            responses[d.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Problem(d.Description ?? ProblemDescription(d.StatusCode));
+        }
         var scopes = Scopes(e, authorization);
         if (e.Metadata.GetMetadata<IAllowAnonymous>() is not null || scopes is null)
         {
@@ -201,6 +219,17 @@ public static class OpenApi
         return [.. data.Select(d => d.Policy is { } name ? authorization.GetPolicy(name) : null).OfType<AuthorizationPolicy>()
             .SelectMany(p => p.Requirements.OfType<ScopeRequirement>()).Select(r => r.Scope).Distinct()];
     }
+
+    private static string ProblemDescription(int status) => status switch
+    {
+        400 => "本文が読めない（JSON でない、UTF-8 でない、同じ名前が2回ある）、またはヘッダーの誤り",
+        404 => "見つからない",
+        409 => "受け付けられない状態（上限・期間など）",
+        410 => "受付を停止している",
+        413 => "本文が大きすぎる",
+        415 => "本文が JSON でない（Content-Type: application/json で送る）",
+        _ => "誤り",
+    };
 
     private static JsonObject Problem(string description) => new()
     {
@@ -236,3 +265,13 @@ public static class OpenApi
 
     private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 }
+
+/// <summary>A request header an endpoint reads itself, for the OpenAPI document.</summary>
+public sealed record ApiHeader(string Name, string Description);
+
+/// <summary>
+/// The JSON body of an endpoint that reads its request itself, for the OpenAPI document only.
+/// (Accepts() would also make routing match on Content-Type, and its 415 would fall to the sign-in
+/// policy as a 401; such a handler answers a wrong Content-Type itself.)
+/// </summary>
+public sealed record ApiBody(Type Type);

@@ -36,14 +36,31 @@ public static class SubmissionsModule
 
     public static WebApplication MapSubmissions(this WebApplication app)
     {
+        // The handler reads the body itself (one pass, rented buffer); the metadata documents it.
         app.MapPost("/api/v1/forms/{slug}/submissions", SubmitAsync)
             .AllowAnonymous()
             .RequireRateLimiting(RateLimits.Submit)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithMetadata(new Api.ApiBody(typeof(SubmissionRequest)))
+            .Produces<SubmittedResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithMetadata(new Api.ApiHeader("Idempotency-Key", "再送しても1件になるためのキー（1〜200文字の英数字と記号、UUID を推奨）。同じキーと同じ本文の再送には最初の受付番号を返します。"));
         return app;
     }
 
     public sealed record SubmittedResponse(string ReceiptNumber, string StatusUrl, int Version);
+
+    private static bool IsJson(string contentType)
+        => Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+            && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The body as documented: answers by field key; optionally the version answered and the language of the mails (ja, en, easy).</summary>
+    public sealed record SubmissionRequest(System.Text.Json.Nodes.JsonObject Answers, int? Version, string? Language);
 
     private static async Task<IResult> SubmitAsync(string slug, HttpRequest request, SubmissionService submissions, CancellationToken ct)
     {
@@ -51,6 +68,11 @@ public static class SubmissionsModule
         if (key.Length > 0 && (key.Length > 200 || key.Any(c => c is < '!' or > '~')))
         {
             return Problem(400, "Idempotency-Key が正しくありません。", "1〜200文字の英数字と記号（空白なし）で指定してください。UUID を推奨します。");
+        }
+        // A body marked as something else is not read as JSON (curl -d marks it as form data): say what to send.
+        if (request.ContentType is { Length: > 0 } type && !IsJson(type))
+        {
+            return Problem(415, "本文の種類（Content-Type）が JSON ではありません。", $"Content-Type: application/json を付けて JSON で送ってください（送られた Content-Type: {type}）。");
         }
         if (request.ContentLength > MaxBodyBytes) return Problem(413, "リクエストが大きすぎます。", $"本文は{MaxBodyBytes / 1024}KBまでです。");
         JsonObject? body;

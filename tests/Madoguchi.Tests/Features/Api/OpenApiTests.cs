@@ -44,6 +44,27 @@ public sealed class OpenApiTests
     }
 
     [Fact]
+    public async Task The_submission_endpoint_documents_its_body_the_idempotency_key_201_and_its_problems()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        using var anonymous = app.CreatePlainClient();
+        var doc = JsonNode.Parse(await anonymous.GetStringAsync(OpenApi.Route, Ct))!;
+
+        var submit = doc["paths"]!["/api/v1/forms/{slug}/submissions"]!["post"]!;
+        var body = submit["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]!.AsObject();
+        Assert.Equal(["answers", "version", "language"], body.Select(p => p.Key));
+        Assert.Contains(submit["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Idempotency-Key" && p["in"]!.GetValue<string>() == "header");
+        var responses = submit["responses"]!.AsObject();
+        Assert.Null(responses["200"]);
+        Assert.Equal(["receiptNumber", "statusUrl", "version"], responses["201"]!["content"]!["application/json"]!["schema"]!["properties"]!.AsObject().Select(p => p.Key));
+        foreach (var status in new[] { "400", "404", "409", "410", "413", "415", "429" })
+        {
+            Assert.Equal("#/components/schemas/Problem", responses[status]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        }
+        Assert.Equal("#/components/schemas/ValidationProblem", responses["422"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Token_endpoints_name_their_scope_and_problem_details_and_public_ones_need_no_token()
     {
         await using var app = await MadoguchiFactory.CreateAsync();

@@ -94,9 +94,10 @@ public sealed partial class ImportPageTests
         var html = await preview.Content.ReadAsStringAsync(Ct);
 
         Assert.Contains("不正な値が 3 件", html);
-        Assert.Contains("<td>1</td><td>オンライン化可否</td><td>たぶん</td>", html);
-        Assert.Contains("<td>2</td><td>手続ID</td><td>KT-1</td>", html);
-        Assert.Contains("<td>2</td><td>年間申請件数</td><td>abc</td>", html);
+        // Rows as Excel numbers them: the header is row 1.
+        Assert.Contains("<td>2</td><td>オンライン化可否</td><td>たぶん</td>", html);
+        Assert.Contains("<td>3</td><td>手続ID</td><td>KT-1</td>", html);
+        Assert.Contains("<td>3</td><td>年間申請件数</td><td>abc</td>", html);
         Assert.DoesNotContain("この内容で取り込む", html);
         Assert.Empty(Directory.GetFiles(app.Database.Storage.FilesPath("imports")));
     }

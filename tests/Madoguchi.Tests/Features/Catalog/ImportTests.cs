@@ -171,15 +171,16 @@ public sealed class ImportTests
         var result = await CliRunner.RunAsync(db, "inventory", "import", path, "--volumes-fy", "2024");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("行 1, 列 オンライン化可否: 値 \"たぶん\" — 可 または 不可 を指定してください", result.Stderr);
-        Assert.Contains("行 2, 列 年間申請件数: 値 \"十\"", result.Stderr);
-        Assert.Contains("行 3, 列 手続ID: 値 \"KT-1\" — 手続ID が行 1 と重複しています", result.Stderr);
-        Assert.Contains("行 4, 列 オンライン化年月: 値 \"2024-13\"", result.Stderr);
-        Assert.Contains("行 5, 列 オンライン化予定年度: 値 \"令和0年度\"", result.Stderr);
-        Assert.Contains("行 6, 列 オンライン化状況: 値 \"済\" — オンライン化可否が「不可」の手続は「済」にできません", result.Stderr);
-        Assert.Contains("行 7, 列 利用ツール: 値 \"電子メール\"", result.Stderr);
-        Assert.Contains("行 7, 列 うちオンライン申請件数: 値 \"20\"", result.Stderr);
-        Assert.DoesNotContain("行 8", result.Stderr);
+        // Rows as Excel numbers them: the header is row 1.
+        Assert.Contains("行 2, 列 オンライン化可否: 値 \"たぶん\" — 可 または 不可 を指定してください", result.Stderr);
+        Assert.Contains("行 3, 列 年間申請件数: 値 \"十\"", result.Stderr);
+        Assert.Contains("行 4, 列 手続ID: 値 \"KT-1\" — 手続ID が行 2 と重複しています", result.Stderr);
+        Assert.Contains("行 5, 列 オンライン化年月: 値 \"2024-13\"", result.Stderr);
+        Assert.Contains("行 6, 列 オンライン化予定年度: 値 \"令和0年度\"", result.Stderr);
+        Assert.Contains("行 7, 列 オンライン化状況: 値 \"済\" — オンライン化可否が「不可」の手続は「済」にできません", result.Stderr);
+        Assert.Contains("行 8, 列 利用ツール: 値 \"電子メール\"", result.Stderr);
+        Assert.Contains("行 8, 列 うちオンライン申請件数: 値 \"20\"", result.Stderr);
+        Assert.DoesNotContain("行 9", result.Stderr);
         await using var ctx = db.CreateContext();
         Assert.Equal(0, await ctx.Procedures.CountAsync(Ct));
         Assert.Equal(0, await ctx.Departments.CountAsync(Ct));

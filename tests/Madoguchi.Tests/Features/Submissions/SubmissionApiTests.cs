@@ -408,6 +408,27 @@ public sealed class SubmissionApiTests
     }
 
     [Fact]
+    public async Task A_body_sent_as_form_data_or_text_gets_a_415_naming_the_json_type_to_use()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+        var json = new JsonObject { ["answers"] = SubmissionKit.GoodAnswers() }.ToJsonString();
+
+        // curl -d sends application/x-www-form-urlencoded unless told otherwise.
+        foreach (var type in new[] { "application/x-www-form-urlencoded", "text/plain" })
+        {
+            var response = await client.PostAsync($"/api/v1/forms/{SubmissionKit.Slug}/submissions", new StringContent(json, System.Text.Encoding.UTF8, type), Ct);
+
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("application/json", (await BodyAsync(response))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        await using var scope = app.Scope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Submissions.CountAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_body_with_thousands_of_mistakes_gets_the_first_hundred_and_a_count_of_the_rest()
     {
         await using var app = await MadoguchiFactory.CreateAsync();

@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Madoguchi.Web.Features.Catalog.Import;
 
 /// <summary>
-/// One bad value: the data row (1 = the first row after the header; 0 = the header or the file
-/// itself), the column, the value as written and how to fix it.
+/// One bad value: the row as the spreadsheet numbers it (the header is row 1, or row 2 under the
+/// national survey's title; 0 = the header or the file itself), the column, the value as written
+/// and how to fix it.
 /// </summary>
 public sealed record ImportError(int Row, string Column, string Value, string Reason)
 {

@@ -218,7 +218,6 @@ public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock,
         InventoryRowParser? parser = null;
         var firstRowOfCode = new Dictionary<string, int>(StringComparer.Ordinal);
         var physical = 0;
-        var dataRow = 0;
         var headerRow = -1;
         string[]? title = null;
         var sawContent = false;
@@ -248,19 +247,20 @@ public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock,
                 if (parser is null) return (null, rows);
                 continue;
             }
-            dataRow++;
             if (InventoryRowParser.IsBlank(cells)) continue;
             var errorsBefore = plan.Errors.Count;
-            var row = parser.Parse(dataRow, cells, plan.Errors);
+            // Rows are named as the spreadsheet numbers them (the header is row 1, or 2 under the national
+            // survey's title): the number a member of staff looks for in Excel.
+            var row = parser.Parse(physical, cells, plan.Errors);
             if (row.Code.Length > 0)
             {
                 if (firstRowOfCode.TryGetValue(row.Code, out var first))
                 {
-                    plan.Errors.Add(new ImportError(dataRow, "手続ID", row.Code, $"手続ID が行 {first} と重複しています。1つのファイルでは各手続を1行にしてください。"));
+                    plan.Errors.Add(new ImportError(physical, "手続ID", row.Code, $"手続ID が行 {first} と重複しています。1つのファイルでは各手続を1行にしてください。"));
                 }
                 else
                 {
-                    firstRowOfCode[row.Code] = dataRow;
+                    firstRowOfCode[row.Code] = physical;
                 }
             }
             if (plan.Errors.Count == errorsBefore && plan.Errors.Count == 0) rows.Add(row);
@@ -268,7 +268,7 @@ public sealed class InventoryImporter(MadoguchiDbContext db, TimeProvider clock,
         }
         foreach (var r in badQuotes.Distinct())
         {
-            plan.Errors.Add(new ImportError(Math.Max(0, r - (headerRow < 0 ? 0 : headerRow)), "", "", "引用符（\"）の使い方が CSV として正しくありません。値の中の \" は \"\" と書いてください。"));
+            plan.Errors.Add(new ImportError(r, "", "", "引用符（\"）の使い方が CSV として正しくありません。値の中の \" は \"\" と書いてください。"));
         }
         if (parser is null && plan.Errors.Count == 0)
         {
