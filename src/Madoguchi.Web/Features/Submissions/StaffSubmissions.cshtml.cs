@@ -175,7 +175,7 @@ public static class SubmissionAnswers
             FieldType.Select or FieldType.Radio => Option(Str(value)),
             FieldType.Checkbox when value.ValueKind == JsonValueKind.Array => string.Join("、", value.EnumerateArray().Select(v => Option(Str(v)))),
             FieldType.Consent => "同意する",
-            FieldType.BankAccount when isObject => $"金融機関 {Part(value, "bank")} 支店 {Part(value, "branch")} {(BankAccountField.Stored(Part(value, "type")) is { } type ? BankAccountField.TypeName(type) : Part(value, "type"))} {Part(value, "number")} 名義 {Part(value, "holder")}",
+            FieldType.BankAccount when isObject => $"金融機関 {Part(value, "bank")} 支店 {Part(value, "branch")} {BankAccountField.TypeNameOf(Part(value, "type"))} {Part(value, "number")} 名義 {Part(value, "holder")}",
             _ => value.ValueKind switch
             {
                 JsonValueKind.Object => string.Join(" ", value.EnumerateObject().Select(p => $"{p.Name}: {(p.Value.ValueKind == JsonValueKind.Null ? "" : p.Value.GetRawText())}")),

@@ -55,10 +55,6 @@ public static class SubmissionsModule
 
     public sealed record SubmittedResponse(string ReceiptNumber, string StatusUrl, int Version);
 
-    private static bool IsJson(string contentType)
-        => Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
-            && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
-
     /// <summary>The body as documented: answers by field key; optionally the version answered and the language of the mails (ja, en, easy).</summary>
     public sealed record SubmissionRequest(System.Text.Json.Nodes.JsonObject Answers, int? Version, string? Language);
 
@@ -70,7 +66,7 @@ public static class SubmissionsModule
             return Problem(400, "Idempotency-Key が正しくありません。", "1〜200文字の英数字と記号（空白なし）で指定してください。UUID を推奨します。");
         }
         // A body marked as something else is not read as JSON (curl -d marks it as form data): say what to send.
-        if (request.ContentType is { Length: > 0 } type && !IsJson(type))
+        if (request.ContentType is { Length: > 0 } type && !request.HasJsonContentType())
         {
             return Problem(415, "本文の種類（Content-Type）が JSON ではありません。", $"Content-Type: application/json を付けて JSON で送ってください（送られた Content-Type: {type}）。");
         }

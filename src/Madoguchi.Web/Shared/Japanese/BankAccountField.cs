@@ -133,6 +133,9 @@ public static class BankAccountField
         _ => "ordinary",
     };
 
+    /// <summary>The 預金種目 of a stored answer as the passbook prints it (普通, 当座, 貯蓄); the value itself when it is not one.</summary>
+    public static string TypeNameOf(string? stored) => Stored(stored) is { } type ? TypeName(type) : stored ?? "";
+
     /// <summary>The 預金種目 of a stored answer (any spelling <see cref="AccountType"/> accepts), or null when it is not one.</summary>
     public static BankAccountType? Stored(string? value) => AccountType(value) is { IsValid: true } t ? t.Value : null;
 
