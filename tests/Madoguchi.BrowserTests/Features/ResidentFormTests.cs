@@ -189,6 +189,49 @@ public sealed class ResidentFormTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Typing_is_not_lost_when_the_resident_leaves_the_page_before_the_autosave_runs()
+    {
+        // Autosave waits for typing to stop (2 s). A resident who types and at once switches the language,
+        // follows 戻る or leaves by the browser's own navigation used to lose what was typed meanwhile.
+        await using var app = await AppServer.StartAsync();
+        await PrepareAsync(app);
+        await using var session = await browser.OpenAsync(width: 375, height: 812);
+        var page = session.Page;
+        var form = new FormFillPage(page);
+        await page.GotoAsync(app.Url($"/forms/{Slug}"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "申請を始める" }).ClickAsync();
+        await Expect(form.Heading).ToContainTextAsync("申請者");
+        var firstPage = page.Url;
+
+        // The language switch in the header.
+        await form.Field("applicantName.family").FillAsync("山田");
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(form.Field("applicantName.family")).ToHaveValueAsync("山田");
+
+        // The page's own back link (to the start page here): the draft holds the answer when the page is opened again.
+        await form.Field("applicantName.given").FillAsync("花子");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back", Exact = true }).ClickAsync();
+        await Expect(page).Not.ToHaveURLAsync(firstPage);
+        await page.GotoAsync(firstPage);
+        await Expect(form.Field("applicantName.given")).ToHaveValueAsync("花子");
+
+        // Leaving without a link (address bar, the browser's back button): the save is sent as the page goes.
+        await form.Field("applicantName.familyKana").FillAsync("ヤマダ");
+        await page.GotoAsync(app.Url("/healthz"));
+        var kept = "";
+        for (var attempt = 0; attempt < 20 && kept != "ヤマダ"; attempt++)
+        {
+            // The browser sends it after the page has gone: the server may not have it the very moment after.
+            if (attempt > 0) await Task.Delay(250, TestContext.Current.CancellationToken);
+            await page.GotoAsync(firstPage);
+            kept = await form.Field("applicantName.familyKana").InputValueAsync();
+        }
+        Assert.Equal("ヤマダ", kept);
+        await Axe.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
     public async Task Without_javascript_the_form_still_saves_and_the_server_reports_the_errors()
     {
         await using var app = await AppServer.StartAsync();

@@ -2,6 +2,9 @@
 // on every button, fills nothing in and checks everything. With JavaScript:
 //  - the page's answers are saved to the server draft a moment after typing stops (same URL,
 //    action=autosave, antiforgery token from the form), with the result in a live region;
+//  - what was typed since the last save is saved before the resident leaves the page by a link
+//    (the language switch, 戻る, the header) and, as far as the browser allows, when the tab is
+//    hidden or closed: the audit found that forms lost unsaved input;
 //  - a 郵便番号 fills its paired address field from /api/v1/postcodes/{code} when that field is
 //    empty or still holds what was filled in, and says so;
 //  - "次へ進む" first runs the cheap checks the server runs (required, フリガナ, 郵便番号, 日付) and
@@ -23,17 +26,29 @@
   var status = document.getElementById("autosave-status");
   var timer = null;
   var inFlight = null;
+  // The last save sent, settled either way: a link waits for it so the next page shows what was typed.
+  var saving = null;
+  // Typed since the last save was sent.
+  var dirty = false;
+  // A button posted the page: the server saves it, nothing is left to flush.
+  var leaving = false;
 
-  function autosave() {
-    timer = null;
+  function answers() {
     var data = new FormData(form);
     // A chosen file is attached by its own button, never in the background.
     each(form.querySelectorAll("input[type=file]"), function (input) { data.delete(input.name); });
     data.set("action", "autosave");
-    inFlight = window.AbortController ? new AbortController() : null;
-    fetch(window.location.pathname, {
-      method: "POST", body: data, credentials: "same-origin", redirect: "error",
-      headers: { Accept: "application/json" }, signal: inFlight ? inFlight.signal : undefined,
+    return data;
+  }
+
+  function autosave(keepalive) {
+    if (timer) { clearTimeout(timer); timer = null; }
+    dirty = false;
+    var controller = window.AbortController && !keepalive ? new AbortController() : null;
+    inFlight = controller;
+    var sent = fetch(window.location.pathname, {
+      method: "POST", body: answers(), credentials: "same-origin", redirect: "error", keepalive: !!keepalive,
+      headers: { Accept: "application/json" }, signal: controller ? controller.signal : undefined,
     }).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
@@ -41,16 +56,44 @@
       if (status) status.textContent = fill(text.msgSaved, { time: saved.time });
     }).catch(function (e) {
       if (e.name !== "AbortError" && status) status.textContent = text.msgSaveFailed;
+    }).then(function () {
+      if (inFlight === controller) inFlight = null;
+      if (saving === sent) saving = null;
     });
+    saving = sent;
+    return sent;
   }
 
   function schedule() {
+    dirty = true;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(autosave, 2000);
+    timer = setTimeout(function () { autosave(false); }, 2000);
   }
 
   form.addEventListener("input", function (e) { if (e.target.type !== "file") schedule(); });
   form.addEventListener("change", function (e) { if (e.target.type !== "file") schedule(); });
+
+  // A link out of the page (language switch, 戻る, header) first saves what was typed since the last
+  // save, and waits for it (at most a few seconds), so that the page reached shows the answers.
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest ? e.target.closest("a[href]") : null;
+    if (!link || e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    if (link.target && link.target !== "_self" || link.hasAttribute("download") || link.origin !== window.location.origin) return;
+    if (link.pathname === window.location.pathname && link.search === window.location.search && link.hash) return;
+    if (!dirty && !saving) return;
+    e.preventDefault();
+    var go = function () { window.location.href = link.href; };
+    var pending = dirty ? autosave(false) : saving;
+    Promise.race([pending, new Promise(function (resolve) { setTimeout(resolve, 3000); })]).then(go, go);
+  });
+
+  // Leaving otherwise (the browser's back button, closing the tab, switching app on a phone): the
+  // browser sends the save after the page is gone (keepalive); nothing waits for it.
+  function flush() { if (dirty && !leaving) autosave(true); }
+  window.addEventListener("pagehide", flush);
+  // Back on this page from the browser's cache after a send: typing here is saved again.
+  window.addEventListener("pageshow", function (e) { if (e.persisted) leaving = false; });
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
 
   // ---- Postcode autofill ----------------------------------------------------------------------
   function postcodeDigits(v) {
@@ -265,7 +308,8 @@
 
   form.addEventListener("submit", function (e) {
     if (timer) { clearTimeout(timer); timer = null; }
-    if (inFlight) inFlight.abort();
+    // An aborted save is typing not yet saved: if the checks below stop the send, a link still saves it.
+    if (inFlight) { inFlight.abort(); inFlight = null; dirty = true; }
     // Only "次へ進む" is checked: adding a family member or saving for later must never be blocked.
     var submitter = e.submitter;
     if (!submitter || submitter.value !== "next") return;
@@ -273,5 +317,11 @@
     if (errors.length === 0) return;
     e.preventDefault();
     show(errors);
+  });
+  // Registered after the checks above: a send they stopped keeps its unsaved typing for a later flush.
+  form.addEventListener("submit", function (e) {
+    if (e.defaultPrevented) return;
+    dirty = false;
+    leaving = true;
   });
 })();
