@@ -75,39 +75,80 @@ public static class JsonBodies
     /// </summary>
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
+        var (document, problem) = await ParseAsync(request, MaxBytes, contentTypeRequired: true, NotAnObject<T>("本文がありません。"), ct);
+        if (document is null) return (null, problem);
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, NotAnObject<T>("本文が JSON のオブジェクトではありません。"));
+            try
+            {
+                return (document.RootElement.Deserialize<T>(Options), null);
+            }
+            catch (JsonException e)
+            {
+                return (null, Problem(400, "本文の JSON が読めません。", Explain<T>(e)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The body parsed (the caller disposes it), or the problem to answer with: 415 when it is marked as
+    /// something other than JSON (or, with <paramref name="contentTypeRequired"/>, not marked at all), 413 over
+    /// <paramref name="maxBytes"/>, 400 when it is empty, not UTF-8, not JSON, or gives a name twice. The one
+    /// reader of every API body, the submission API's included.
+    /// </summary>
+    /// <param name="whenEmpty">The 400 for an empty body, saying what the endpoint expects.</param>
+    public static async Task<(JsonDocument? Document, IResult? Problem)> ParseAsync(HttpRequest request, int maxBytes, bool contentTypeRequired, IResult whenEmpty, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(request);
-        if (!request.HasJsonContentType())
+        // A body marked as something else is not read as JSON (curl -d marks it as form data): say what to send.
+        if ((contentTypeRequired || request.ContentType is { Length: > 0 }) && !request.HasJsonContentType())
         {
             var sent = request.ContentType is { Length: > 0 } type ? $"送られた Content-Type は '{type}' です。" : "Content-Type がありません。";
-            return (null, Problem(415, "本文が JSON ではありません。", $"本文は Content-Type: application/json の JSON で送ってください。{sent}"));
+            return (null, Problem(415, "本文の種類（Content-Type）が JSON ではありません。", $"本文は Content-Type: application/json を付けて JSON で送ってください。{sent}"));
         }
-        if (request.ContentLength > MaxBytes) return (null, TooLarge());
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8 * 1024];
-        int n;
-        while ((n = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + n > MaxBytes) return (null, TooLarge());
-            buffer.Write(chunk, 0, n);
-        }
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty) return (null, NotAnObject<T>("本文がありません。"));
-        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
-        {
-            return (null, Problem(400, "本文が UTF-8 ではありません。", "本文は UTF-8 の JSON で送ってください（UTF-8 として読めないバイトがあります）。"));
-        }
+        if (request.ContentLength > maxBytes) return (null, TooLarge(maxBytes));
+        // Read into a rented buffer and parsed where it lies: the submission API runs this for every application.
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            using (var document = JsonDocument.Parse(bytes))
+            using var buffer = new MemoryStream();
+            int n;
+            while ((n = await request.Body.ReadAsync(chunk, ct)) > 0)
             {
-                if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, NotAnObject<T>("本文が JSON のオブジェクトではありません。"));
-                if (FirstFault(document.RootElement) is { } fault) return (null, Problem(400, fault.Title, fault.Detail));
+                if (buffer.Length + n > maxBytes) return (null, TooLarge(maxBytes));
+                buffer.Write(chunk, 0, n);
             }
-            return (JsonSerializer.Deserialize<T>(bytes.Span, Options), null);
+            var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty) return (null, whenEmpty);
+            // The JSON reader leaves the bytes inside strings unchecked until they are read: checked here, a
+            // value cannot fail later (as a 500) on a byte that is not UTF-8.
+            if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
+            {
+                return (null, Problem(400, "本文が UTF-8 ではありません。", "本文は UTF-8 の JSON で送ってください（UTF-8 として読めないバイトがあります。Shift_JIS などで送っていないか確かめてください）。"));
+            }
+            JsonDocument document;
+            try
+            {
+                // Parsed where it lies: the stream's own array (not the rented chunk) lives as long as the document.
+                document = JsonDocument.Parse(bytes);
+            }
+            catch (JsonException e)
+            {
+                return (null, Problem(400, "JSON として読めません。", $"本文を JSON で送ってください（{e.LineNumber + 1}行目付近: {e.Message}）。"));
+            }
+            // Read through once here: a name given twice would otherwise surface only when the value is read
+            // (and then as a 500), and which of the two values counts would be a guess.
+            if (FirstFault(document.RootElement) is { } fault)
+            {
+                document.Dispose();
+                return (null, Problem(400, fault.Title, fault.Detail));
+            }
+            return (document, null);
         }
-        catch (JsonException e)
+        finally
         {
-            return (null, Problem(400, "本文の JSON が読めません。", Explain<T>(e)));
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 
@@ -129,7 +170,7 @@ public static class JsonBodies
     private static IResult NotAnObject<T>(string what) => Problem(400, what,
         $"{what}本文に JSON のオブジェクト（{{{string.Join(", ", typeof(T).GetProperties().Select(p => $"\"{JsonNamingPolicy.CamelCase.ConvertName(p.Name)}\": …"))}}}）を送ってください。");
 
-    private static IResult TooLarge() => Problem(413, "リクエストが大きすぎます。", $"本文は{MaxBytes / 1024}KBまでです。");
+    private static IResult TooLarge(int maxBytes) => Problem(413, "リクエストが大きすぎます。", $"本文は{maxBytes / 1024}KBまでです。");
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(statusCode: status, title: title, detail: detail);
 }

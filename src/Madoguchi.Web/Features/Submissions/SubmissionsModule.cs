@@ -65,54 +65,12 @@ public static class SubmissionsModule
         {
             return Problem(400, "Idempotency-Key が正しくありません。", "1〜200文字の英数字と記号（空白なし）で指定してください。UUID を推奨します。");
         }
-        // A body marked as something else is not read as JSON (curl -d marks it as form data): say what to send.
-        if (request.ContentType is { Length: > 0 } type && !request.HasJsonContentType())
-        {
-            return Problem(415, "本文の種類（Content-Type）が JSON ではありません。", $"Content-Type: application/json を付けて JSON で送ってください（送られた Content-Type: {type}）。");
-        }
-        if (request.ContentLength > MaxBodyBytes) return Problem(413, "リクエストが大きすぎます。", $"本文は{MaxBodyBytes / 1024}KBまでです。");
+        var (document, problem) = await Api.JsonBodies.ParseAsync(request, MaxBodyBytes, contentTypeRequired: false, NoAnswers(), ct);
+        if (document is null) return problem!;
+        // The answers are read as nodes after the document is gone: the node keeps its own copy of the root.
         JsonObject? body;
-        // The read buffer is rented and the body parsed where it lies: this runs for every submission.
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            using var limited = new MemoryStream();
-            int n;
-            while ((n = await request.Body.ReadAsync(buffer, ct)) > 0)
-            {
-                if (limited.Length + n > MaxBodyBytes) return Problem(413, "リクエストが大きすぎます。", $"本文は{MaxBodyBytes / 1024}KBまでです。");
-                limited.Write(buffer, 0, n);
-            }
-            var bytes = limited.GetBuffer().AsSpan(0, (int)limited.Length);
-            // The JSON reader leaves the bytes inside strings unchecked until they are read: checked here, the
-            // answers cannot fail later (as a 500) on a byte that is not UTF-8.
-            if (!System.Text.Unicode.Utf8.IsValid(bytes))
-            {
-                return Problem(400, "本文が UTF-8 ではありません。", "本文は UTF-8 の JSON で送ってください（UTF-8 として読めないバイトがあります。Shift_JIS などで送っていないか確かめてください）。");
-            }
-            using var document = JsonDocument.Parse(limited.GetBuffer().AsMemory(0, (int)limited.Length));
-            // Read through once here: a name given twice would otherwise surface only when the answers are
-            // read (and then as a 500), and which of the two values counts would be a guess.
-            if (Api.JsonBodies.FirstFault(document.RootElement) is { } fault) return Problem(400, fault.Title, fault.Detail);
-            body = JsonObject.Create(document.RootElement.Clone());
-        }
-        catch (JsonException e)
-        {
-            return Problem(400, "JSON として読めません。", $"本文を JSON で送ってください（{e.LineNumber + 1}行目付近: {e.Message}）。");
-        }
-        catch (InvalidOperationException)
-        {
-            // JsonObject.Create of a root that is not an object.
-            body = null;
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-        if (body is null || body["answers"] is not JsonObject answers)
-        {
-            return Problem(400, "answers がありません。", "本文は {\"answers\": {項目キー: 回答}} の形で送ってください。");
-        }
+        using (document) body = document.RootElement.ValueKind == JsonValueKind.Object ? JsonObject.Create(document.RootElement.Clone()) : null;
+        if (body is null || body["answers"] is not JsonObject answers) return NoAnswers();
         int? version = null;
         if (body["version"] is JsonNode v)
         {
@@ -166,6 +124,8 @@ public static class SubmissionsModule
         extensions: r.Status == StatusCodes.Status422UnprocessableEntity
             ? new Dictionary<string, object?> { ["code"] = r.Code, ["errors"] = new[] { new ApiFieldError(r.Field ?? "", r.Code, r.Message.Ja) } }
             : new Dictionary<string, object?> { ["code"] = r.Code });
+
+    private static IResult NoAnswers() => Problem(400, "answers がありません。", "本文は {\"answers\": {項目キー: 回答}} の形で送ってください。");
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(statusCode: status, title: title, detail: detail);
 }
