@@ -121,33 +121,45 @@ public static class AnswerChecker
         if (report && list.Count > group.Max) errors.Add(new(group.Key, "too-many", TooMany(group.Max)));
 
         var result = new JsonArray();
-        foreach (var (answers, i) in list)
-        {
-            var normalised = new JsonObject();
-            var known = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var field in group.Fields)
-            {
-                known.Add(field.Key);
-                var path = $"{group.Key}[{i}].{field.Key}";
-                var given = answers.TryGetPropertyValue(field.Key, out var value) && !IsEmpty(value);
-                if (!Holds(field.ShowWhen, normalised))
-                {
-                    if (given && mode == Mode.Strict) errors.Add(new(path, "not-shown", NotShown()));
-                    continue;
-                }
-                var v = CheckField(field, given ? value : null, path, errors, report, mode);
-                if (v is not null) normalised[field.Key] = v;
-            }
-            if (mode == Mode.Strict)
-            {
-                foreach (var (key, _) in answers)
-                {
-                    if (!known.Contains(key)) errors.Add(new($"{group.Key}[{i}].{key}", "unknown-field", UnknownField(key)));
-                }
-            }
-            result.Add(normalised);
-        }
+        foreach (var (answers, i) in list) result.Add(CheckItem(group, answers, i, errors, mode, report));
         return result;
+    }
+
+    /// <summary>
+    /// One item of a group as the checker stores it (lenient, no errors): what its fields' conditions are
+    /// decided on, so that the fill page draws an item's conditional fields exactly when they count.
+    /// </summary>
+    public static JsonObject NormalisedItem(FormGroup group, JsonObject? item)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return CheckItem(group, item ?? [], 0, [], Mode.Lenient, report: false);
+    }
+
+    private static JsonObject CheckItem(FormGroup group, JsonObject answers, int i, List<AnswerError> errors, Mode mode, bool report)
+    {
+        var normalised = new JsonObject();
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in group.Fields)
+        {
+            known.Add(field.Key);
+            var path = $"{group.Key}[{i}].{field.Key}";
+            var given = answers.TryGetPropertyValue(field.Key, out var value) && !IsEmpty(value);
+            if (!Holds(field.ShowWhen, normalised))
+            {
+                if (given && mode == Mode.Strict) errors.Add(new(path, "not-shown", NotShown()));
+                continue;
+            }
+            var v = CheckField(field, given ? value : null, path, errors, report, mode);
+            if (v is not null) normalised[field.Key] = v;
+        }
+        if (mode == Mode.Strict)
+        {
+            foreach (var (key, _) in answers)
+            {
+                if (!known.Contains(key)) errors.Add(new($"{group.Key}[{i}].{key}", "unknown-field", UnknownField(key)));
+            }
+        }
+        return normalised;
     }
 
     /// <summary>The normalised answer, or null (nothing to store) after adding any error.</summary>

@@ -67,7 +67,10 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     /// <summary>Questions to fill again since the draft moved to a newer version of the form.</summary>
     public List<DraftService.Refill> Refill { get; private set; } = [];
     /// <summary>Questions this send brought up (an answer's condition now holds) that still need an answer: announced, not called errors.</summary>
-    public List<(string Key, LocalizedText Label)> Revealed { get; private set; } = [];
+    public List<RevealedQuestion> Revealed { get; private set; } = [];
+
+    /// <summary>A question the last send brought up; <paramref name="Item"/> and <paramref name="Number"/> name the group item it is in (家族 2).</summary>
+    public sealed record RevealedQuestion(string Key, LocalizedText Label, LocalizedText? Item = null, int Number = 0);
     public Language Language => lang.Current;
 
     /// <summary>
@@ -106,8 +109,10 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         }
         // Autosave stores typed answers only: a file chosen but not yet attached waits for its button.
         var autosave = action == "autosave";
-        // The answers the page was drawn with, to tell the questions the resident saw from those this send brings up.
+        // The answers the page was drawn with, to tell the questions the resident saw from those this send brings up;
+        // a group item's own conditional fields were drawn by its answers, item by item, as the page drew them.
         var drawn = Normalised;
+        var drawnItems = Current.Items.OfType<FormGroup>().ToDictionary(g => g.Key, g => (Answers[g.Key] as JsonArray)?.ToList() ?? []);
 
         // Uploads and removals first, so the answers below list the files as they now are.
         foreach (var file in form.Files.Where(f => f.Length > 0 && !autosave))
@@ -146,7 +151,14 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         var to = check is not { IsValid: true } ? Current.Key : next?.Key ?? Funnel.FunnelService.CheckPage;
         // A question that was not on the page as sent cannot have been answered: its missing answer is no error (yet).
         var unseen = Current.Items.Where(i => i is FormField or FormGroup && !AnswerChecker.Holds(ShowWhen(i), drawn)).Select(i => i is FormField f ? f.Key : ((FormGroup)i).Key).ToHashSet();
-        var seenErrors = check?.Errors.Where(e => !unseen.Contains(e.Field.Split('[', '.')[0])).ToList() ?? [];
+        RevealedQuestion? UnseenInItem(string path)
+        {
+            if (ItemField(path) is not var (g, i, f) || unseen.Contains(g.Key)) return null;
+            var item = drawnItems.GetValueOrDefault(g.Key)?.ElementAtOrDefault(i) as JsonObject;
+            return AnswerChecker.Holds(f.ShowWhen, AnswerChecker.NormalisedItem(g, item)) ? null : new($"{g.Key}[{i}].{f.Key}", f.Label, g.ItemLabel ?? g.Label, i + 1);
+        }
+        bool Unseen(string path) => unseen.Contains(path.Split('[', '.')[0]) || UnseenInItem(path) is not null;
+        var seenErrors = check?.Errors.Where(e => !Unseen(e.Field)).ToList() ?? [];
         await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct, new Funnel.FunnelStep(action == "next", [.. Errors, .. seenErrors], to));
         if (await drafts.MoveToCurrentVersionAsync(Opened, ct) is not null)
         {
@@ -169,7 +181,8 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             // Still refused, but the questions just brought up are shown with a notice asking to fill them.
             var waiting = check.Errors.Select(e => e.Field.Split('[', '.')[0]).Where(unseen.Contains).ToHashSet();
             Revealed = [.. Current.Items.Where(i => i is FormField f && waiting.Contains(f.Key) || i is FormGroup g && waiting.Contains(g.Key))
-                .Select(i => i is FormField f ? (f.Key, f.Label) : (((FormGroup)i).Key, ((FormGroup)i).Label))];
+                .Select(i => i is FormField f ? new RevealedQuestion(f.Key, f.Label) : new RevealedQuestion(((FormGroup)i).Key, ((FormGroup)i).Label)),
+                .. check.Errors.Select(e => UnseenInItem(e.Field)).OfType<RevealedQuestion>().DistinctBy(r => r.Key)];
             Errors.AddRange(seenErrors);
             return Page();
         }
@@ -272,6 +285,19 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             _removedItem = (group.Key, index);
         }
         return items.Count == 0 ? null : new JsonArray([.. items]);
+    }
+
+    /// <summary>The group of this page, the item's position and the field a path <c>group[i].field…</c> names; null for other paths.</summary>
+    private (FormGroup Group, int Index, FormField Field)? ItemField(string path)
+    {
+        var open = path.IndexOf('[', StringComparison.Ordinal);
+        var close = path.IndexOf("].", StringComparison.Ordinal);
+        if (open <= 0 || close < open) return null;
+        var group = Current.Items.OfType<FormGroup>().FirstOrDefault(g => g.Key == path[..open]);
+        if (group is null || !int.TryParse(path.AsSpan(open + 1, close - open - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index)) return null;
+        var rest = path[(close + 2)..];
+        var key = rest.Split('.')[0];
+        return group.Fields.FirstOrDefault(f => f.Key == key) is { } field ? (group, index, field) : null;
     }
 
     private static FormCondition? ShowWhen(FormItem item) => item switch
