@@ -170,6 +170,29 @@ public sealed class KeyingTests
     }
 
     [Fact]
+    public async Task A_draft_started_with_a_receipt_date_a_year_back_is_still_accepted_when_submitted_days_later()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        app.Clock.Set(new DateTimeOffset(2026, 6, 8, 14, 30, 0, TimeSpan.FromHours(9)));
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var (staff, login) = await app.SignInNewUserAsync(Roles.Staff, department.Id);
+        var first = await KeyingKit.StartAsync(staff, procedureId, SubmissionKit.Slug, "mail", "2025-06-08");
+        var toFamily = await KeyingKit.PostPageAsync(staff, first, KeyingKit.Applicant());
+        var toCheck = await KeyingKit.PostPageAsync(staff, toFamily.Headers.Location!.OriginalString, KeyingKit.Family());
+
+        // Finished a week later, when 2025-06-08 is more than a year back: the limit counts from the day keying
+        // started, so a date the start page took is not refused at the last step.
+        app.Clock.Advance(TimeSpan.FromDays(7));
+        await MadoguchiFactory.SignInAsync(staff, login);
+        var done = await KeyingKit.PostPageAsync(staff, toCheck.Headers.Location!.OriginalString, []);
+
+        Assert.Contains("data-testid=\"receipt\"", await Html(done));
+        await using var scope = app.Scope();
+        Assert.Equal(new DateOnly(2025, 6, 8), (await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Cases.AsNoTracking().SingleAsync(Ct)).ReceivedOn);
+    }
+
+    [Fact]
     [Trait("storage", "true")]
     public async Task Keying_a_paper_application_is_audited_with_who_keyed_it_the_channel_and_the_receipt_date()
     {
