@@ -134,6 +134,8 @@ public static class AuditActions
     public const string CaseCorrected = "case.corrected";
     /// <summary>A paper application (窓口・郵送) keyed by staff: channel and 受付日 in the detail, the member of staff as actor.</summary>
     public const string CaseKeyed = "case.keyed";
+    /// <summary>The channel or 受付日 of a paper application still being keyed changed (the draft as target; before → after in the detail).</summary>
+    public const string CaseKeyingChanged = "case.keying-changed";
     /// <summary>A case deleted at the end of its retention period (ids and dates in the detail, no personal data).</summary>
     public const string CasePurged = "case.purged";
     public const string CaseHold = "case.legal-hold";
@@ -160,7 +162,7 @@ public static class AuditActions
         InventoryImported, InventoryEdited, InventoryPatched, InventoryExported, FormImported, FormPublished, PersonalDataViewed, AuditSearched, AuditExported,
         FormDrawn,
         CaseStatusChanged, CaseAssigned, CaseNoted, CaseCorrectionRequested, CaseCorrected, CasePurged, CaseHold,
-        CaseKeyed,
+        CaseKeyed, CaseKeyingChanged,
         LedgerExported, ExportTemplateUploaded, ExportTemplateRemoved,
         ExportScheduleSaved, ExportScheduleRemoved,
         WebhookCreated, WebhookDeactivated, WebhookRedelivered,

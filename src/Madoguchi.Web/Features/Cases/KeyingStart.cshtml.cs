@@ -58,21 +58,12 @@ public sealed class KeyingStartModel(MadoguchiDbContext db, DraftService drafts,
         var form = Forms.FirstOrDefault(f => f.Value == Input.Form);
         if (form is null) ModelState.AddModelError("Input.Form", Forms.Count == 0 ? "この手続には公開中の申請フォームがありません。先にフォームを公開してください。" : "申請フォームを一覧から選んでください。");
         var channel = CaseChannels.Parse(Input.Channel);
-        if (channel is not (CaseChannel.Counter or CaseChannel.Mail)) ModelState.AddModelError("Input.Channel", "受付の方法は「窓口」か「郵送」を選んでください。");
-        var receivedOn = Today;
-        if (channel == CaseChannel.Mail && !string.IsNullOrWhiteSpace(Input.ReceivedOn))
-        {
-            // The postmark or arrival date of a mailed application; a counter application is received today.
-            if (Wareki.ParseDate(Input.ReceivedOn) is not { } day)
-                ModelState.AddModelError("Input.ReceivedOn", $"受付日「{Input.ReceivedOn}」を日付として読めません。2026-05-01、2026/5/1、令和8年5月1日 のように入力してください。");
-            else if (day > Today)
-                ModelState.AddModelError("Input.ReceivedOn", $"受付日 {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} は未来の日付です。消印または到着の日（今日 {Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} 以前）を入力してください。");
-            else if (day < StaffKeying.EarliestReceivedOn(Today))
-                ModelState.AddModelError("Input.ReceivedOn", $"受付日 {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} は1年以上前の日付です。{StaffKeying.EarliestReceivedOn(Today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} 以降の消印または到着の日を入力してください（年の打ち間違いがないか確かめてください）。");
-            else receivedOn = day;
-        }
+        if (channel is not (CaseChannel.Counter or CaseChannel.Mail)) ModelState.AddModelError("Input.Channel", StaffKeying.ChannelRefused);
+        // The postmark or arrival date of a mailed application; a counter application is received today.
+        var (receivedOn, receivedError) = StaffKeying.ReceivedOn(channel ?? CaseChannel.Counter, Input.ReceivedOn, Today);
+        if (receivedError is not null) ModelState.AddModelError("Input.ReceivedOn", receivedError);
         if (!ModelState.IsValid) return Page();
-        var draft = await drafts.StartKeyedAsync(form!.Value, User.FindFirstValue(ClaimTypes.NameIdentifier)!, CaseChannels.Code(channel!.Value), receivedOn, ct);
+        var draft = await drafts.StartKeyedAsync(form!.Value, User.FindFirstValue(ClaimTypes.NameIdentifier)!, CaseChannels.Code(channel!.Value), receivedOn!.Value, ct);
         if (draft is null)
         {
             ModelState.AddModelError("Input.Form", "この申請フォームは公開されていません。一覧から選び直してください。");

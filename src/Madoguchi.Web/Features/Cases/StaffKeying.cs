@@ -88,6 +88,27 @@ public static class StaffKeying
     /// </summary>
     public static DateOnly EarliestReceivedOn(DateOnly today) => today.AddYears(-1);
 
+    public const string ChannelRefused = "受付の方法は「窓口」か「郵送」を選んでください。";
+
+    /// <summary>
+    /// The 受付日 typed on the keying start page or its change page, or why it is refused (the message for the
+    /// field): a counter application is received today, and so is a mailed one left blank; a postmark or arrival
+    /// date may be neither in the future nor earlier than <see cref="EarliestReceivedOn"/>.
+    /// </summary>
+    public static (DateOnly? On, string? Error) ReceivedOn(CaseChannel channel, string? typed, DateOnly today)
+    {
+        if (channel != CaseChannel.Mail || string.IsNullOrWhiteSpace(typed)) return (today, null);
+        if (Shared.Japanese.Wareki.ParseDate(typed) is not { } day)
+            return (null, $"受付日「{typed}」を日付として読めません。2026-05-01、2026/5/1、令和8年5月1日 のように入力してください。");
+        if (day > today)
+            return (null, $"受付日 {Iso(day)} は未来の日付です。消印または到着の日（今日 {Iso(today)} 以前）を入力してください。");
+        if (day < EarliestReceivedOn(today))
+            return (null, $"受付日 {Iso(day)} は1年以上前の日付です。{Iso(EarliestReceivedOn(today))} 以降の消印または到着の日を入力してください（年の打ち間違いがないか確かめてください）。");
+        return (day, null);
+    }
+
+    public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// Whether a keyed draft's 受付日 is still acceptable when it is submitted: measured from the day the draft
     /// was started, so a draft the start page accepted is never refused at the last step; only one saved

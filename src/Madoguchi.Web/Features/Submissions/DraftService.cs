@@ -92,10 +92,25 @@ public sealed partial class DraftService(MadoguchiDbContext db, PublishedForms f
     public async Task<JsonObject> AnswersAsync(Draft draft, CancellationToken ct, string purpose = "申請者による下書きの表示")
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var plain = JsonNode.Parse(draft.AnswersJson) as JsonObject ?? [];
-        if (!await db.ProtectedValues.AnyAsync(v => v.OwnerType == DraftOwner && v.OwnerId == draft.Id.ToString(), ct)) return plain;
+        var plain = StoredAnswers(draft);
+        if (!await HasSealedAnswersAsync(draft, ct)) return plain;
         var sealedValues = await vault.GetAllAsync(DraftOwner, draft.Id.ToString(), purpose, ct);
         return SensitiveAnswers.Merge(plain, sealedValues);
+    }
+
+    /// <summary>The answers as stored: a sealed answer only as its mask or placeholder. Reads nothing from the vault.</summary>
+    public static JsonObject StoredAnswers(Draft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        return JsonNode.Parse(draft.AnswersJson) as JsonObject ?? [];
+    }
+
+    /// <summary>Whether any answer of the draft is sealed in the vault (asked of the rows, nothing decrypted or audited).</summary>
+    public Task<bool> HasSealedAnswersAsync(Draft draft, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var owner = draft.Id.ToString();
+        return db.ProtectedValues.AnyAsync(v => v.OwnerType == DraftOwner && v.OwnerId == owner, ct);
     }
 
     /// <summary>A new resume code for the draft (replacing any earlier one), shown or e-mailed once.</summary>

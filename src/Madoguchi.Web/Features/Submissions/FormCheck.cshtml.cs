@@ -121,9 +121,8 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
         if (await drafts.MoveToCurrentVersionAsync(Opened!, ct) is not null) return Redirect($"{Base}/check");
         if (!Cases.StaffKeying.ReceivedOnAllowed(Opened!.Draft))
         {
-            // The draft (and the typed answers) stay; only its 受付日 cannot become a case.
-            const string why = "この下書きの受付日は1年以上前のため、申請として登録できません。台帳から正しい受付日で入力をやり直してください。";
-            Errors = [new AnswerError("", "received-on", new Shared.Japanese.FieldMessage(why, why, why))];
+            // The draft (and the typed answers) stay; the error leads to the page that changes its 受付日.
+            Errors = [ReceivedOnError($"受付日 {Cases.StaffKeying.Iso(Opened.Draft.KeyedReceivedOn!.Value)} は1年以上前の日付のため、申請として登録できません。受付日を直してください（年の打ち間違いがないか確かめてください）。")];
             return Page();
         }
         var start = await Cases.StaffKeying.StartAsync(HttpContext, Opened!.Draft, ct);
@@ -137,12 +136,28 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
             case SubmissionService.Result.Refused refused:
                 Errors = refused.Errors;
                 return Page();
+            case SubmissionService.Result.Limited { Refusal.Code: "not-open-yet" or "closed" } outside when Opened.Draft.KeyedReceivedOn is { } day:
+                // The period is checked at the 受付日, which staff may have mistyped: said so, with the way to change it.
+                Errors = [ReceivedOnError($"受付日 {Cases.StaffKeying.Iso(day)} は受付期間の外です。{outside.Refusal.Message.Ja}受付日が正しいか確かめてください。")];
+                return Page();
             case SubmissionService.Result.Limited limited:
                 Errors = [new AnswerError(limited.Refusal.Field ?? "", limited.Refusal.Code, limited.Refusal.Message)];
                 return Page();
             default:
                 return NotFound();
         }
+    }
+
+    /// <summary>A refusal of a keyed draft's 受付日 (staff pages are in Japanese only); <see cref="LinkOf"/> leads it to the change page.</summary>
+    private static AnswerError ReceivedOnError(string why) => new("", ReceivedOnCode, new Shared.Japanese.FieldMessage(why, why, why));
+
+    private const string ReceivedOnCode = "received-on";
+
+    /// <summary>Where an error of the summary leads: the page of its answer, or for a keyed draft's 受付日 the page that changes it.</summary>
+    public string LinkOf(AnswerError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return Keyed && error.Code == ReceivedOnCode ? $"{Base}#Input_ReceivedOn" : PageOf(error.Field);
     }
 
     private PageResult Done()

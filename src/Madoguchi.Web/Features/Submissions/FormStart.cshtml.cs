@@ -32,7 +32,7 @@ public sealed class FormStartModel(MadoguchiDbContext db, PublishedForms forms, 
     /// <summary>This browser's unfinished, unexpired draft of this form: the page offers to continue it first.</summary>
     public DraftService.Opened? InProgress { get; private set; }
 
-    /// <summary>Where continuing leads: the first page with a missing answer, or the check page.</summary>
+    /// <summary>Where continuing leads: the first page with a missing answer, or the check page (through <see cref="OnGetContinueAsync"/> when answers are sealed).</summary>
     public string? ContinueUrl { get; private set; }
 
     /// <summary><c>restart</c> when the resident chose to throw the draft in progress away and start again.</summary>
@@ -55,26 +55,50 @@ public sealed class FormStartModel(MadoguchiDbContext db, PublishedForms forms, 
             var (state, taken) = await Madoguchi.Web.Features.Intake.IntakeGate.StateAsync(db, version.FormId, rules, clock.GetUtcNow(), ct);
             Intake = new(rules, state, taken);
         }
-        await FindInProgressAsync(ct);
+        InProgress = await OpenInProgressAsync(ct);
+        if (InProgress is not null) ContinueUrl = await ContinueUrlAsync(InProgress, ct);
         return Page();
     }
 
-    private async Task FindInProgressAsync(CancellationToken ct)
+    /// <summary>
+    /// 続きから入力する of a draft with sealed answers: the page to continue on is worked out when the
+    /// resident presses it, which reads (and audits) the 個人番号 or account they are about to see again anyway.
+    /// </summary>
+    public async Task<IActionResult> OnGetContinueAsync(CancellationToken ct)
+    {
+        if (await OpenInProgressAsync(ct) is not { } opened) return Redirect($"/forms/{Uri.EscapeDataString(Slug)}");
+        return Redirect(PageUrl(opened, await drafts.AnswersAsync(opened.Draft, ct, "申請者が続きから入力するため")));
+    }
+
+    private async Task<DraftService.Opened?> OpenInProgressAsync(CancellationToken ct)
     {
         var opened = FormFilling.ReadCookie(Request, Slug) is { } c ? await drafts.OpenAsync(c.Id, c.Secret, ct) : null;
         // The cookie of earlier releases may hold another form's draft; a signed-in resident's draft needs their sign-in.
-        if (opened is null || opened.Slug != Slug || !await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return;
-        InProgress = opened;
-        var page = FormFilling.ContinuePage(opened.Definition, await drafts.AnswersAsync(opened.Draft, ct), opened.Draft.CurrentPage);
-        ContinueUrl = $"/forms/{Uri.EscapeDataString(Slug)}/{page ?? "check"}";
+        if (opened is null || opened.Slug != Slug || !await Applicants.ApplicantsModule.MayOpenAsync(HttpContext, opened.Draft)) return null;
+        return opened;
     }
+
+    /// <summary>
+    /// Where 続きから入力する leads, worked out without reading sealed answers: merely opening the start page
+    /// must not decrypt a 個人番号. Without sealed answers the stored answers are all the answers; with some
+    /// (a wrong 個人番号 saved as typed keeps the resident on its page, a condition may test a sensitive
+    /// answer) the link goes through <see cref="OnGetContinueAsync"/>, which works the page out when pressed.
+    /// </summary>
+    private async Task<string> ContinueUrlAsync(DraftService.Opened opened, CancellationToken ct)
+        => await drafts.HasSealedAnswersAsync(opened.Draft, ct)
+            ? $"/forms/{Uri.EscapeDataString(Slug)}?handler=continue"
+            : PageUrl(opened, DraftService.StoredAnswers(opened.Draft));
+
+    /// <summary>The first page with a missing answer, or the check page.</summary>
+    private string PageUrl(DraftService.Opened opened, System.Text.Json.Nodes.JsonObject answers)
+        => $"/forms/{Uri.EscapeDataString(Slug)}/{FormFilling.ContinuePage(opened.Definition, answers, opened.Draft.CurrentPage) ?? "check"}";
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         // A start button of a page opened before the draft was started (another tab, the back button)
-        // continues it: only the clearly worded "start again" button throws answers away.
-        await FindInProgressAsync(ct);
-        if (InProgress is not null && Action != "restart") return Redirect(ContinueUrl!);
+        // continues it: only the clearly worded "start again" button throws answers away (unread).
+        InProgress = await OpenInProgressAsync(ct);
+        if (InProgress is not null && Action != "restart") return Redirect(await ContinueUrlAsync(InProgress, ct));
         // Outside the period or when full, no draft is started: the start page says why.
         var current = await forms.ForNewDraftAsync(db, Slug, ct);
         var definitionNow = current?.Definition;

@@ -162,11 +162,128 @@ public sealed class KeyingTests
         var toCheck = await KeyingKit.PostPageAsync(staff, toFamily.Headers.Location!.OriginalString, KeyingKit.Family());
         var last = await KeyingKit.PostPageAsync(staff, toCheck.Headers.Location!.OriginalString, []);
         Assert.Equal(HttpStatusCode.OK, last.StatusCode);
-        Assert.Contains("受付日は1年以上前のため、申請として登録できません", await Html(last));
+        Assert.Contains("受付日 0001-01-01 は1年以上前の日付のため、申請として登録できません", await Html(last));
         await using var check = app.Scope();
         var db = check.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
         Assert.Equal(1, await db.Cases.CountAsync(Ct));
         Assert.Equal(1, await db.Drafts.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_draft_started_with_a_receipt_date_a_year_back_is_still_accepted_when_submitted_days_later()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        app.Clock.Set(new DateTimeOffset(2026, 6, 8, 14, 30, 0, TimeSpan.FromHours(9)));
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var (staff, login) = await app.SignInNewUserAsync(Roles.Staff, department.Id);
+        var first = await KeyingKit.StartAsync(staff, procedureId, SubmissionKit.Slug, "mail", "2025-06-08");
+        var toFamily = await KeyingKit.PostPageAsync(staff, first, KeyingKit.Applicant());
+        var toCheck = await KeyingKit.PostPageAsync(staff, toFamily.Headers.Location!.OriginalString, KeyingKit.Family());
+
+        // Finished a week later, when 2025-06-08 is more than a year back: the limit counts from the day keying
+        // started, so a date the start page took is not refused at the last step.
+        app.Clock.Advance(TimeSpan.FromDays(7));
+        await MadoguchiFactory.SignInAsync(staff, login);
+        var done = await KeyingKit.PostPageAsync(staff, toCheck.Headers.Location!.OriginalString, []);
+
+        Assert.Contains("data-testid=\"receipt\"", await Html(done));
+        await using var scope = app.Scope();
+        Assert.Equal(new DateOnly(2025, 6, 8), (await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Cases.AsNoTracking().SingleAsync(Ct)).ReceivedOn);
+    }
+
+    [Fact]
+    public async Task A_receipt_date_refused_at_the_last_step_is_changed_on_its_own_page_with_the_start_pages_rules_and_the_answers_then_go_through()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        app.Clock.Set(new DateTimeOffset(2026, 6, 8, 14, 30, 0, TimeSpan.FromHours(9)));
+        var department = Builders.Department("子ども未来部", "子育て支援課");
+        var procedureId = await KeyingKit.PublishAsync(app, department);
+        var (staff, login) = await app.SignInNewUserAsync(Roles.Staff, department.Id);
+        var first = await KeyingKit.StartAsync(staff, procedureId, SubmissionKit.Slug, "mail", "2026-06-01");
+        var toFamily = await KeyingKit.PostPageAsync(staff, first, KeyingKit.Applicant());
+        var check = (await KeyingKit.PostPageAsync(staff, toFamily.Headers.Location!.OriginalString, KeyingKit.Family())).Headers.Location!.OriginalString;
+        var draftBase = check[..check.LastIndexOf('/')];
+        // A draft keyed with a 受付日 the start page did not check yet (an earlier release): only the last step refuses it.
+        await using (var scope = app.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Drafts.ExecuteUpdateAsync(u => u.SetProperty(d => d.KeyedReceivedOn, new DateOnly(2025, 1, 10)), Ct);
+        }
+
+        // The error names the date and leads to the field that changes it; so does the banner.
+        var refused = await Html(await KeyingKit.PostPageAsync(staff, check, []));
+        Assert.Matches($"<a href=\"{draftBase}#Input_ReceivedOn\">＊受付日 2025-01-10 は1年以上前の日付のため、申請として登録できません。受付日を直してください", refused);
+        Assert.Matches($"<a href=\"{draftBase}\" data-testid=\"change-received\">受付日・受付の方法を変更する</a>", await Html(await staff.GetAsync(check, Ct)));
+
+        // The change page shows the draft's channel and date, and refuses what the start page refuses, with the same words.
+        var page = await Html(await staff.GetAsync(draftBase, Ct));
+        Assert.Contains("value=\"2025-01-10\"", page);
+        Assert.Matches("value=\"mail\" id=\"Input_Channel-mail\" checked", page);
+        foreach (var (typed, why) in new[] { ("2025-01-10", "受付日 2025-01-10 は1年以上前の日付です。2025-06-08 以降の消印または到着の日を入力してください"), ("2026-06-09", "受付日 2026-06-09 は未来の日付です。"), ("6月", "受付日「6月」を日付として読めません。") })
+        {
+            var again = await Html(await MadoguchiFactory.PostFormAsync(staff, draftBase, new() { ["Input.Channel"] = "mail", ["Input.ReceivedOn"] = typed }));
+            Assert.Contains($"<a href=\"#Input_ReceivedOn\">＊{why}", again);
+            Assert.Contains("aria-invalid=\"true\"", again);
+        }
+
+        var changed = await MadoguchiFactory.PostFormAsync(staff, draftBase, new() { ["Input.Channel"] = "mail", ["Input.ReceivedOn"] = "令和8年6月3日" });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(check, changed.Headers.Location!.OriginalString);
+        var checkPage = await Html(await staff.GetAsync(check, Ct));
+        Assert.Contains("令和8年6月3日（2026-06-03）", checkPage);
+        Assert.Contains("山田", checkPage);
+
+        var done = await KeyingKit.PostPageAsync(staff, check, []);
+        Assert.Contains("data-testid=\"receipt\"", await Html(done));
+        await using var after = app.Scope();
+        var db = after.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        var keyed = await db.Cases.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(new DateOnly(2026, 6, 3), keyed.ReceivedOn);
+        Assert.Contains("山田", keyed.SearchText);
+        // The change is on the trail like keying itself: who, which draft, the department, before and after.
+        var entry = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "case.keying-changed", Ct);
+        Assert.Equal("draft", entry.TargetType);
+        Assert.Equal(draftBase[(draftBase.LastIndexOf('/') + 1)..], entry.TargetId);
+        Assert.Equal(await UserIdAsync(app, login.Email), entry.Actor);
+        Assert.Equal(department.Id, entry.DepartmentId);
+        Assert.Contains("経路 mail→mail 受付日 2025-01-10→2026-06-03", entry.Detail);
+        Assert.Contains("case.keying-changed", Madoguchi.Web.Features.Audit.AuditActions.All);
+    }
+
+    [Fact]
+    public async Task A_mistyped_receipt_date_outside_the_intake_period_is_changed_from_the_check_page_instead_of_keying_again()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync(IntakeKit.Unlimited());
+        app.Clock.Set(new DateTimeOffset(2026, 6, 8, 14, 30, 0, TimeSpan.FromHours(9)));
+        var departmentId = await IntakeKit.PublishInDepartmentAsync(app, """{ "mode": "open", "opens": "2026-06-01T09:00" }""");
+        Guid procedureId;
+        await using (var scope = app.Scope())
+        {
+            procedureId = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Procedures.Where(p => p.Code == "KT-T0002").Select(p => p.Id).SingleAsync(Ct);
+        }
+        var staff = await app.SignedInClientAsync(Roles.Staff, departmentId);
+        // Postmarked 6/3, typed as 5/3: the start page takes it (a month back), the period is checked only at the last step.
+        var first = await KeyingKit.StartAsync(staff, procedureId, IntakeKit.Slug, "mail", "2026-05-03");
+        var check = (await KeyingKit.PostPageAsync(staff, first, new()
+        {
+            ["applicantName.family"] = "山田",
+            ["applicantName.given"] = "花子",
+            ["applicantName.familyKana"] = "ヤマダ",
+            ["applicantName.givenKana"] = "ハナコ",
+            ["birthDate"] = "1990-04-01",
+            ["address"] = "江東区東陽4丁目11番28号",
+            ["action"] = "next",
+        })).Headers.Location!.OriginalString;
+        var draftBase = check[..check.LastIndexOf('/')];
+
+        var refused = await Html(await KeyingKit.PostPageAsync(staff, check, []));
+        Assert.Matches($"<a href=\"{draftBase}#Input_ReceivedOn\">＊受付日 2026-05-03 は受付期間の外です。この申請の受付はまだ始まっていません。", refused);
+
+        var changed = await MadoguchiFactory.PostFormAsync(staff, draftBase, new() { ["Input.Channel"] = "mail", ["Input.ReceivedOn"] = "2026-06-03" });
+        Assert.Equal(check, changed.Headers.Location!.OriginalString);
+        Assert.Contains("data-testid=\"receipt\"", await Html(await KeyingKit.PostPageAsync(staff, check, [])));
+        await using var after = app.Scope();
+        Assert.Equal(new DateOnly(2026, 6, 3), (await after.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Cases.AsNoTracking().SingleAsync(Ct)).ReceivedOn);
     }
 
     [Fact]
@@ -296,7 +413,7 @@ public sealed class KeyingTests
         var first = await KeyingKit.StartAsync(owner, procedureId, SubmissionKit.Slug, "counter");
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync(first, Ct)).StatusCode);
 
-        foreach (var url in new[] { $"/staff/ledger/{procedureId}/new", first, first[..first.LastIndexOf('/')] + "/check", $"/staff/ledger/{procedureId}/stats", $"/staff/ledger/{procedureId}/settings" })
+        foreach (var url in new[] { $"/staff/ledger/{procedureId}/new", first, first[..first.LastIndexOf('/')] + "/check", first[..first.LastIndexOf('/')], $"/staff/ledger/{procedureId}/stats", $"/staff/ledger/{procedureId}/settings" })
         {
             var keyedPage = url != $"/staff/ledger/{procedureId}/new" && url.Contains("/new/", StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(url, Ct)).StatusCode);
@@ -312,6 +429,12 @@ public sealed class KeyingTests
             // A draft belongs to the member of staff who keys it: a colleague does not open it.
             if (keyedPage) Assert.Equal(HttpStatusCode.NotFound, (await colleague.GetAsync(url, Ct)).StatusCode);
         }
+        // Nor change its 受付日, even with a valid form token of their own.
+        var draftBase = first[..first.LastIndexOf('/')];
+        var changed = await MadoguchiFactory.PostFormAsync(colleague, draftBase, new() { ["Input.Channel"] = "mail", ["Input.ReceivedOn"] = "2026-01-01" }, getUrl: $"/staff/ledger/{procedureId}/new");
+        Assert.Equal(HttpStatusCode.NotFound, changed.StatusCode);
+        await using var scope = app.Scope();
+        Assert.Equal("counter", (await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Drafts.AsNoTracking().SingleAsync(Ct)).KeyedChannel);
     }
 }
 

@@ -181,6 +181,8 @@ public sealed class EndpointSecurityTests
         ["/staff/ledger/{procedureId:guid}/new"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),
         ["/staff/ledger/{procedureId:guid}/new/{draftId:guid}/{step}"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
         ["/staff/ledger/{procedureId:guid}/new/{draftId:guid}/check"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
+        // Changing a keyed draft's channel and 受付日: likewise its keyer's only.
+        ["/staff/ledger/{procedureId:guid}/new/{draftId:guid}"] = (Expect.SignIn, Expect.NotFound, Expect.NotFound),
         // Workflow settings: the department's manager or an admin; its staff are denied, other departments 404.
         ["/staff/ledger/{procedureId:guid}/settings"] = (Expect.SignIn, Expect.NotFound, Expect.Denied),
         ["/staff/ledger/{procedureId:guid}/stats"] = (Expect.SignIn, Expect.NotFound, Expect.Ok),

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Madoguchi.Tests.Infrastructure;
 using Madoguchi.Web.Data;
+using Madoguchi.Web.Features.Audit;
 using Madoguchi.Web.Features.Forms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Madoguchi.Tests.Features.Submissions;
 
 /// <summary>The start page of a form when this browser already holds an application in progress.</summary>
-public sealed class FormStartTests
+public sealed partial class FormStartTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private const string Base = "/forms/" + SubmissionKit.Slug;
@@ -34,6 +36,66 @@ public sealed class FormStartTests
       ]
     }
     """;
+
+    // A 個人番号 and a bank account on the first page: both are sealed in the vault even in a draft.
+    private const string SealedForm = """
+    {
+      "slug": "sealed-start-test",
+      "title": { "ja": "個人番号を伴う申請（テスト）" },
+      "pages": [
+        { "key": "ids", "title": { "ja": "番号と口座" },
+          "items": [
+            { "type": "my-number", "key": "myNumber", "required": true, "label": { "ja": "個人番号" } },
+            { "type": "bank-account", "key": "account", "required": true, "label": { "ja": "振込先" } }
+          ] },
+        { "key": "more", "title": { "ja": "その他" },
+          "items": [ { "type": "text", "key": "note", "required": true, "label": { "ja": "メモ" } } ] }
+      ]
+    }
+    """;
+
+    private const string SealedBase = "/forms/sealed-start-test";
+
+    private static async Task PublishSealedAsync(MadoguchiFactory app)
+    {
+        await app.SaveAsync(Builders.Procedure("KT-T0001", configure: p => p.UsesMyNumber = true));
+        await using var scope = app.Scope();
+        var forms = scope.ServiceProvider.GetRequiredService<FormService>();
+        await forms.ImportAsync(SealedForm, "KT-T0001", "test", Ct);
+        await forms.PublishAsync("sealed-start-test", "test", Ct);
+    }
+
+    private static Dictionary<string, string> Ids(string myNumber, string action) => new()
+    {
+        ["myNumber"] = myNumber,
+        ["account.bank"] = "0001",
+        ["account.branch"] = "001",
+        ["account.type"] = "普通",
+        ["account.number"] = "1234567",
+        ["account.holder"] = "ヤマダ ハナコ",
+        ["action"] = action,
+    };
+
+    /// <summary>Reads of sealed answers so far: each writes one personal-data.viewed entry.</summary>
+    private static async Task<int> VaultReadsAsync(MadoguchiFactory app)
+    {
+        await using var scope = app.Scope();
+        return await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().AuditEntries.CountAsync(a => a.Action == AuditActions.PersonalDataViewed, Ct);
+    }
+
+    /// <summary>Follows the start page's 続きから入力する to the page it leads to (through a redirect, if it goes through one).</summary>
+    private static async Task<string> ContinueAsync(HttpClient client, string start)
+    {
+        var href = WebUtility.HtmlDecode(ContinueLink().Match(start).Groups[1].Value);
+        Assert.False(string.IsNullOrEmpty(href), "no 続きから入力する link");
+        if (!href.Contains('?', StringComparison.Ordinal)) return href;
+        var response = await client.GetAsync(href, Ct);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response.Headers.Location!.OriginalString;
+    }
+
+    [GeneratedRegex("<a [^>]*href=\"([^\"]+)\"[^>]*data-testid=\"continue\"")]
+    private static partial Regex ContinueLink();
 
     private static async Task<int> DraftCountAsync(MadoguchiFactory app)
     {
@@ -132,5 +194,56 @@ public sealed class FormStartTests
         {
             Assert.Contains(attribute, cookie, StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public async Task Opening_the_start_page_of_a_draft_holding_a_my_number_and_a_bank_account_reads_neither_yet_continuing_leads_to_the_right_page()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await PublishSealedAsync(app);
+        var client = app.CreatePlainClient();
+        await MadoguchiFactory.PostFormAsync(client, SealedBase, []);
+        Assert.Equal($"{SealedBase}/more", (await MadoguchiFactory.PostFormAsync(client, $"{SealedBase}/ids", Ids("1234 5678 9018", "next"))).Headers.Location?.OriginalString);
+        var before = await VaultReadsAsync(app);
+
+        // Merely looking at the start page (the form's address typed again, 戻る on the first page) decrypts nothing.
+        var start = WebUtility.HtmlDecode(await client.GetStringAsync(SealedBase, Ct));
+        Assert.Contains("入力途中の申請があります", start, StringComparison.Ordinal);
+        Assert.Equal(before, await VaultReadsAsync(app));
+
+        // Pressing 続きから入力する leads past the page whose sealed answers are complete.
+        Assert.Equal($"{SealedBase}/more", await ContinueAsync(client, start));
+
+        // A 個人番号 saved as typed but wrong (入力内容を保存して前に戻る saves unchecked): its page is where to continue.
+        Assert.Equal(SealedBase, (await MadoguchiFactory.PostFormAsync(client, $"{SealedBase}/ids", Ids("1234 5678 9019", "back"))).Headers.Location?.OriginalString);
+        before = await VaultReadsAsync(app);
+        start = WebUtility.HtmlDecode(await client.GetStringAsync(SealedBase, Ct));
+        Assert.Equal(before, await VaultReadsAsync(app));
+        Assert.Equal($"{SealedBase}/ids", await ContinueAsync(client, start));
+    }
+
+    [Fact]
+    public async Task Starting_again_throws_the_sealed_answers_away_without_reading_them()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await PublishSealedAsync(app);
+        var client = app.CreatePlainClient();
+        await MadoguchiFactory.PostFormAsync(client, SealedBase, []);
+        await MadoguchiFactory.PostFormAsync(client, $"{SealedBase}/ids", Ids("1234 5678 9018", "next"));
+        var start = await client.GetStringAsync(SealedBase, Ct);
+        var before = await VaultReadsAsync(app);
+
+        var again = await client.PostAsync(SealedBase, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["action"] = "restart",
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(MadoguchiFactory.AntiforgeryToken().Match(start).Groups[1].Value),
+        }), Ct);
+
+        Assert.Equal($"{SealedBase}/ids", again.Headers.Location?.OriginalString);
+        Assert.Equal(before, await VaultReadsAsync(app));
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        Assert.Equal(1, await db.Drafts.CountAsync(Ct));
+        Assert.Equal(0, await db.ProtectedValues.CountAsync(Ct));
     }
 }
