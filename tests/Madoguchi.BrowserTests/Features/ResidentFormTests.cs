@@ -232,6 +232,39 @@ public sealed class ResidentFormTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task A_question_that_follows_an_answer_on_the_same_page_appears_and_goes_as_the_answer_changes()
+    {
+        await using var app = await AppServer.StartAsync();
+        await PrepareAsync(app);
+        await using var session = await browser.OpenAsync(width: 375, height: 812);
+        var page = session.Page;
+        var form = new FormFillPage(page);
+        await page.GotoAsync(app.Url($"/forms/{Slug}"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "申請を始める" }).ClickAsync();
+        await Expect(form.Heading).ToContainTextAsync("申請者");
+        var url = page.Url;
+
+        var other = page.GetByRole(AriaRole.Textbox, new() { Name = "その他の理由" });
+        await Expect(other).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Radio, new() { Name = "その他" }).CheckAsync();
+        // At once, without sending the page.
+        await Expect(other).ToBeVisibleAsync();
+        Assert.Equal(url, page.Url);
+        await Axe.AssertAccessibleAsync(page);
+        await page.GetByRole(AriaRole.Radio, new() { Name = "転居" }).CheckAsync();
+        await Expect(other).ToBeHiddenAsync();
+
+        // A hidden question is not asked for: the browser's checks name only what is on the page.
+        await form.Next.ClickAsync();
+        await Expect(form.ErrorSummary).ToBeVisibleAsync();
+        await Expect(form.ErrorSummary.Locator("a[href='#f-reasonOther']")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Radio, new() { Name = "その他" }).CheckAsync();
+        await form.Next.ClickAsync();
+        await Expect(form.ErrorSummary.Locator("a[href='#f-reasonOther']")).ToHaveCountAsync(1);
+        Assert.Equal(url, page.Url);
+    }
+
+    [Fact]
     public async Task Without_javascript_the_form_still_saves_and_the_server_reports_the_errors()
     {
         await using var app = await AppServer.StartAsync();
@@ -289,7 +322,9 @@ public sealed class ResidentFormTests(BrowserFixture browser)
     {
         await using var app = await AppServer.StartAsync();
         await PrepareAsync(app);
-        await using var phone = await browser.OpenAsync(width: 375, height: 812);
+        // Without JavaScript: with it, その他の理由 appears as soon as その他 is chosen (the test above), so
+        // the notice is what a resident sees whose browser does not run the page's script.
+        await using var phone = await browser.OpenAsync(javaScript: false, width: 375, height: 812);
         var page = phone.Page;
         var form = new FormFillPage(page);
         await page.GotoAsync(app.Url($"/forms/{Slug}"));

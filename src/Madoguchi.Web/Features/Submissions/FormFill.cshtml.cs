@@ -287,6 +287,28 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         return items.Count == 0 ? null : new JsonArray([.. items]);
     }
 
+    /// <summary>
+    /// A condition the browser can follow as the resident answers: on a field of the same page (or, for a
+    /// group's field, of the same item) whose posted value is its stored value, i.e. a choice, or any single
+    /// input for "filled". The question is then drawn either way, hidden while the condition does not hold,
+    /// and form-fill.js shows or hides it at once; the server decides as before, and without JavaScript
+    /// a hidden question stays hidden until the page is sent.
+    /// </summary>
+    public static FormField? LiveControl(FormCondition? condition, IEnumerable<FormField> siblings)
+    {
+        if (condition is null) return null;
+        var control = siblings.FirstOrDefault(f => f.Key == condition.Field);
+        return control?.Type switch
+        {
+            FieldType.Radio or FieldType.Select or FieldType.Checkbox => control,
+            FieldType.Text or FieldType.LongText or FieldType.Email or FieldType.Phone or FieldType.Number when condition.Operator == ConditionOperator.Filled => control,
+            _ => null,
+        };
+    }
+
+    /// <summary>The fields of this page outside groups: what a question's live condition may test.</summary>
+    public IEnumerable<FormField> PageFields => Current.Items.OfType<FormField>();
+
     /// <summary>The group of this page, the item's position and the field a path <c>group[i].field…</c> names; null for other paths.</summary>
     private (FormGroup Group, int Index, FormField Field)? ItemField(string path)
     {

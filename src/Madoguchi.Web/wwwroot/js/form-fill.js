@@ -5,6 +5,8 @@
 //  - what was typed since the last save is saved before the resident leaves the page by a link
 //    (the language switch, 戻る, the header) and, as far as the browser allows, when the tab is
 //    hidden or closed: the audit found that forms lost unsaved input;
+//  - a question that follows an answer on the same page (drawn hidden by the server) appears or
+//    goes as that answer changes;
 //  - a 郵便番号 fills its paired address field from /api/v1/postcodes/{code} when that field is
 //    empty or still holds what was filled in, and says so;
 //  - "次へ進む" first runs the cheap checks the server runs (required, フリガナ, 郵便番号, 日付) and
@@ -94,6 +96,31 @@
   // Back on this page from the browser's cache after a send: typing here is saved again.
   window.addEventListener("pageshow", function (e) { if (e.persisted) leaving = false; });
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
+
+  // ---- Questions that follow an answer on the same page ---------------------------------------
+  // The server draws them either way (hidden while their condition does not hold); here they appear
+  // or go as the resident answers, instead of after the page is sent. The server still decides.
+  function valuesOf(name) {
+    var values = [];
+    each(form.querySelectorAll("[name]"), function (el) {
+      if (el.name !== name) return;
+      if (el.type === "checkbox" || el.type === "radio") { if (el.checked) values.push(el.value); }
+      else if (!blank(el.value)) values.push(el.value.trim());
+    });
+    return values;
+  }
+  function follow() {
+    each(form.querySelectorAll(".fill-conditional[data-show-field]"), function (block) {
+      var values = valuesOf(block.getAttribute("data-show-field"));
+      var wanted = JSON.parse(block.getAttribute("data-show-values") || "[]");
+      var holds = block.getAttribute("data-show-op") === "filled"
+        ? values.length > 0
+        : values.some(function (v) { return wanted.indexOf(v) >= 0; });
+      block.hidden = !holds;
+    });
+  }
+  form.addEventListener("change", follow);
+  form.addEventListener("input", follow);
 
   // ---- Postcode autofill ----------------------------------------------------------------------
   function postcodeDigits(v) {
@@ -208,7 +235,7 @@
     var errors = [];
     function add(target, control, message) { errors.push({ target: target, control: control, message: message }); }
     each(form.querySelectorAll("fieldset[data-field]"), function (set) {
-      if (inEmptyItem(set)) return;
+      if (inEmptyItem(set) || set.closest("[hidden]")) return;
       var inputs = set.querySelectorAll("input, select");
       var kind = set.getAttribute("data-field");
       if (kind === "name") {
@@ -229,7 +256,7 @@
       }
     });
     each(form.querySelectorAll("input[data-required], input[data-check], select[data-required], textarea[data-required]"), function (el) {
-      if (el.closest("fieldset[data-field]") || inEmptyItem(el)) return;
+      if (el.closest("fieldset[data-field]") || inEmptyItem(el) || el.closest("[hidden]")) return;
       if (!filled(el)) {
         if (el.hasAttribute("data-required")) add(el, el.closest(".dads-form-control"), el.tagName === "SELECT" ? text.msgChoose : text.msgRequired);
         return;

@@ -94,10 +94,11 @@ public sealed class RevealedQuestionTests
         const string form = "/forms/kazoku-test";
         await MadoguchiFactory.PostFormAsync(client, form, []);
 
-        // Drawn before any answer: the item's conditional question is not on the page at all.
+        // Drawn before any answer: the item's conditional question is there for the browser to show when その他
+        // is chosen, hidden until then (and without JavaScript, until the page is sent).
         var empty = WebUtility.HtmlDecode(await client.GetStringAsync($"{form}/family", Ct));
         Assert.Contains("name=\"members[0].relation\"", empty, StringComparison.Ordinal);
-        Assert.DoesNotContain("name=\"members[0].relationOther\"", empty, StringComparison.Ordinal);
+        Assert.Matches("<div class=\"fill-conditional\" data-show-field=\"members\\[0\\]\\.relation\" data-show-op=\"in\" data-show-values=\"\\[&quot;other&quot;\\]\" hidden=\"hidden\">(?:(?!fill-conditional)[\\s\\S])*?id=\"f-members-0--relationOther\"", await client.GetStringAsync($"{form}/family", Ct));
 
         // 家族 2 chooses その他: its question appears with the notice naming the item, not as an error.
         var first = await MadoguchiFactory.PostFormAsync(client, $"{form}/family", Members(("山田 太郎", "child", null), ("山田 次郎", "other", null)));
@@ -105,8 +106,10 @@ public sealed class RevealedQuestionTests
         var html = WebUtility.HtmlDecode(await first.Content.ReadAsStringAsync(Ct));
         Assert.Contains("回答に合わせて、質問が加わりました", html, StringComparison.Ordinal);
         Assert.Contains("href=\"#f-members-1--relationOther\">家族 2: その他の続柄</a>", html, StringComparison.Ordinal);
-        Assert.Contains("name=\"members[1].relationOther\"", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("name=\"members[0].relationOther\"", html, StringComparison.Ordinal);
+        // Shown for 家族 2, still hidden for 家族 1.
+        Assert.Matches("data-show-field=\"members\\[1\\]\\.relation\"[^>]*>(?:(?!fill-conditional)[\\s\\S])*?id=\"f-members-1--relationOther\"", html);
+        Assert.Matches("data-show-field=\"members\\[0\\]\\.relation\"[^>]*hidden=\"hidden\">", html);
+        Assert.DoesNotMatch("data-show-field=\"members\\[1\\]\\.relation\"[^>]*hidden", html);
         Assert.DoesNotContain("dads-error-summary", html, StringComparison.Ordinal);
         Assert.DoesNotContain("aria-invalid=\"true\"", html, StringComparison.Ordinal);
 
