@@ -228,6 +228,63 @@ public sealed class FormDesignerTests(BrowserFixture browser)
         Assert.False(answers.ContainsKey("fullName") || answers.ContainsKey("nickname"));
     }
 
+    private const string FeeForm = """
+    {
+      "slug": "fee-form",
+      "title": { "ja": "写しの請求" },
+      "pages": [
+        { "key": "request", "title": { "ja": "請求の内容" },
+          "items": [
+            { "type": "number", "key": "copies", "required": true, "min": 1, "max": 10, "unit": "通", "label": { "ja": "必要な通数" } },
+            { "type": "fee", "label": { "ja": "手数料" }, "yen": 300 }
+          ] }
+      ]
+    }
+    """;
+
+    [Fact]
+    public async Task Staff_charge_a_fee_per_copy_with_the_keyboard_and_a_fee_too_large_for_the_count_is_shown_by_the_choice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await AppServer.StartAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+            db.Procedures.Add(new Procedure { Code = "KT-K0003", Name = "写しの手続", Layout = InventoryLayout.Municipal, OnlineEligible = true, ProcedureType = "申請", Actor = "個人" });
+            await db.SaveChangesAsync(ct);
+            await scope.ServiceProvider.GetRequiredService<FormService>().ImportAsync(FeeForm, "KT-K0003", "test", ct);
+        }
+        await using var session = await browser.OpenAsync();
+        var page = session.Page;
+        await SignInPage.SignInAsync(page, app, Roles.Dx);
+        var keys = new Keyboard(page);
+        await page.GotoAsync(app.Url("/staff/designer/fee-form"));
+        await keys.ActivateAsync(page.Locator("#item-0-1 .designer-item__name a"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("項目を編集: 手数料");
+
+        // 2,000,000円 × at most 10 copies is over the 10,000,000円 limit: the error stands by the choice.
+        var per = page.GetByLabel("数に応じた金額にする項目");
+        await keys.FocusAsync(per);
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(per).ToHaveValueAsync("copies");
+        await keys.TypeAsync(page.GetByLabel("金額（円）"), "2000000", replace: true);
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Button, new() { Name = "保存する", Exact = true }));
+        await Expect(page.Locator("#Input_Per-error")).ToContainTextAsync("max を 5 以下にしてください");
+        await Expect(per).ToHaveAttributeAsync("aria-invalid", "true");
+        await Axe.AssertAccessibleAsync(page);
+
+        await keys.TypeAsync(page.GetByLabel("金額（円）"), "300", replace: true);
+        await keys.ActivateAsync(page.GetByRole(AriaRole.Button, new() { Name = "保存する", Exact = true }));
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("項目「手数料」を保存しました。");
+        await page.GotoAsync(app.Url("/staff/designer/fee-form/preview"));
+        await Expect(page.Locator("#preview")).ToContainTextAsync("1通につき300円");
+        await Axe.AssertAccessibleAsync(page);
+
+        await using var check = app.Services.CreateAsyncScope();
+        var json = await check.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Forms.Select(f => f.WorkingJson).SingleAsync(ct);
+        Assert.Equal("copies", Assert.IsType<FeeDisplay>(FormService.Definition(json).Pages[0].Items[1]).Per);
+    }
+
     /// <summary>Chooses a kind in page <paramref name="p"/>'s list (<paramref name="arrows"/> presses down from 1行テキスト) and fills the item page.</summary>
     private static async Task AddFieldAsync(Keyboard keys, IPage page, int p, int arrows, string key, string label, bool required, bool axe = false, string? options = null)
     {

@@ -5,6 +5,7 @@ using Madoguchi.Web.Features.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace Madoguchi.Web.Features.Designer;
 
@@ -54,6 +55,8 @@ public sealed class ItemModel(DesignerStore store) : PageModel
         public string? TextEn { get; init; }
         public string? TextEasy { get; init; }
         public string? Yen { get; init; }
+        /// <summary>For a fee: the key of the number field it is charged per; empty for a flat fee.</summary>
+        public string? Per { get; init; }
         public string? ItemLabelJa { get; init; }
         public string? ItemLabelEn { get; init; }
         public string? ItemLabelEasy { get; init; }
@@ -82,6 +85,10 @@ public sealed class ItemModel(DesignerStore store) : PageModel
     public string Kind => Input.Kind;
     /// <summary>Fields before this item that a condition may use (with their options, if any).</summary>
     public IReadOnlyList<FormField> Earlier { get; private set; } = [];
+
+    /// <summary>The number fields outside groups, anywhere in the form, that a fee may be charged per; the parser says which of them cannot count.</summary>
+    public IEnumerable<SelectListItem> PerChoices => Definition.Pages.SelectMany(p => p.Items).OfType<FormField>()
+        .Where(f => f.Type == FieldType.Number).Select(f => new SelectListItem($"{f.Label.Ja}（{f.Key}）", f.Key));
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -136,7 +143,7 @@ public sealed class ItemModel(DesignerStore store) : PageModel
         (".maxBytes", "MaxMegabytes"), (".maxFiles", "MaxFiles"), (".kana", "Kana"), (".addressField", "AddressField"), (".autocomplete", "Autocomplete"),
         (".statement.en", "StatementEn"), (".statement.easy", "StatementEasy"), (".statement", "StatementJa"),
         (".heading.en", "HeadingEn"), (".heading.easy", "HeadingEasy"), (".heading", "HeadingJa"),
-        (".text.en", "TextEn"), (".text.easy", "TextEasy"), (".text", "TextJa"), (".yen", "Yen"),
+        (".text.en", "TextEn"), (".text.easy", "TextEasy"), (".text", "TextJa"), (".yen", "Yen"), (".per", "Per"),
         (".itemLabel.en", "ItemLabelEn"), (".itemLabel.easy", "ItemLabelEasy"), (".itemLabel", "ItemLabelJa"),
     ];
 
@@ -168,7 +175,7 @@ public sealed class ItemModel(DesignerStore store) : PageModel
             case "fee":
                 var yen = Number(i.Yen, "Input.Yen", "手数料");
                 if (yen is null && ModelState.IsValid) ModelState.AddModelError("Input.Yen", "手数料の金額を円で入力してください（例: 300）");
-                return new FeeDisplay(Label(), yen ?? 0, condition);
+                return new FeeDisplay(Label(), yen ?? 0, condition) { Per = Blank(i.Per) };
             case "group":
                 var min = Number(i.GroupMin, "Input.GroupMin", "最小の数");
                 var max = Number(i.GroupMax, "Input.GroupMax", "最大の数");
@@ -392,7 +399,7 @@ public sealed class ItemModel(DesignerStore store) : PageModel
                 TextEn = t.Text.En,
                 TextEasy = t.Text.Easy,
             },
-            FeeDisplay fee => m with { LabelJa = fee.Label.Ja, LabelEn = fee.Label.En, LabelEasy = fee.Label.Easy, Yen = N(fee.Yen) },
+            FeeDisplay fee => m with { LabelJa = fee.Label.Ja, LabelEn = fee.Label.En, LabelEasy = fee.Label.Easy, Yen = N(fee.Yen), Per = fee.Per },
             _ => m,
         };
     }

@@ -149,8 +149,8 @@ public static class DemoForms
             { "type": "text", "key": "purposeOther", "required": true, "maxLength": 100,
               "showWhen": { "field": "purpose", "equals": "other" },
               "label": { "ja": "その他の使いみち", "en": "Other purpose" } },
-            { "type": "fee", "yen": 300,
-              "label": { "ja": "手数料（1通あたり）", "en": "Fee per copy", "easy": "お{金|かね}（1まいにつき）" } }
+            { "type": "fee", "yen": 300, "per": "copies",
+              "label": { "ja": "手数料", "en": "Fee (per copy)", "easy": "お{金|かね}" } }
           ]
         },
         {

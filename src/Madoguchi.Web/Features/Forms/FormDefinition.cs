@@ -56,7 +56,14 @@ public abstract record FormItem;
 public sealed record StaticText(LocalizedText? Heading, LocalizedText Text, FormCondition? ShowWhen) : FormItem;
 
 /// <summary>A fee the resident will pay, in whole yen.</summary>
-public sealed record FeeDisplay(LocalizedText Label, long Yen, FormCondition? ShowWhen) : FormItem;
+public sealed record FeeDisplay(LocalizedText Label, long Yen, FormCondition? ShowWhen) : FormItem
+{
+    /// <summary>
+    /// The key of the top-level number field the fee is charged per (住民票の写し: 300円 per copy), so the
+    /// resident pays <see cref="Yen"/> × that answer; null for a flat fee. See <see cref="FeeAmounts"/>.
+    /// </summary>
+    public string? Per { get; init; }
+}
 
 /// <summary>A set of fields the resident fills in several times (e.g. family members).</summary>
 public sealed record FormGroup(

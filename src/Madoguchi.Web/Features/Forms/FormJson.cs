@@ -73,6 +73,7 @@ public static class FormJson
                 w.WriteString("type", "fee");
                 Text(w, "label", f.Label);
                 w.WriteNumber("yen", f.Yen);
+                if (f.Per is { } per) w.WriteString("per", per);
                 Condition(w, f.ShowWhen);
                 break;
             case FormGroup g:

@@ -118,6 +118,8 @@ public static partial class FormParser
         /// <summary>Keys of fields refused for an error of their own: a condition on one of them adds no second, misleading error.</summary>
         private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
         private readonly HashSet<int> _conditionalPages = [];
+        /// <summary>Fees charged per unit, checked once every field is known (the count may come after the fee).</summary>
+        private readonly List<(string Path, string Key, long Yen)> _perFees = [];
 
         private void Error(string path, string message) => Errors.Add(new FormError(path, message));
 
@@ -154,6 +156,7 @@ public static partial class FormParser
                     index++;
                 }
             }
+            foreach (var (path, key, yen) in _perFees) CheckPer(path, key, yen);
             var signIn = root.TryGetProperty("signIn", out var signInJson) ? Applicants.SignInFormat.Read(signInJson, pages, Errors) : null;
             // Read after the pages: the intake rules name fields, which must exist by then.
             var intake = root.TryGetProperty("intake", out var intakeJson)
@@ -161,6 +164,41 @@ public static partial class FormParser
                 : null;
             if (slug is null || title is null || Errors.Count > 0) return null;
             return new FormDefinition(slug, procedure, title, description, (int)expiry, pages) { SignIn = signIn, Changes = changes, Intake = intake };
+        }
+
+        /// <summary>
+        /// A fee's <c>per</c> must name one whole, non-negative count that the resident always gives when
+        /// asked: a required top-level number field (numbers are integers) with min ≥ 0 and a max that keeps
+        /// yen × max within <see cref="MaxFeeYen"/>. Refused rather than capped: a capped fee would not be
+        /// what the resident pays.
+        /// </summary>
+        private void CheckPer(string path, string key, long yen)
+        {
+            if (_refused.Contains(key)) return;
+            if (!_fields.TryGetValue(key, out var known))
+            {
+                Error(path, _groups.Contains(key)
+                    ? $"'{key}' は繰り返しグループなので per に使えません。per には、グループの外にある数（number）の項目の key を書いてください。"
+                    : $"項目 '{key}' はありません。per には、このフォームの数（number）の項目の key を書いてください（例: 必要な通数の項目）。");
+                return;
+            }
+            var field = known.Field;
+            var s = field.Settings;
+            static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+            if (known.Group is not null)
+                Error(path, $"'{key}' は繰り返しグループ '{known.Group}' の中の項目なので per に使えません（回答が件数分あり、数が1つに決まりません）。グループの外にある数（number）の項目の key を書いてください。");
+            else if (field.Type != FieldType.Number)
+                Error(path, $"'{key}' は {TypeName(field.Type)} の項目なので per に使えません。per には数（number）の項目の key を書いてください。");
+            else if (s.Min is not long min)
+                Error(path, $"'{key}' には min がないため、負の数も入力できます（手数料が負になります）。'{key}' に min を 0 以上（例: 1）で書いてください。");
+            else if (min < 0)
+                Error(path, $"'{key}' の min（{N(min)}）が負の数なので、手数料が負になります。'{key}' の min を 0 以上（例: 1）にしてください。");
+            else if (s.Max is not long max)
+                Error(path, $"'{key}' には max がないため、手数料の合計に上限がありません。'{key}' に max を書いてください" + (yen > 0 ? $"（{N(yen)}円 × max が上限の {N(MaxFeeYen)}円以内になるよう、{N(MaxFeeYen / yen)} 以下）。" : "。"));
+            else if (yen > 0 && max > MaxFeeYen / yen)
+                Error(path, $"'{key}' の max（{N(max)}）では手数料が最大 {N(yen)}円 × {N(max)} となり、上限の {N(MaxFeeYen)}円を超えます。max を {N(MaxFeeYen / yen)} 以下にしてください。");
+            else if (!field.Required)
+                Error(path, $"'{key}' が必須ではないため、空のままだと手数料が決まりません。'{key}' の required を true にしてください。");
         }
 
         /// <summary>A top-level field for the intake rules, and whether it is always shown (no condition on it or its page).</summary>
@@ -286,11 +324,14 @@ public static partial class FormParser
                     var sw = Condition(item, path, page, group: null, pageCondition: false);
                     return text is null ? null : new StaticText(heading, text, sw);
                 case "fee":
-                    if (!Object(item, path, ["type", "label", "yen", "showWhen"])) return null;
+                    if (!Object(item, path, ["type", "label", "yen", "per", "showWhen"])) return null;
                     var label = Text(item, path, "label", required: true);
                     var yen = RequiredInteger(item, path, "yen", 0, MaxFeeYen, "円（整数）");
+                    var per = OptionalString(item, path, "per", 64);
                     var fsw = Condition(item, path, page, group: null, pageCondition: false);
-                    return label is null || yen is null ? null : new FeeDisplay(label, yen.Value, fsw);
+                    if (label is null || yen is null) return null;
+                    if (per is not null) _perFees.Add((path + ".per", per, yen.Value));
+                    return new FeeDisplay(label, yen.Value, fsw) { Per = per };
                 case "group":
                     return Group(item, path, page);
                 default:

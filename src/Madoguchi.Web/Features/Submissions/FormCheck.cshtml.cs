@@ -42,6 +42,8 @@ public sealed class FormCheckModel(DraftService drafts, AttachmentStore files, S
     public List<Attachment> Attachments { get; private set; } = [];
     /// <summary>The fees that apply to these answers (on visible pages, conditions holding), in form order.</summary>
     public List<FeeDisplay> Fees { get; private set; } = [];
+    /// <summary>What the fees come to; null when a fee per unit has no count answered (its field hidden).</summary>
+    public long? FeeTotal => Fees.Aggregate((long?)0, (sum, fee) => sum + FeeAmounts.Amount(fee, Normalised));
     public IReadOnlyList<AnswerError> Errors { get; private set; } = [];
     public SubmissionService.Result.Accepted? Receipt { get; private set; }
     public string? FormTitle { get; private set; }

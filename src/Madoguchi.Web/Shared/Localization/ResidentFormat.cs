@@ -27,4 +27,22 @@ public static class ResidentFormat
     public static string Yen(long yen, Language language) => language == Language.En
         ? "¥" + yen.ToString("N0", CultureInfo.InvariantCulture)
         : yen.ToString("N0", CultureInfo.InvariantCulture) + "円";
+
+    /// <summary>
+    /// A price per unit: "1通につき300円" with the count's unit (a Japanese counter such as 通), "1件につき300円"
+    /// without one; "¥300 each" in English and "1つ 300円" in やさしい日本語, where a counter in kanji would need ruby.
+    /// </summary>
+    public static string YenEach(long yen, string? unit, Language language) => language switch
+    {
+        Language.En => Yen(yen, language) + " each",
+        Language.Easy => "1つ " + Yen(yen, language),
+        _ => $"1{unit ?? "件"}につき{Yen(yen, language)}",
+    };
+
+    /// <summary>A price per unit times the count: "300円 × 2通 = 600円" (the unit in Japanese only); "¥300 × 2 = ¥600".</summary>
+    public static string YenTimes(long yen, long count, string? unit, Language language)
+    {
+        var times = count.ToString("N0", CultureInfo.InvariantCulture) + (language == Language.Ja ? unit : null);
+        return $"{Yen(yen, language)} × {times} = {Yen(checked(yen * count), language)}";
+    }
 }

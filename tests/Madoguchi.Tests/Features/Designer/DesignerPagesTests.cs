@@ -402,4 +402,38 @@ public sealed class DesignerPagesTests
         var easy = await staff.GetStringAsync("/staff/designer/designer-test/preview?in=easy", Ct);
         Assert.Contains("<ruby>名前<rt>なまえ</rt></ruby>", easy);
     }
+
+    [Fact]
+    public async Task Staff_charge_a_fee_per_copy_by_choosing_a_number_field_and_a_field_that_cannot_count_gets_an_error_by_the_choice()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var json = JsonNode.Parse(DesignerKit.FormJson)!;
+        var first = json["pages"]![0]!["items"]!.AsArray();
+        first.Add(JsonNode.Parse("""{ "type": "number", "key": "copies", "required": true, "min": 1, "max": 10, "unit": "通", "label": { "ja": "通数" } }"""));
+        first.Add(JsonNode.Parse("""{ "type": "number", "key": "adjustment", "required": true, "min": -5, "max": 5, "label": { "ja": "調整" } }"""));
+        var (ours, _) = await SetUpAsync(app, json.ToJsonString());
+        using var staff = await app.SignedInClientAsync(Roles.Staff, ours.Id);
+
+        // The fee is the second item of the second page; its page offers the form's number fields, none chosen.
+        var form = WebUtility.HtmlDecode(await staff.GetStringAsync("/staff/designer/designer-test/item?p=1&index=1", Ct));
+        Assert.Contains("<option value=\"\">なし（定額）</option><option value=\"copies\">通数（copies）</option><option value=\"adjustment\">調整（adjustment）</option></select>", form);
+
+        var saved = await SaveItemAsync(app, staff, "p=1&index=1", new() { ["LabelJa"] = "手数料", ["Yen"] = "300", ["Per"] = "copies" });
+        Redirected(saved, "/staff/designer/designer-test");
+        Assert.Contains("\"per\": \"copies\"", (await FormAsync(app)).WorkingJson);
+        Assert.Contains("<option value=\"copies\" selected>", await staff.GetStringAsync("/staff/designer/designer-test/item?p=1&index=1", Ct));
+        Assert.Contains("1通につき300円", await staff.GetStringAsync("/staff/designer/designer-test/preview", Ct));
+
+        var bad = await SaveItemAsync(app, staff, "p=1&index=1", new() { ["LabelJa"] = "手数料", ["Yen"] = "300", ["Per"] = "adjustment" });
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        var body = WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("href=\"#Input_Per\"", body);
+        Assert.Contains("<span class=\"dads-form-control__error\" id=\"Input_Per-error\">＊'adjustment' の min（-5）が負の数", body);
+        Assert.Contains("aria-invalid=\"true\" aria-describedby=\"Input_Per-hint Input_Per-error\"", body);
+        Assert.Contains("\"per\": \"copies\"", (await FormAsync(app)).WorkingJson);
+
+        var cleared = await SaveItemAsync(app, staff, "p=1&index=1", new() { ["LabelJa"] = "手数料", ["Yen"] = "300", ["Per"] = "" });
+        Redirected(cleared, "/staff/designer/designer-test");
+        Assert.DoesNotContain("\"per\"", (await FormAsync(app)).WorkingJson);
+    }
 }

@@ -24,6 +24,18 @@ public sealed class ResidentFormatTests
         Assert.Equal("¥1,300", ResidentFormat.Yen(1300, Language.En));
     }
 
+    [Fact]
+    public void A_fee_per_unit_names_the_unit_in_japanese_and_multiplies_in_whole_yen()
+    {
+        Assert.Equal("1通につき300円", ResidentFormat.YenEach(300, "通", Language.Ja));
+        Assert.Equal("1件につき300円", ResidentFormat.YenEach(300, null, Language.Ja));
+        Assert.Equal("¥300 each", ResidentFormat.YenEach(300, "通", Language.En));
+        Assert.Equal("1つ 300円", ResidentFormat.YenEach(300, "通", Language.Easy));
+        Assert.Equal("300円 × 12通 = 3,600円", ResidentFormat.YenTimes(300, 12, "通", Language.Ja));
+        Assert.Equal("¥1,300 × 1,000 = ¥1,300,000", ResidentFormat.YenTimes(1300, 1000, "通", Language.En));
+        Assert.Equal("300円 × 2 = 600円", ResidentFormat.YenTimes(300, 2, "通", Language.Easy));
+    }
+
     [Theory]
     [InlineData("東京都江東区東陽4-11-28", true)]
     [InlineData("スミス", true)]
