@@ -132,6 +132,46 @@ public sealed partial class LedgerRenameTests
     }
 
     [Fact]
+    public async Task Versions_imported_with_their_history_and_published_at_once_move_the_column_through_each_rename()
+    {
+        // Another installation published versions 2 and 3; this one takes them with `form import` of
+        // the --all-versions file and goes from version 1 to 3 in one publish.
+        string history;
+        await using (var source = await MadoguchiFactory.CreateAsync())
+        {
+            await LedgerKit.PublishAsync(source);
+            await PublishAsync(source, Version(2, new() { ["note"] = "memo" }));
+            await PublishAsync(source, Version(3, new() { ["note"] = "remarks" }, from: 2, renamedFrom: new() { ["memo"] = "remarks" }));
+            await using var scope = source.Scope();
+            history = await scope.ServiceProvider.GetRequiredService<FormService>().ExportAllVersionsAsync(LedgerKit.Slug, Ct);
+        }
+        await using var app = await MadoguchiFactory.CreateAsync();
+        var setup = await LedgerKit.PublishAsync(app);
+        var client = await app.SignedInClientAsync(Roles.Staff, setup.Department.Id);
+        await SaveColumnsAsync(client, setup.ProcedureId, ("receipt", "番号"), ("answer:note", "窓口メモ"), ("status", "処理状況"));
+        var v1 = await LedgerKit.SubmitAsync(app, LedgerKit.Answers("山田", note: "版1のメモ"));
+        await using (var scope = app.Scope())
+        {
+            var forms = scope.ServiceProvider.GetRequiredService<FormService>();
+            Assert.Equal(2, (await forms.ImportAsync(history, "KT-L0001", "test", Ct)).VersionsAdded);
+            await forms.PublishAsync(LedgerKit.Slug, "test", Ct);
+        }
+        var answers = LedgerKit.Answers("鈴木");
+        answers["remarks"] = "版3のメモ";
+        var v3 = await SubmitAsync(app, answers, version: 3);
+
+        var ledger = await client.GetStringAsync(Url(setup.ProcedureId), Ct);
+        Assert.Equal(["選択", "番号", "窓口メモ", "処理状況"], Headers(ledger));
+        Assert.Contains("<td>版1のメモ</td>", Row(ledger, v1.Id));
+        Assert.Contains("<td>版3のメモ</td>", Row(ledger, v3.Id));
+        await using (var scope = app.Scope())
+        {
+            var stored = (await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().LedgerSettings.AsNoTracking().SingleAsync(Ct)).ColumnsJson;
+            Assert.Contains("answer:remarks", stored);
+        }
+    }
+
+    [Fact]
     public async Task A_layout_saved_with_a_key_renamed_since_finds_its_field_through_the_versions()
     {
         // A layout written before publishing followed renames, or saved from a columns page opened
