@@ -91,7 +91,7 @@ public sealed class LedgerModel(MadoguchiDbContext db, StaffScope scope, CaseSer
             }
         }
         var rows = new List<Row>(page.Rows.Count);
-        var answerColumns = new AnswerColumnsByVersion(db, procedure.Columns);
+        var answerColumns = new AnswerColumnsByVersion(db, procedure);
         foreach (var r in page.Rows)
         {
             var plan = await answerColumns.ForAsync(r.FormVersionId, ct);

@@ -94,26 +94,50 @@ public static class LedgerLayout
 
     /// <summary>
     /// The stored columns, or the default when none are stored. A stored column whose answer is no
-    /// longer offered (the form dropped the field or made it sensitive) is left out, never shown.
+    /// longer offered is followed through <paramref name="histories"/> (each form's published versions,
+    /// oldest first, up to the current one) when the form renamed its field since; otherwise (the form
+    /// dropped the field or made it sensitive) it is left out, never shown.
     /// </summary>
-    public static IReadOnlyList<LedgerColumn> FromSettings(string? json, IReadOnlyList<ColumnChoice> choices)
+    public static IReadOnlyList<LedgerColumn> FromSettings(string? json, IReadOnlyList<ColumnChoice> choices, IReadOnlyList<IReadOnlyList<FormDefinition>>? histories = null)
     {
-        if (string.IsNullOrWhiteSpace(json)) return Default(choices);
-        List<LedgerColumn>? stored;
-        try
-        {
-            stored = JsonSerializer.Deserialize<List<LedgerColumn>>(json, Json);
-        }
-        catch (JsonException)
-        {
-            return Default(choices);
-        }
+        if (string.IsNullOrWhiteSpace(json) || Parse(json) is not { } stored) return Default(choices);
         var offered = choices.Select(c => c.Source).ToHashSet(StringComparer.Ordinal);
-        var columns = (stored ?? []).Where(c => c is { Source: not null, Label: not null } && offered.Contains(c.Source)).ToList();
+        var columns = new List<LedgerColumn>(stored.Count);
+        foreach (var c in stored)
+        {
+            var source = offered.Contains(c.Source) ? c.Source : histories is null ? null : LedgerRenames.Follow(c.Source, histories);
+            // A followed key may meet a column already there under its new key: one column per field.
+            if (source is null || !offered.Contains(source) || columns.Any(x => x.Source == source)) continue;
+            columns.Add(c with { Source = source });
+        }
         // The receipt number is the link to the case: a ledger always has it.
         if (!columns.Any(c => c.Source == Receipt)) columns.Insert(0, new LedgerColumn(Receipt, "受付番号"));
         return columns;
     }
+
+    /// <summary>The stored columns as written (entries without a source or heading left out), or null when the JSON is not a list of columns.</summary>
+    internal static List<LedgerColumn>? Parse(string json)
+    {
+        try
+        {
+            return [.. (JsonSerializer.Deserialize<List<LedgerColumn?>>(json, Json) ?? []).Where(c => c is { Source: not null, Label: not null }).Select(c => c!)];
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An answer column's field path (<c>key</c> or <c>group.key</c>) and the part after it (<c>:name</c>, <c>:kana</c> or ""); null for a built-in.</summary>
+    internal static (string Path, string Part)? AnswerPath(string source)
+    {
+        if (!source.StartsWith(Answer, StringComparison.Ordinal)) return null;
+        var spec = source[Answer.Length..];
+        var colon = spec.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (spec, "") : (spec[..colon], spec[colon..]);
+    }
+
+    internal static string AnswerSource(string path, string part) => Answer + path + part;
 
     /// <summary>What is wrong with the columns (in Japanese, one message each), or nothing.</summary>
     public static IReadOnlyList<string> Check(IReadOnlyList<LedgerColumn> columns, IReadOnlyList<ColumnChoice> choices, IEnumerable<FormDefinition> forms)
@@ -163,45 +187,66 @@ public static class LedgerLayout
 /// </summary>
 public sealed class AnswerColumns
 {
-    private const string Answer = "answer:";
+    private const string Hidden = "（機微情報のため非表示）";
     private readonly Column?[] _columns;
 
     /// <param name="InnerKey">For a column of a repeatable group: the field's key in each row of the group.</param>
-    private sealed record Column(string Key, FormField Field, string? Part, string? InnerKey);
+    /// <param name="Masked">The field is sensitive in the current version: whatever an older version called it, its answers are not shown.</param>
+    private sealed record Column(string Key, FormField Field, string? Part, string? InnerKey, bool Masked);
 
     private AnswerColumns(Column?[] columns) => _columns = columns;
 
-    public static AnswerColumns Compile(IReadOnlyList<LedgerColumn> columns, FormDefinition definition)
+    public static AnswerColumns Compile(IReadOnlyList<LedgerColumn> columns, FormDefinition definition) => Compile(columns, [definition]);
+
+    /// <summary>
+    /// Compiles the columns, which name fields by their keys in the current version (the chain's last),
+    /// for cases filled in on the chain's first version: each field is found under the key it had then,
+    /// back through the renames each version declared (changes.renamed), so a renamed field's column
+    /// holds the answers of every version.
+    /// </summary>
+    public static AnswerColumns Compile(IReadOnlyList<LedgerColumn> columns, IReadOnlyList<FormDefinition> chain)
     {
-        var items = definition.Pages.SelectMany(p => p.Items).ToList();
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(chain);
+        var items = chain[0].Pages.SelectMany(p => p.Items).ToList();
+        var current = chain.Count > 1 ? chain[^1].Pages.SelectMany(p => p.Items).ToList() : items;
+        var forward = chain.Count > 1 ? VersionChanges.FieldPaths(chain) : null;
+        var back = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (old, now) in forward ?? new Dictionary<string, string?>())
+        {
+            if (now is not null) back.TryAdd(now, old);
+        }
         var compiled = new Column?[columns.Count];
         for (var i = 0; i < columns.Count; i++)
         {
-            var source = columns[i].Source;
-            if (!source.StartsWith(Answer, StringComparison.Ordinal)) continue;
-            var spec = source[Answer.Length..];
-            var colon = spec.IndexOf(':', StringComparison.Ordinal);
-            var part = colon < 0 ? null : spec[(colon + 1)..];
-            var path = colon < 0 ? spec : spec[..colon];
-            var dot = path.IndexOf('.', StringComparison.Ordinal);
-            if (dot < 0)
-            {
-                if (items.OfType<FormField>().FirstOrDefault(f => f.Key == path) is { } field) compiled[i] = new Column(path, field, part, null);
-                continue;
-            }
-            var (groupKey, fieldKey) = (path[..dot], path[(dot + 1)..]);
-            if (items.OfType<FormGroup>().FirstOrDefault(g => g.Key == groupKey)?.Fields.FirstOrDefault(f => f.Key == fieldKey) is { } inner)
-            {
-                compiled[i] = new Column(groupKey, inner, part, fieldKey);
-            }
+            if (LedgerLayout.AnswerPath(columns[i].Source) is not { } answer) continue;
+            var (path, part) = answer;
+            // A path the current version does not reach from this one reads as named only when its answer
+            // was dropped later (or the column is another form's): a renamed field's answer is the renamed column's.
+            var own = forward is null ? path : back.TryGetValue(path, out var old) ? old : forward.TryGetValue(path, out var to) && to is null ? path : null;
+            if (own is null || Find(items, own) is not { } found) continue;
+            var masked = forward is not null && Find(current, path) is { } now && SensitiveAnswers.IsSensitive(now.Field);
+            compiled[i] = new Column(found.Key, found.Field, part.Length == 0 ? null : part[1..], found.InnerKey, masked);
         }
         return new AnswerColumns(compiled);
+    }
+
+    /// <summary>The field at a path (<c>key</c> or <c>group.key</c>): the answer's key, the field and, in a group, the key in each row.</summary>
+    private static (string Key, FormField Field, string? InnerKey)? Find(List<FormItem> items, string path)
+    {
+        var dot = path.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0) return items.OfType<FormField>().FirstOrDefault(f => f.Key == path) is { } field ? (path, field, null) : null;
+        var (groupKey, fieldKey) = (path[..dot], path[(dot + 1)..]);
+        return items.OfType<FormGroup>().FirstOrDefault(g => g.Key == groupKey)?.Fields.FirstOrDefault(f => f.Key == fieldKey) is { } inner
+            ? (groupKey, inner, fieldKey)
+            : null;
     }
 
     /// <summary>The cell of column <paramref name="index"/> for a case's answers (the stored JSON object).</summary>
     public string Cell(int index, JsonElement answers)
     {
         if (_columns[index] is not { } c || answers.ValueKind != JsonValueKind.Object || !answers.TryGetProperty(c.Key, out var value)) return "";
+        if (c.Masked) return Hidden;
         if (c.InnerKey is null) return value.ValueKind == JsonValueKind.Null ? "" : Text(c.Field, value, c.Part);
         if (value.ValueKind != JsonValueKind.Array) return "";
         // A group's answers in one cell, row by row: 「長男、長女」.
@@ -218,7 +263,7 @@ public sealed class AnswerColumns
     private static string Text(FormField field, JsonElement value, string? part)
     {
         // The version a case was filled in on may mark a field sensitive that the current one does not.
-        if (SensitiveAnswers.IsSensitive(field)) return "（機微情報のため非表示）";
+        if (SensitiveAnswers.IsSensitive(field)) return Hidden;
         if (field.Type == FieldType.Name && value.ValueKind == JsonValueKind.Object && part is "name" or "kana")
         {
             var (a, b) = part == "name" ? ("family", "given") : ("familyKana", "givenKana");
@@ -228,15 +273,28 @@ public sealed class AnswerColumns
     }
 }
 
-/// <summary>Compiled <see cref="AnswerColumns"/> by form version, for one read of a ledger (a page, an export).</summary>
-public sealed class AnswerColumnsByVersion(MadoguchiDbContext db, IReadOnlyList<LedgerColumn> columns)
+/// <summary>
+/// Compiled <see cref="AnswerColumns"/> by form version, for one read of a ledger (a page, an export):
+/// each version of the procedure's forms against that form's current version, so that cases on older
+/// versions fill the columns of renamed fields too.
+/// </summary>
+public sealed class AnswerColumnsByVersion(MadoguchiDbContext db, LedgerProcedure procedure)
 {
     private readonly Dictionary<Guid, AnswerColumns> _byVersion = [];
+
+    /// <summary>Where each known version sits in its form's history.</summary>
+    private readonly Dictionary<Guid, (LedgerFormHistory Form, int Index)> _known = procedure.History
+        .SelectMany(h => h.Versions.Select((v, i) => (v.Id, Place: (h, i)))).ToDictionary(x => x.Id, x => x.Place);
 
     public async ValueTask<AnswerColumns> ForAsync(Guid versionId, CancellationToken ct)
     {
         if (_byVersion.TryGetValue(versionId, out var compiled)) return compiled;
-        compiled = AnswerColumns.Compile(columns, await PublishedDefinitions.GetAsync(db, versionId, ct));
+        // From the case's version to its form's current one. A version published after the procedure was
+        // loaded (the ledger page keeps it a while) is its form's newest: its keys are read as named.
+        IReadOnlyList<FormDefinition> chain = _known.TryGetValue(versionId, out var at)
+            ? [.. at.Form.Versions.Skip(at.Index).Select(v => v.Definition)]
+            : [await PublishedDefinitions.GetAsync(db, versionId, ct)];
+        compiled = AnswerColumns.Compile(procedure.Columns, chain);
         _byVersion[versionId] = compiled;
         return compiled;
     }
@@ -246,10 +304,10 @@ public sealed class AnswerColumnsByVersion(MadoguchiDbContext db, IReadOnlyList<
     /// query meanwhile (a streamed export holds the connection's reader). A form never changes
     /// procedure, so these are all the versions the procedure's cases can be on.
     /// </summary>
-    public async Task LoadProcedureAsync(Guid procedureId, CancellationToken ct)
+    public async Task LoadProcedureAsync(CancellationToken ct)
     {
         var versions = await db.FormVersions.AsNoTracking()
-            .Where(v => db.Forms.Any(f => f.Id == v.FormId && f.ProcedureId == procedureId)).Select(v => v.Id).ToListAsync(ct);
+            .Where(v => db.Forms.Any(f => f.Id == v.FormId && f.ProcedureId == procedure.Id)).Select(v => v.Id).ToListAsync(ct);
         foreach (var id in versions) await ForAsync(id, ct);
     }
 

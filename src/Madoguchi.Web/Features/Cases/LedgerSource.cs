@@ -17,7 +17,14 @@ public sealed record LedgerProcedure(
     IReadOnlyList<ColumnChoice> Choices,
     IReadOnlyList<LedgerColumn> Columns,
     CaseWorkflow Workflow,
-    bool ColumnsCustomised);
+    bool ColumnsCustomised)
+{
+    /// <summary>Each form's published versions, oldest first, up to its current one: how older cases' answers reach the columns.</summary>
+    public IReadOnlyList<LedgerFormHistory> History { get; init; } = [];
+}
+
+/// <summary>A form of a ledger's procedure with its published versions (number 1 first) up to the current one.</summary>
+public sealed record LedgerFormHistory(Guid FormId, IReadOnlyList<(Guid Id, FormDefinition Definition)> Versions);
 
 /// <summary>Loads a ledger's procedure for the ledger and column pages: null when it is not one this member of staff may see (404).</summary>
 public static class LedgerSource
@@ -55,18 +62,30 @@ public static class LedgerSource
     {
         var procedure = await db.Procedures.AsNoTracking().Where(p => p.Id == procedureId)
             .Select(p => new { p.Id, p.Code, p.Name, p.DepartmentId }).FirstAsync(ct);
+        // Every version up to the current one, not only the current: cases stay on the version they were
+        // filled in on, and a column follows its field through the renames since (LedgerRenames).
         var versions = await (from f in db.Forms.AsNoTracking()
-                              join v in db.FormVersions.AsNoTracking() on new { FormId = f.Id, Number = f.CurrentVersion!.Value } equals new { v.FormId, v.Number }
-                              where f.ProcedureId == procedureId && f.CurrentVersion != null
-                              orderby f.CreatedAt, f.Id
-                              select new { f.Title, VersionId = v.Id }).ToListAsync(ct);
-        var forms = new List<(string, FormDefinition)>(versions.Count);
-        foreach (var v in versions) forms.Add((v.Title, await PublishedDefinitions.GetAsync(db, v.VersionId, ct)));
+                              join v in db.FormVersions.AsNoTracking() on f.Id equals v.FormId
+                              where f.ProcedureId == procedureId && f.CurrentVersion != null && v.Number <= f.CurrentVersion
+                              orderby f.CreatedAt, f.Id, v.Number
+                              select new { FormId = f.Id, f.Title, VersionId = v.Id }).ToListAsync(ct);
+        var forms = new List<(string, FormDefinition)>();
+        var history = new List<LedgerFormHistory>();
+        foreach (var form in versions.GroupBy(v => v.FormId))
+        {
+            var definitions = new List<(Guid, FormDefinition)>();
+            foreach (var v in form) definitions.Add((v.VersionId, await PublishedDefinitions.GetAsync(db, v.VersionId, ct)));
+            forms.Add((form.First().Title, definitions[^1].Item2));
+            history.Add(new LedgerFormHistory(form.Key, definitions));
+        }
         var settings = await db.LedgerSettings.AsNoTracking().Where(s => s.ProcedureId == procedureId)
             .Select(s => new { s.ColumnsJson, s.WorkflowJson }).FirstOrDefaultAsync(ct);
         var choices = LedgerLayout.Choices(forms);
+        var columns = LedgerLayout.FromSettings(settings?.ColumnsJson, choices, [.. history.Select(h => (IReadOnlyList<FormDefinition>)[.. h.Versions.Select(v => v.Definition)])]);
         return new LedgerProcedure(procedure.Id, procedure.Code, procedure.Name, procedure.DepartmentId, forms, choices,
-            LedgerLayout.FromSettings(settings?.ColumnsJson, choices), CaseWorkflow.FromSettings(settings?.WorkflowJson),
-            !string.IsNullOrWhiteSpace(settings?.ColumnsJson));
+            columns, CaseWorkflow.FromSettings(settings?.WorkflowJson), !string.IsNullOrWhiteSpace(settings?.ColumnsJson))
+        {
+            History = history,
+        };
     }
 }

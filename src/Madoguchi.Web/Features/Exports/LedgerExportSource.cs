@@ -76,8 +76,8 @@ public sealed class LedgerExportSource(MadoguchiDbContext db)
     /// </summary>
     public async IAsyncEnumerable<ExportCell[]> RowsAsync(LedgerProcedure procedure, IQueryable<Case> cases, LedgerSort sort, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var answerColumns = new AnswerColumnsByVersion(db, procedure.Columns);
-        await answerColumns.LoadProcedureAsync(procedure.Id, ct);
+        var answerColumns = new AnswerColumnsByVersion(db, procedure);
+        await answerColumns.LoadProcedureAsync(ct);
         // Every member of staff by name, in one query (a city has thousands, not millions): those who
         // moved to another department still name the cases they hold.
         var names = await db.Users.AsNoTracking().Select(Staff.StaffUser.Named).ToDictionaryAsync(u => u.Id, u => u.Name, ct);

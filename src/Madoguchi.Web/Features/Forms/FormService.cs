@@ -132,6 +132,16 @@ public sealed partial class FormService(MadoguchiDbContext db, TimeProvider cloc
         }
         // Versions imported from another installation (form import of an export with --all-versions) go live here.
         var wentLive = form.CurrentVersion != version!.Number;
+        var ledgerColumns = 0;
+        if (wentLive && form.CurrentVersion is int previous && previous < version.Number)
+        {
+            // The ledger's stored columns follow the renames from the version that was live to this one,
+            // committed with the publish (Cases.LedgerRenames says why then and not only when read).
+            var chain = (await db.FormVersions.AsNoTracking().Where(v => v.FormId == form.Id && v.Number >= previous && v.Number <= version.Number)
+                .OrderBy(v => v.Number).Select(v => v.DefinitionJson).ToListAsync(ct)).Select(Definition).ToList();
+            if (created) chain.Add(Definition(version.DefinitionJson));
+            ledgerColumns = await Cases.LedgerRenames.AfterPublishAsync(db, procedure.Id, form.Id, chain, now, ct);
+        }
         form.CurrentVersion = version.Number;
         // Publishing (again) reopens a form whose new applications were stopped in the designer.
         form.UnpublishedAt = null;
@@ -150,7 +160,7 @@ public sealed partial class FormService(MadoguchiDbContext db, TimeProvider cloc
             await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActions.FormPublished, "form", slug)
             {
                 DepartmentId = procedure.DepartmentId,
-                Detail = $"version={version.Number} procedure={procedure.Code} sha256={version.Sha256}",
+                Detail = $"version={version.Number} procedure={procedure.Code} sha256={version.Sha256}" + (ledgerColumns > 0 ? $" ledger-columns-renamed={ledgerColumns}" : ""),
             }, ct);
         }
         // The ledger's columns come from the procedure's current form versions.

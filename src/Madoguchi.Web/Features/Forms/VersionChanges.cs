@@ -229,6 +229,45 @@ public static class VersionChanges
         return Slots(chain[^1]).Keys.Where(k => !carried.Contains(k)).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Where each field of the chain's first version is in its last, through each version's changes in
+    /// turn: paths are <c>key</c>, or <c>group.key</c> for a field of a repeatable group (as the ledger's
+    /// columns name them); null when the answer was dropped on the way. Fields of the first version only.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> FieldPaths(IReadOnlyList<FormDefinition> chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var paths = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var item in chain[0].Pages.SelectMany(p => p.Items))
+        {
+            if (item is FormField f) paths[f.Key] = f.Key;
+            else if (item is FormGroup g)
+            {
+                foreach (var gf in g.Fields) paths[$"{g.Key}.{gf.Key}"] = $"{g.Key}.{gf.Key}";
+            }
+        }
+        for (var i = 1; i < chain.Count; i++)
+        {
+            var before = Slots(chain[i - 1]);
+            var after = Slots(chain[i]);
+            var map = new Mapping(chain[i].Changes);
+            foreach (var (first, path) in paths.ToList())
+            {
+                if (path is not null) paths[first] = Step(before, after, map, path);
+            }
+        }
+        return paths;
+    }
+
+    private static string? Step(Dictionary<string, Slot> before, Dictionary<string, Slot> after, Mapping map, string path)
+    {
+        var dot = path.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0) return Carry(before, after, map, path, null) is { } key && after[key].Field is not null ? key : null;
+        var group = path[..dot];
+        if (Carry(before, after, map, group, null) is not { } g || after[g].Group is null) return null;
+        return Carry(before, after, map, path[(dot + 1)..], group) is { } inner ? $"{g}.{inner}" : null;
+    }
+
     /// <summary>The key an old key's answer lands on (in the mapped group when inside one), or null.</summary>
     private static string? Carry(Dictionary<string, Slot> before, Dictionary<string, Slot> after, Mapping map, string key, string? group)
     {

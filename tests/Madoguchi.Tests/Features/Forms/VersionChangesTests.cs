@@ -179,4 +179,32 @@ public sealed class VersionChangesTests
         Assert.Contains("\"changes\": {\n    \"from\": 3,\n    \"renamed\": {\n      \"fax\": \"faxNumber\"\n    },\n    \"removed\": [\n      \"email\"\n    ]\n  }", written, StringComparison.Ordinal);
         Assert.Equal(written, FormJson.Write(FormParser.Parse(written, false).Definition!));
     }
+
+    [Fact]
+    public void Field_paths_follow_renames_of_fields_and_groups_through_a_chain_of_versions_and_end_where_an_answer_is_dropped()
+    {
+        static FormDefinition Parse(JsonObject form) => FormParser.Parse(form.ToJsonString(), false).Definition!;
+        var v1 = Parse(Next());
+        // v2: email → mail, the group children → kids, fax removed; v3: mail → contact, childName → kidName.
+        var v2Json = Next(new JsonObject { ["from"] = 1, ["renamed"] = new JsonObject { ["email"] = "mail", ["children"] = "kids" }, ["removed"] = new JsonArray("fax") });
+        Field(v2Json, "email")["key"] = "mail";
+        Field(v2Json, "children")["key"] = "kids";
+        Items(v2Json, 0).RemoveAt(2);
+        var v2 = Parse(v2Json);
+        var v3Json = Next(new JsonObject { ["from"] = 2, ["renamed"] = new JsonObject { ["mail"] = "contact", ["childName"] = "kidName" } });
+        Field(v3Json, "email")["key"] = "contact";
+        Field(v3Json, "children")["key"] = "kids";
+        Field(v3Json, "kids")["fields"]![0]!["key"] = "kidName";
+        Items(v3Json, 0).RemoveAt(2);
+        var v3 = Parse(v3Json);
+
+        var paths = VersionChanges.FieldPaths([v1, v2, v3]);
+        Assert.Equal("fullName", paths["fullName"]);
+        Assert.Equal("contact", paths["email"]);
+        Assert.Null(paths["fax"]);
+        Assert.Equal("kids.kidName", paths["children.childName"]);
+        Assert.False(paths.ContainsKey("children")); // groups are not fields
+        Assert.Equal("kids.kidName", VersionChanges.FieldPaths([v2, v3])["kids.childName"]);
+        Assert.Equal("mail", VersionChanges.FieldPaths([v2])["mail"]);
+    }
 }
