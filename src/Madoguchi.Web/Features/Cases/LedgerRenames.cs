@@ -7,7 +7,7 @@ namespace Madoguchi.Web.Features.Cases;
 
 /// <summary>
 /// A ledger's stored columns follow the fields they show when a new form version renames them
-/// (changes.renamed), keeping the heading and place staff gave them (docs/adr/0015).
+/// (changes.renamed), keeping the heading and place staff gave them (docs/adr/0016).
 /// <para>
 /// Rewritten when the version is published, in the publish's commit, because only then is it known
 /// which version a stored key belongs to: resolving at read time alone would guess wrong when a version
