@@ -186,7 +186,18 @@ public sealed class SubmissionService(MadoguchiDbContext db, PublishedForms form
             // answers were checked against stands (it is a published version all the same).
             var requireCurrent = versionNumber is null && attempt < Attempts;
             var result = await SubmitToAsync(version, current.Definition.Intake, answers, mode, language, idempotencyKey, versionNumber, channel, requireCurrent, fromDraftId, applicantSubject, keyed, ct);
-            if (result is Result.Refused or Result.Limited) return await ClosedOrAsync(result);
+            if (result is Result.Refused or Result.Limited)
+            {
+                // Refused against the cached current version, which a publish (here or on another instance) may
+                // have replaced: answers written for the new version would be called wrong until something else
+                // refreshed the cache. Before refusing, one query (which also says whether the form was stopped)
+                // confirms the version; only refusals pay it.
+                if (versionNumber is not null && fromDraftId is not null) return result;
+                var (now, stopped) = await forms.OpeningAsync(db, slug, ct);
+                if (stopped && fromDraftId is null) return new Result.Closed();
+                if (requireCurrent && now is not null && now.VersionId != version.VersionId) continue;
+                return result;
+            }
             if (result is not null) return result;
             forms.Forget(slug);
         }

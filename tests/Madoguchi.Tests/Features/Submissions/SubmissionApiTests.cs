@@ -337,6 +337,41 @@ public sealed class SubmissionApiTests
         Assert.Equal(1, await check.ServiceProvider.GetRequiredService<MadoguchiDbContext>().Submissions.CountAsync(Ct));
     }
 
+    [Fact]
+    public async Task Answers_for_a_version_published_after_the_app_last_read_the_form_are_checked_against_that_version()
+    {
+        await using var app = await MadoguchiFactory.CreateAsync();
+        await SubmissionKit.PublishAsync(app);
+        var client = app.CreatePlainClient();
+        Assert.Equal(HttpStatusCode.Created, (await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers())).StatusCode);
+
+        // Version 2 renames email and adds a required field; published behind the app's back (as another
+        // instance would), so the app still holds version 1 as the current one.
+        var v2 = JsonNode.Parse(SubmissionKit.FormJson)!;
+        var items = v2["pages"]![0]!["items"]!.AsArray();
+        items.Single(i => i!["key"]!.GetValue<string>() == "email")!["key"] = "contactEmail";
+        items.Add(JsonNode.Parse("""{ "type": "text", "key": "workplace", "required": true, "label": { "ja": "勤務先" } }"""));
+        v2["changes"] = JsonNode.Parse("""{ "from": 1, "renamed": { "email": "contactEmail" } }""");
+        await using (var scope = app.Scope())
+        {
+            var forms = scope.ServiceProvider.GetRequiredService<Madoguchi.Web.Features.Forms.FormService>();
+            await forms.ImportAsync(v2.ToJsonString(), "KT-T0001", "test", Ct);
+            await forms.PublishAsync(SubmissionKit.Slug, "test", Ct);
+        }
+
+        var answers = SubmissionKit.GoodAnswers();
+        answers["contactEmail"] = "hanako@example.jp";
+        answers["workplace"] = "江東区役所";
+        var response = await SubmissionKit.PostAsync(client, answers);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(2, (await BodyAsync(response))["version"]!.GetValue<int>());
+        // And answers for version 1 are now told what version 2 asks.
+        var old = await SubmissionKit.PostAsync(client, SubmissionKit.GoodAnswers());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, old.StatusCode);
+        Assert.Contains("workplace", await old.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     /// <summary>The test form with a required file field on its first page.</summary>
     private static string FormWithFile()
     {
