@@ -69,8 +69,8 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     /// <summary>Questions this send brought up (an answer's condition now holds) that still need an answer: announced, not called errors.</summary>
     public List<RevealedQuestion> Revealed { get; private set; } = [];
 
-    /// <summary>A question the last send brought up; <paramref name="Item"/> and <paramref name="Number"/> name the group item it is in (家族 2).</summary>
-    public sealed record RevealedQuestion(string Key, LocalizedText Label, LocalizedText? Item = null, int Number = 0);
+    /// <summary>A question the last send brought up: its answer path and where it is (in a group item: 家族 2).</summary>
+    public sealed record RevealedQuestion(string Key, FormFilling.AnswerPlace Place);
     public Language Language => lang.Current;
 
     /// <summary>
@@ -155,8 +155,9 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
         {
             if (ItemField(path) is not var (g, i, f) || unseen.Contains(g.Key)) return null;
             var item = drawnItems.GetValueOrDefault(g.Key)?.ElementAtOrDefault(i) as JsonObject;
-            return AnswerChecker.Holds(f.ShowWhen, AnswerChecker.NormalisedItem(g, item)) ? null : new($"{g.Key}[{i}].{f.Key}", f.Label, g.ItemLabel ?? g.Label, i + 1);
+            return AnswerChecker.Holds(f.ShowWhen, AnswerChecker.NormalisedItem(g, item)) ? null : Question($"{g.Key}[{i}].{f.Key}");
         }
+        RevealedQuestion Question(string path) => new(path, FormFilling.Place(Definition, path)!);
         bool Unseen(string path) => unseen.Contains(path.Split('[', '.')[0]) || UnseenInItem(path) is not null;
         var seenErrors = check?.Errors.Where(e => !Unseen(e.Field)).ToList() ?? [];
         await drafts.SaveAsync(Opened.Draft, Answers, Current.Key, ct, new Funnel.FunnelStep(action == "next", [.. Errors, .. seenErrors], to));
@@ -181,7 +182,7 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
             // Still refused, but the questions just brought up are shown with a notice asking to fill them.
             var waiting = check.Errors.Select(e => e.Field.Split('[', '.')[0]).Where(unseen.Contains).ToHashSet();
             Revealed = [.. Current.Items.Where(i => i is FormField f && waiting.Contains(f.Key) || i is FormGroup g && waiting.Contains(g.Key))
-                .Select(i => i is FormField f ? new RevealedQuestion(f.Key, f.Label) : new RevealedQuestion(((FormGroup)i).Key, ((FormGroup)i).Label)),
+                .Select(i => Question(i is FormField f ? f.Key : ((FormGroup)i).Key)),
                 .. check.Errors.Select(e => UnseenInItem(e.Field)).OfType<RevealedQuestion>().DistinctBy(r => r.Key)];
             Errors.AddRange(seenErrors);
             return Page();
@@ -312,14 +313,10 @@ public sealed class FormFillModel(DraftService drafts, AttachmentStore files, La
     /// <summary>The group of this page, the item's position and the field a path <c>group[i].field…</c> names; null for other paths.</summary>
     private (FormGroup Group, int Index, FormField Field)? ItemField(string path)
     {
-        var open = path.IndexOf('[', StringComparison.Ordinal);
-        var close = path.IndexOf("].", StringComparison.Ordinal);
-        if (open <= 0 || close < open) return null;
-        var group = Current.Items.OfType<FormGroup>().FirstOrDefault(g => g.Key == path[..open]);
-        if (group is null || !int.TryParse(path.AsSpan(open + 1, close - open - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index)) return null;
-        var rest = path[(close + 2)..];
-        var key = rest.Split('.')[0];
-        return group.Fields.FirstOrDefault(f => f.Key == key) is { } field ? (group, index, field) : null;
+        if (FormFilling.ItemPath(path) is not { Index: int index } inItem) return null;
+        var group = Current.Items.OfType<FormGroup>().FirstOrDefault(g => g.Key == inItem.Group);
+        var key = inItem.After.Split('.')[0];
+        return group?.Fields.FirstOrDefault(f => f.Key == key) is { } field ? (group, index, field) : null;
     }
 
     private static FormCondition? ShowWhen(FormItem item) => item switch

@@ -86,6 +86,19 @@ public static partial class FormFilling
     /// <summary>Where an answer path sits: its page, the group item (its label and number as the page draws it), the question and the part.</summary>
     public sealed record AnswerPlace(FormPage Page, LocalizedText? Item, int? Number, LocalizedText Label, string? Part);
 
+    /// <summary>
+    /// A path inside a group item, <c>group[i].key</c> (or <c>group[i].key.part</c>): the group's key, the item's
+    /// position (null when it is not a number) and what follows <c>].</c>; null for any other path.
+    /// </summary>
+    public static (string Group, int? Index, string After)? ItemPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var open = path.IndexOf('[', StringComparison.Ordinal);
+        if (open <= 0 || path.IndexOf("].", open, StringComparison.Ordinal) is not (var close and > 0)) return null;
+        int? index = int.TryParse(path[(open + 1)..close], NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : null;
+        return (path[..open], index, path[(close + 2)..]);
+    }
+
     /// <summary>The place of an answer path (<c>key</c>, <c>key.part</c>, <c>group[i].key</c>, <c>group</c>); null when the form has no such question.</summary>
     public static AnswerPlace? Place(FormDefinition form, string path)
     {
@@ -94,12 +107,9 @@ public static partial class FormFilling
         var rest = path;
         string? groupKey = null;
         int? number = null;
-        var open = rest.IndexOf('[', StringComparison.Ordinal);
-        if (open > 0 && rest.IndexOf("].", open, StringComparison.Ordinal) is var close and > 0)
+        if (ItemPath(path) is { } inItem)
         {
-            groupKey = rest[..open];
-            if (int.TryParse(rest[(open + 1)..close], NumberStyles.None, CultureInfo.InvariantCulture, out var index)) number = index + 1;
-            rest = rest[(close + 2)..];
+            (groupKey, number, rest) = (inItem.Group, inItem.Index + 1, inItem.After);
         }
         var dot = rest.IndexOf('.', StringComparison.Ordinal);
         var key = dot < 0 ? rest : rest[..dot];
